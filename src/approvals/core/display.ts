@@ -1,0 +1,17 @@
+import { currentAssignments } from './assignments.js';
+import type { Approval, ApprovalStatus, DisplayStatus } from './types.js';
+
+export function displayStatus(approval: Approval): DisplayStatus {
+  if (
+    approval.status === 'pending' &&
+    currentAssignments(approval).some((a) => a.decision?.value === 'approve')
+  ) {
+    return 'partially_approved';
+  }
+  return approval.status;
+}
+
+/** Statuses that still block solving the ticket (SPEC rule 10). */
+export function approvalStatusIsLive(status: ApprovalStatus): boolean {
+  return status === 'pending' || status === 'appeal_pending';
+}

@@ -1,0 +1,23 @@
+export { APPEAL_REASON_MAX_LENGTH, decideAppeal, requestAppeal } from './appeal.js';
+export { currentApprovers, currentAssignments } from './assignments.js';
+export { cancel } from './cancel.js';
+export { decide } from './decide.js';
+export { approvalStatusIsLive, displayStatus } from './display.js';
+export { expire, isDueToExpire } from './expire.js';
+export { samePerson, uniquePeople } from './people.js';
+export {
+  canAppeal,
+  canCancel,
+  canComment,
+  canEditRecipients,
+  canRespond,
+  canSee,
+  isCurrentApprover,
+} from './permissions.js';
+export { needsResolutionContext } from './progress.js';
+export { editRecipients } from './recipients.js';
+export { REMINDER_INTERVAL_MS, remind } from './remind.js';
+export { resolveApprovers } from './resolve.js';
+export { evaluateStep, type StepOutcome } from './rules.js';
+export { type StartApprovalInput, startApproval } from './start.js';
+export * from './types.js';

@@ -1,0 +1,50 @@
+import { appealBlocker, isAppealReviewer } from './appeal.js';
+import { currentAssignmentIndex } from './assignments.js';
+import { isRequesterOrAdmin } from './cancel.js';
+import { samePerson } from './people.js';
+import type { Actor, Approval, ApprovalSettings, PersonRef } from './types.js';
+
+/** Named on the current step (answered or not) while the approval is pending. */
+export function isCurrentApprover(approval: Approval, p: PersonRef): boolean {
+  return approval.status === 'pending' && currentAssignmentIndex(approval, p) >= 0;
+}
+
+export function canRespond(approval: Approval, p: PersonRef): boolean {
+  if (approval.status === 'appeal_pending') return isAppealReviewer(approval, p);
+  if (approval.status !== 'pending') return false;
+  const assignment = approval.assignments[currentAssignmentIndex(approval, p)];
+  return assignment !== undefined && assignment.decision === null;
+}
+
+export function canSee(approval: Approval, viewer: Actor, settings: ApprovalSettings): boolean {
+  if (viewer.type === 'member') return true;
+  if (!settings.contactsCanViewApprovals) return false;
+  if (viewer.hasTicketAccess) return true;
+  const self: PersonRef = { type: 'contact', id: viewer.id };
+  return (
+    approval.assignments.some((a) => a.removedAt === null && samePerson(a.person, self)) ||
+    isAppealReviewer(approval, self)
+  );
+}
+
+export function canComment(approval: Approval, actor: Actor): boolean {
+  if (actor.type === 'member') return true;
+  const self: PersonRef = { type: 'contact', id: actor.id };
+  if (approval.status === 'appeal_pending') return isAppealReviewer(approval, self);
+  return isCurrentApprover(approval, self);
+}
+
+export function canCancel(approval: Approval, actor: Actor): boolean {
+  return (
+    isRequesterOrAdmin(approval, actor) &&
+    (approval.status === 'pending' || approval.status === 'appeal_pending')
+  );
+}
+
+export function canEditRecipients(approval: Approval, actor: Actor): boolean {
+  return actor.type === 'member' && approval.status === 'pending';
+}
+
+export function canAppeal(approval: Approval, actor: Actor, settings: ApprovalSettings): boolean {
+  return appealBlocker(approval, actor, settings) === null;
+}

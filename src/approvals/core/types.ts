@@ -1,0 +1,164 @@
+/**
+ * The approval domain, as plain data. Nothing here does I/O: the persistence
+ * layer loads an `Approval`, hands it to the functions of this folder with the
+ * facts they need, and stores what they return.
+ */
+
+export type MemberRef = { type: 'member'; id: string };
+export type ContactRef = { type: 'contact'; id: string };
+/** A concrete person: what every approver reference resolves to. */
+export type PersonRef = MemberRef | ContactRef;
+
+export type GroupRef = { type: 'group'; id: string };
+export type TicketRoleRef =
+  | { type: 'ticket_requester' }
+  | { type: 'ticket_contacts' }
+  | { type: 'ticket_assignee' };
+/** What a template step or an ad hoc request names; resolved to people when the step starts. */
+export type ApproverRef = PersonRef | GroupRef | TicketRoleRef;
+
+export type Rule = { type: 'any' } | { type: 'all' } | { type: 'min'; count: number };
+
+export type StepDefinition = { name: string; approvers: ApproverRef[]; rule: Rule };
+
+export type Decision = 'approve' | 'deny';
+export type Channel = 'agent_ui' | 'portal' | 'email_link' | 'api';
+
+export type ApprovalStatus = 'pending' | 'approved' | 'denied' | 'appeal_pending' | 'canceled' | 'expired';
+export type DisplayStatus = ApprovalStatus | 'partially_approved';
+
+export type StepStatus = 'waiting' | 'active' | 'approved' | 'denied' | 'skipped' | 'canceled' | 'expired';
+
+export type RecordedDecision = {
+  value: Decision;
+  comment: string | null;
+  at: Date;
+  channel: Channel;
+};
+
+/** One person asked on one step. Removed people keep their row (audit) but no longer count. */
+export type Assignment = {
+  stepIndex: number;
+  person: PersonRef;
+  decision: RecordedDecision | null;
+  addedAt: Date;
+  removedAt: Date | null;
+  /** Last manual or automatic reminder; the step's first email does not count (SPEC §4). */
+  lastReminderAt: Date | null;
+  reminderCount: number;
+};
+
+export type StepState = {
+  status: StepStatus;
+  /** The rule as applied when the step started (a `min` count may be clamped to the people resolved). */
+  rule: Rule;
+  startedAt: Date | null;
+  completedAt: Date | null;
+};
+
+export type AppealDecision = {
+  value: Decision;
+  comment: string | null;
+  by: PersonRef;
+  at: Date;
+  channel: Channel;
+};
+
+export type Appeal = {
+  reason: string;
+  requestedBy: PersonRef;
+  requestedAt: Date;
+  reviewers: PersonRef[];
+  status: 'pending' | 'approved' | 'denied';
+  decision: AppealDecision | null;
+};
+
+export type Approval = {
+  status: ApprovalStatus;
+  steps: StepDefinition[];
+  /** Same length as `steps`. */
+  stepStates: StepState[];
+  currentStepIndex: number;
+  /** Every person of every started step, in the order they were added. */
+  assignments: Assignment[];
+  /** Member id of the requesting member. */
+  requestedBy: string;
+  allowAppeals: boolean;
+  appealReviewers: ApproverRef[];
+  appeal: Appeal | null;
+  expiresAt: Date | null;
+  completedAt: Date | null;
+};
+
+/** The facts needed to resolve references, loaded by the caller for the step being started. */
+export type ResolutionContext = {
+  ticket: { requesterId: string | null; contactIds: string[]; assigneeId: string | null };
+  /** Active people of each group, by group id. A missing group resolves to nobody. */
+  groups: Record<string, PersonRef[]>;
+};
+
+/** Who is acting. A contact carries whether they have access to the approval's ticket. */
+export type Actor =
+  | { type: 'member'; id: string; role: 'admin' | 'agent' }
+  | { type: 'contact'; id: string; hasTicketAccess: boolean };
+
+/** Workspace switches that change what the domain allows. */
+export type ApprovalSettings = {
+  contactsCanViewApprovals: boolean;
+  appealsEnabled: boolean;
+};
+
+export type ApprovalEvent =
+  | { type: 'requested' }
+  | { type: 'step_started'; stepIndex: number; approvers: PersonRef[] }
+  | { type: 'step_skipped'; stepIndex: number }
+  | {
+      type: 'decision_recorded';
+      stepIndex: number;
+      by: PersonRef;
+      decision: Decision;
+      comment: string | null;
+      channel: Channel;
+    }
+  | { type: 'step_completed'; stepIndex: number; outcome: 'approved' | 'denied' }
+  | { type: 'completed'; status: 'approved' | 'denied' }
+  | { type: 'recipients_edited'; stepIndex: number; added: PersonRef[]; removed: PersonRef[] }
+  | { type: 'reminder_sent'; stepIndex: number; to: PersonRef[] }
+  | { type: 'canceled'; by: PersonRef | null; reason: 'requested' | 'no_recipients' }
+  | { type: 'appeal_requested'; by: PersonRef; reason: string; reviewers: PersonRef[] }
+  | {
+      type: 'appeal_decided';
+      by: PersonRef;
+      decision: Decision;
+      comment: string | null;
+      channel: Channel;
+    }
+  | { type: 'expired' };
+
+export type DomainErrorCode =
+  | 'not_an_approver'
+  | 'already_decided'
+  | 'not_pending'
+  | 'no_approvers'
+  | 'min_exceeds_approvers'
+  | 'min_unreachable'
+  | 'not_allowed'
+  | 'not_denied'
+  | 'appeals_not_allowed'
+  | 'appeal_exists'
+  | 'no_appeal_reviewers'
+  | 'invalid_reason'
+  | 'not_awaiting'
+  | 'reminder_too_soon';
+
+export type DomainError = {
+  code: DomainErrorCode;
+  message: string;
+  /** For `reminder_too_soon`: seconds until a reminder is allowed again. */
+  retryAfterSeconds?: number;
+};
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: DomainError };
+
+/** What every state-changing command returns on success. */
+export type Transition = { approval: Approval; events: ApprovalEvent[] };

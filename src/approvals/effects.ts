@@ -1,0 +1,169 @@
+import { randomUUID } from 'node:crypto';
+import type { MailKind, OutboxMessage } from '../mail/outbox.js';
+import type { ActivityInput } from '../tickets/activity.js';
+import { uniquePeople } from './core/people.js';
+import type { Approval, ApprovalEvent, Channel, PersonRef } from './core/types.js';
+import type { ApprovalMeta } from './repo.js';
+
+export type EffectContext = {
+  meta: Pick<ApprovalMeta, 'id' | 'ticketId' | 'onBehalfOf'>;
+  /** The approval after the transition. */
+  approval: Approval;
+  actor: PersonRef | null;
+  channel: Channel | null;
+  contactApprovalEmails: boolean;
+};
+
+export type Effects = { activities: ActivityInput[]; outbox: OutboxMessage[] };
+
+const ref = (p: PersonRef) => ({ type: p.type, id: p.id });
+
+/**
+ * Turns the core's events into the ticket's activity (SPEC rule 11) and the
+ * emails of SPEC §4. Pure: the caller writes both in its transaction.
+ */
+export function effectsOf(events: ApprovalEvent[], ctx: EffectContext): Effects {
+  const activities: ActivityInput[] = [];
+  const outbox: OutboxMessage[] = [];
+  const { meta, approval } = ctx;
+  const requester: PersonRef = { type: 'member', id: approval.requestedBy };
+  const base = { ticketId: meta.ticketId, approvalId: meta.id };
+
+  const mail = (kind: MailKind, to: PersonRef[], payload: Record<string, unknown>, approverMail = false) => {
+    const eventId = randomUUID();
+    for (const recipient of uniquePeople(to)) {
+      // Contacts get approval emails only when the workspace allows it; members always.
+      if (approverMail && recipient.type === 'contact' && !ctx.contactApprovalEmails) continue;
+      outbox.push({ eventId, kind, approvalId: meta.id, recipient, payload });
+    }
+  };
+  const requesterSide = (): PersonRef[] => {
+    const people: PersonRef[] = [requester];
+    if (meta.onBehalfOf?.type === 'member') people.push(meta.onBehalfOf);
+    return people;
+  };
+  const notActor = (people: PersonRef[]) =>
+    people.filter((p) => !(ctx.actor && p.type === ctx.actor.type && p.id === ctx.actor.id));
+
+  for (const event of events) {
+    switch (event.type) {
+      case 'requested':
+        activities.push({ ...base, type: 'approval_requested', actor: ctx.actor, channel: ctx.channel });
+        break;
+      case 'step_started': {
+        const step = approval.steps[event.stepIndex];
+        activities.push({
+          ...base,
+          type: 'step_started',
+          data: { stepIndex: event.stepIndex, stepName: step?.name, approvers: event.approvers.map(ref) },
+        });
+        mail('approval_requested', event.approvers, { stepIndex: event.stepIndex }, true);
+        break;
+      }
+      case 'step_skipped':
+        activities.push({ ...base, type: 'step_skipped', data: { stepIndex: event.stepIndex } });
+        break;
+      case 'decision_recorded':
+        activities.push({
+          ...base,
+          type: 'decision',
+          actor: event.by,
+          channel: event.channel,
+          data: { stepIndex: event.stepIndex, decision: event.decision, comment: event.comment },
+        });
+        mail('decision_recorded', notActor([requester]), {
+          stepIndex: event.stepIndex,
+          by: ref(event.by),
+          decision: event.decision,
+        });
+        break;
+      case 'step_completed':
+        activities.push({
+          ...base,
+          type: 'step_completed',
+          data: { stepIndex: event.stepIndex, outcome: event.outcome },
+        });
+        break;
+      case 'completed':
+        activities.push({ ...base, type: 'completed', data: { status: event.status } });
+        // After an appeal, the appeal_decided email already says how it ended.
+        if (!events.some((e) => e.type === 'appeal_decided')) {
+          mail(event.status === 'approved' ? 'approval_approved' : 'approval_denied', requesterSide(), {});
+        }
+        break;
+      case 'recipients_edited':
+        activities.push({
+          ...base,
+          type: 'recipients_edited',
+          actor: ctx.actor,
+          channel: ctx.channel,
+          data: { stepIndex: event.stepIndex, added: event.added.map(ref), removed: event.removed.map(ref) },
+        });
+        // Only the people added hear about it (SPEC rule 7).
+        mail('approval_requested', event.added, { stepIndex: event.stepIndex }, true);
+        break;
+      case 'reminder_sent':
+        activities.push({
+          ...base,
+          type: 'reminder_sent',
+          actor: ctx.actor,
+          channel: ctx.channel,
+          data: { stepIndex: event.stepIndex, to: event.to.map(ref) },
+        });
+        mail('approval_reminder', event.to, { stepIndex: event.stepIndex }, true);
+        break;
+      case 'canceled': {
+        activities.push({
+          ...base,
+          type: 'canceled',
+          actor: event.by,
+          channel: ctx.channel,
+          data: { reason: event.reason },
+        });
+        const asked = approval.assignments
+          .filter(
+            (a) => a.stepIndex === approval.currentStepIndex && a.removedAt === null && a.decision === null,
+          )
+          .map((a) => a.person);
+        const reviewers = approval.appeal?.status === 'pending' ? approval.appeal.reviewers : [];
+        mail(
+          'approval_canceled',
+          notActor([...asked, ...reviewers, ...requesterSide()]),
+          { reason: event.reason },
+          true,
+        );
+        break;
+      }
+      case 'appeal_requested':
+        activities.push({
+          ...base,
+          type: 'appeal_requested',
+          actor: event.by,
+          channel: ctx.channel,
+          data: { reason: event.reason, reviewers: event.reviewers.map(ref) },
+        });
+        mail('appeal_requested', event.reviewers, {}, true);
+        break;
+      case 'appeal_decided':
+        activities.push({
+          ...base,
+          type: 'appeal_decided',
+          actor: event.by,
+          channel: event.channel,
+          data: { decision: event.decision, comment: event.comment },
+        });
+        mail(
+          'appeal_decided',
+          notActor([...requesterSide(), ...(approval.appeal ? [approval.appeal.requestedBy] : [])]),
+          { decision: event.decision },
+          true,
+        );
+        break;
+      case 'expired':
+        activities.push({ ...base, type: 'expired' });
+        mail('approval_expired', requesterSide(), {});
+        break;
+    }
+  }
+  return { activities, outbox };
+}

@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import { requireAdmin, requireMember } from '../../auth/authenticate.js';
+import { decodeCursor, paginationQuery, toPage } from '../../shared/http/pagination.js';
+import { id, idParams, name } from '../../shared/http/schemas.js';
+import type { Api, AppDeps } from '../../shared/http/types.js';
+import { requireApprovalsEnabled } from '../../workspaces/repo.js';
+import * as repo from './repo.js';
+
+const ids = z.array(id).max(1000);
+const createBody = z.strictObject({ name, memberIds: ids.optional(), contactIds: ids.optional() });
+const patchBody = z.strictObject({
+  name: name.optional(),
+  memberIds: ids.optional(),
+  contactIds: ids.optional(),
+});
+const idCursor = z.object({ id });
+
+export function groupRoutes(app: Api, { db }: AppDeps): void {
+  const tags = ['approval groups'];
+
+  app.post('/approval-groups', { schema: { tags, body: createBody } }, async (request, reply) => {
+    const admin = requireAdmin(request);
+    await requireApprovalsEnabled(db, admin.workspaceId);
+    return reply.code(201).send(await repo.createGroup(db, admin.workspaceId, request.body));
+  });
+
+  app.get(
+    '/approval-groups',
+    { schema: { tags, querystring: z.strictObject(paginationQuery) } },
+    async (request) => {
+      const m = requireMember(request);
+      await requireApprovalsEnabled(db, m.workspaceId);
+      const after = decodeCursor(request.query.cursor, idCursor);
+      const rows = await repo.listGroups(db, m.workspaceId, after?.id ?? null, request.query.limit);
+      const page = toPage(
+        rows,
+        request.query.limit,
+        (r) => r,
+        (r) => ({ id: r.id }),
+      );
+      return { items: await repo.toGroupViews(db, m.workspaceId, page.items), nextCursor: page.nextCursor };
+    },
+  );
+
+  app.get('/approval-groups/:id', { schema: { tags, params: idParams } }, async (request) => {
+    const m = requireMember(request);
+    await requireApprovalsEnabled(db, m.workspaceId);
+    return repo.getGroup(db, m.workspaceId, request.params.id);
+  });
+
+  app.patch(
+    '/approval-groups/:id',
+    { schema: { tags, params: idParams, body: patchBody } },
+    async (request) => {
+      const admin = requireAdmin(request);
+      await requireApprovalsEnabled(db, admin.workspaceId);
+      return repo.updateGroup(db, admin.workspaceId, request.params.id, request.body);
+    },
+  );
+
+  app.delete('/approval-groups/:id', { schema: { tags, params: idParams } }, async (request, reply) => {
+    const admin = requireAdmin(request);
+    await requireApprovalsEnabled(db, admin.workspaceId);
+    await repo.deleteGroup(db, admin.workspaceId, request.params.id);
+    return reply.code(204).send();
+  });
+}

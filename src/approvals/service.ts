@@ -1,0 +1,516 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { Principal } from '../auth/principal.js';
+import { enqueue } from '../mail/outbox.js';
+import { assertPeopleExist } from '../people/repo.js';
+import { type Db, inTransaction } from '../shared/db/connect.js';
+import { AppError, conflict, forbidden, invalid, notFound } from '../shared/errors.js';
+import type { AppDeps } from '../shared/http/types.js';
+import { recordActivities } from '../tickets/activity.js';
+import { contactHasTicketAccess, findTicket, ticketContactIds } from '../tickets/repo.js';
+import { nextNumber, requireApprovalsEnabled } from '../workspaces/repo.js';
+import type { WorkspaceSettings } from '../workspaces/settings.js';
+import * as core from './core/index.js';
+import type {
+  Actor,
+  ApproverRef,
+  Channel,
+  Decision,
+  DomainError,
+  PersonRef,
+  ResolutionContext,
+  Result,
+  Rule,
+  StepDefinition,
+  Transition,
+} from './core/types.js';
+import { effectsOf } from './effects.js';
+import { groupPeople } from './groups/repo.js';
+import { assertRefsExist } from './refs.js';
+import {
+  type ApprovalMeta,
+  insertApproval,
+  loadApproval,
+  refreshTicketApprovalStatus,
+  type StoredApproval,
+  saveApproval,
+} from './repo.js';
+import { getTemplate } from './templates/repo.js';
+import { approvalView } from './view.js';
+
+/** Domain error codes as HTTP problems; 400s use the generic `invalid_request` with the failing field. */
+export function toHttpError(error: DomainError): AppError {
+  const field: Partial<Record<DomainError['code'], string>> = {
+    no_approvers: 'approvers',
+    min_exceeds_approvers: 'rule.count',
+    invalid_reason: 'reason',
+    not_awaiting: 'approver',
+  };
+  const f = field[error.code];
+  if (f)
+    return new AppError(400, 'invalid_request', error.message, {
+      errors: [{ field: f, message: error.message }],
+    });
+  const status: Record<string, number> = {
+    not_an_approver: 403,
+    not_allowed: 403,
+    reminder_too_soon: 429,
+  };
+  return new AppError(status[error.code] ?? 409, error.code, error.message, {
+    ...(error.retryAfterSeconds !== undefined ? { retryAfterSeconds: error.retryAfterSeconds } : {}),
+  });
+}
+
+function unwrap<T>(result: Result<T>): T {
+  if (!result.ok) throw toHttpError(result.error);
+  return result.value;
+}
+
+const self = (p: Principal): PersonRef => ({ type: p.type, id: p.id });
+
+async function actorOf(db: Db, principal: Principal, ticketId: string): Promise<Actor> {
+  return principal.type === 'member'
+    ? { type: 'member', id: principal.id, role: principal.role }
+    : {
+        type: 'contact',
+        id: principal.id,
+        hasTicketAccess: await contactHasTicketAccess(db, principal.workspaceId, ticketId, principal.id),
+      };
+}
+
+export async function resolutionContext(
+  db: Db,
+  workspaceId: string,
+  ticketId: string,
+  refs: ApproverRef[],
+): Promise<ResolutionContext> {
+  const ticket = await findTicket(db, workspaceId, ticketId);
+  const needsContacts = refs.some((r) => r.type === 'ticket_contacts');
+  return {
+    ticket: {
+      requesterId: ticket.requester_id,
+      contactIds: needsContacts ? await ticketContactIds(db, workspaceId, ticketId) : [],
+      assigneeId: ticket.assignee_id,
+    },
+    groups: await groupPeople(
+      db,
+      workspaceId,
+      refs.flatMap((r) => (r.type === 'group' ? [r.id] : [])),
+    ),
+  };
+}
+
+/** Context for whatever steps may start next: those after the current one. */
+async function contextForRemainingSteps(db: Db, workspaceId: string, stored: StoredApproval) {
+  if (!core.needsResolutionContext(stored.state)) return null;
+  const refs = stored.state.steps.slice(stored.state.currentStepIndex + 1).flatMap((s) => s.approvers);
+  return resolutionContext(db, workspaceId, stored.meta.ticketId, refs);
+}
+
+type Loaded = { tx: Db; stored: StoredApproval; actor: Actor; settings: WorkspaceSettings };
+
+/**
+ * Runs `fn` in one transaction holding the approval's row lock: every change
+ * to one approval, with its activity and outbox rows, is serialised here.
+ */
+async function withLockedApproval<T>(
+  deps: AppDeps,
+  principal: Principal,
+  approvalId: string,
+  fn: (loaded: Loaded) => Promise<T>,
+): Promise<T> {
+  return inTransaction(deps.db, async (tx) => {
+    const settings = await requireApprovalsEnabled(tx, principal.workspaceId);
+    const stored = await loadApproval(tx, principal.workspaceId, approvalId, true);
+    const actor = await actorOf(tx, principal, stored.meta.ticketId);
+    if (!core.canSee(stored.state, actor, settings)) throw notFound('Approval');
+    return fn({ tx, stored, actor, settings });
+  });
+}
+
+async function commit(
+  tx: Db,
+  workspaceId: string,
+  stored: StoredApproval,
+  transition: Transition,
+  by: PersonRef | null,
+  channel: Channel | null,
+  settings: WorkspaceSettings,
+): Promise<StoredApproval> {
+  const after = transition.approval;
+  if (transition.events.length === 0) return stored;
+  await saveApproval(tx, workspaceId, stored.meta.id, stored.state, after);
+  const effects = effectsOf(transition.events, {
+    meta: stored.meta,
+    approval: after,
+    actor: by,
+    channel,
+    contactApprovalEmails: settings.contactApprovalEmails,
+  });
+  await recordActivities(tx, workspaceId, effects.activities);
+  await enqueue(tx, workspaceId, effects.outbox);
+  if (core.displayStatus(stored.state) !== core.displayStatus(after)) {
+    await refreshTicketApprovalStatus(tx, workspaceId, stored.meta.ticketId);
+  }
+  return { meta: { ...stored.meta, updatedAt: new Date() }, state: after };
+}
+
+function view(
+  loaded: { tx: Db; actor: Actor; settings: WorkspaceSettings },
+  workspaceId: string,
+  stored: StoredApproval,
+) {
+  return approvalView(loaded.tx, workspaceId, stored, loaded.actor, loaded.settings);
+}
+
+export type RequestApprovalInput = {
+  templateId?: string;
+  title?: string;
+  description?: string | null;
+  approvers?: ApproverRef[];
+  rule?: Rule;
+  onBehalfOf?: PersonRef;
+  formData?: Record<string, unknown>;
+};
+
+export async function requestApproval(
+  deps: AppDeps,
+  principal: Principal,
+  ticketId: string,
+  input: RequestApprovalInput,
+  channel: Channel,
+) {
+  if (principal.type !== 'member') throw forbidden('members_only', 'Only members can request approvals');
+  const ws = principal.workspaceId;
+  return inTransaction(deps.db, async (tx) => {
+    const settings = await requireApprovalsEnabled(tx, ws);
+    const ticket = await findTicket(tx, ws, ticketId, true);
+    if (ticket.status === 'solved' || ticket.status === 'closed') {
+      throw conflict('ticket_closed', 'Reopen the ticket before requesting an approval');
+    }
+    let steps: StepDefinition[];
+    let title: string;
+    let description: string | null;
+    let allowAppeals = false;
+    let appealReviewers: ApproverRef[] = [];
+    let expiresAt: Date | null = null;
+    let templateId: string | null = null;
+    if (input.templateId) {
+      const template = await getTemplate(tx, ws, input.templateId.toLowerCase()).catch((e) => {
+        if (e instanceof AppError && e.status === 404)
+          throw notFound(`Approval template ${input.templateId}`);
+        throw e;
+      });
+      templateId = template.id;
+      steps = template.steps;
+      title = input.title ?? template.name;
+      description = input.description ?? template.description;
+      allowAppeals = template.allowAppeals;
+      appealReviewers = template.appealReviewers;
+      if (template.expireAfterHours)
+        expiresAt = new Date(deps.now().getTime() + template.expireAfterHours * 3600_000);
+    } else {
+      const approvers = input.approvers ?? [];
+      await assertRefsExist(tx, ws, approvers);
+      steps = [{ name: input.title!, approvers, rule: input.rule ?? { type: 'any' } }];
+      title = input.title!;
+      description = input.description ?? null;
+    }
+    if (input.onBehalfOf) await assertPeopleExist(tx, ws, [input.onBehalfOf]);
+    const ctx = await resolutionContext(tx, ws, ticket.id, steps[0]!.approvers);
+    const now = deps.now();
+    const started = unwrap(
+      core.startApproval(
+        { steps, requestedBy: principal.id, allowAppeals, appealReviewers, expiresAt },
+        ctx,
+        now,
+      ),
+    );
+    const meta: Omit<ApprovalMeta, 'createdAt' | 'updatedAt'> = {
+      id: randomUUID(),
+      number: await nextNumber(tx, ws, 'approval'),
+      ticketId: ticket.id,
+      templateId,
+      title,
+      description,
+      onBehalfOf: input.onBehalfOf ?? null,
+      formData: input.formData ?? null,
+    };
+    await insertApproval(tx, ws, meta, started.approval);
+    const effects = effectsOf(started.events, {
+      meta,
+      approval: started.approval,
+      actor: self(principal),
+      channel,
+      contactApprovalEmails: settings.contactApprovalEmails,
+    });
+    await recordActivities(tx, ws, effects.activities);
+    await enqueue(tx, ws, effects.outbox);
+    await refreshTicketApprovalStatus(tx, ws, ticket.id);
+    const stored: StoredApproval = {
+      meta: { ...meta, createdAt: now, updatedAt: now },
+      state: started.approval,
+    };
+    return approvalView(tx, ws, stored, await actorOf(tx, principal, ticket.id), settings);
+  });
+}
+
+function requestHash(body: unknown): string {
+  return createHash('sha256').update(JSON.stringify(body)).digest('hex');
+}
+
+export async function decideApproval(
+  deps: AppDeps,
+  principal: Principal,
+  approvalId: string,
+  input: { decision: Decision; comment?: string | undefined },
+  options: { idempotencyKey?: string | undefined; channel: Channel },
+) {
+  const ws = principal.workspaceId;
+  return withLockedApproval(deps, principal, approvalId, async (loaded) => {
+    const { tx, stored } = loaded;
+    const key = options.idempotencyKey;
+    const hash = requestHash({ approvalId: stored.meta.id, ...input });
+    if (key) {
+      // The approval's row lock serialises two requests with one key: the second sees the first's row.
+      const previous = await tx
+        .selectFrom('idempotency_keys')
+        .select(['request_hash', 'response'])
+        .where('workspace_id', '=', ws)
+        .where('principal_type', '=', principal.type)
+        .where('principal_id', '=', principal.id)
+        .where('key', '=', key)
+        .executeTakeFirst();
+      if (previous) {
+        if (previous.request_hash !== hash) {
+          throw new AppError(
+            422,
+            'idempotency_key_reused',
+            'This Idempotency-Key was used for another request',
+          );
+        }
+        return previous.response as Awaited<ReturnType<typeof view>>;
+      }
+    }
+    const ctx = await contextForRemainingSteps(tx, ws, stored);
+    const transition = unwrap(
+      core.decide(
+        stored.state,
+        self(principal),
+        input.decision,
+        input.comment ?? null,
+        options.channel,
+        ctx,
+        deps.now(),
+      ),
+    );
+    const saved = await commit(tx, ws, stored, transition, self(principal), options.channel, loaded.settings);
+    const result = await view(loaded, ws, saved);
+    if (key) {
+      await tx
+        .insertInto('idempotency_keys')
+        .values({
+          workspace_id: ws,
+          principal_type: principal.type,
+          principal_id: principal.id,
+          key,
+          request_hash: hash,
+          status_code: 200,
+          response: JSON.stringify(result),
+        })
+        .execute();
+    }
+    return result;
+  });
+}
+
+export async function decideAppeal(
+  deps: AppDeps,
+  principal: Principal,
+  approvalId: string,
+  input: { decision: Decision; comment?: string | undefined },
+  channel: Channel,
+) {
+  const ws = principal.workspaceId;
+  return withLockedApproval(deps, principal, approvalId, async (loaded) => {
+    const transition = unwrap(
+      core.decideAppeal(
+        loaded.stored.state,
+        self(principal),
+        input.decision,
+        input.comment ?? null,
+        channel,
+        deps.now(),
+      ),
+    );
+    const saved = await commit(
+      loaded.tx,
+      ws,
+      loaded.stored,
+      transition,
+      self(principal),
+      channel,
+      loaded.settings,
+    );
+    return view(loaded, ws, saved);
+  });
+}
+
+export async function requestAppeal(
+  deps: AppDeps,
+  principal: Principal,
+  approvalId: string,
+  reason: string,
+  channel: Channel,
+) {
+  const ws = principal.workspaceId;
+  return withLockedApproval(deps, principal, approvalId, async (loaded) => {
+    const { tx, stored } = loaded;
+    const ctx = await resolutionContext(tx, ws, stored.meta.ticketId, stored.state.appealReviewers);
+    const reviewers = core.resolveApprovers(stored.state.appealReviewers, ctx);
+    const transition = unwrap(
+      core.requestAppeal(stored.state, loaded.actor, reason, loaded.settings, reviewers, deps.now()),
+    );
+    // An appeal makes the approval live again, and live approvals keep their ticket open (SPEC rule 10).
+    const ticket = await findTicket(tx, ws, stored.meta.ticketId, true);
+    if (ticket.status === 'solved' || ticket.status === 'closed') {
+      throw conflict('ticket_closed', 'Reopen the ticket before appealing');
+    }
+    const saved = await commit(tx, ws, stored, transition, self(principal), channel, loaded.settings);
+    return view(loaded, ws, saved);
+  });
+}
+
+export async function cancelApproval(
+  deps: AppDeps,
+  principal: Principal,
+  approvalId: string,
+  channel: Channel,
+) {
+  const ws = principal.workspaceId;
+  return withLockedApproval(deps, principal, approvalId, async (loaded) => {
+    const transition = unwrap(core.cancel(loaded.stored.state, loaded.actor, deps.now()));
+    const saved = await commit(
+      loaded.tx,
+      ws,
+      loaded.stored,
+      transition,
+      self(principal),
+      channel,
+      loaded.settings,
+    );
+    return view(loaded, ws, saved);
+  });
+}
+
+export async function editRecipients(
+  deps: AppDeps,
+  principal: Principal,
+  approvalId: string,
+  input: { add: ApproverRef[]; remove: ApproverRef[] },
+  channel: Channel,
+) {
+  if (principal.type !== 'member') throw forbidden('members_only', 'Only members can edit recipients');
+  const ws = principal.workspaceId;
+  return withLockedApproval(deps, principal, approvalId, async (loaded) => {
+    const { tx, stored } = loaded;
+    await assertRefsExist(tx, ws, [...input.add, ...input.remove]);
+    const remaining = stored.state.steps.slice(stored.state.currentStepIndex + 1).flatMap((s) => s.approvers);
+    const ctx = await resolutionContext(tx, ws, stored.meta.ticketId, [
+      ...input.add,
+      ...input.remove,
+      ...remaining,
+    ]);
+    const add = core.resolveApprovers(input.add, ctx);
+    const remove = core.resolveApprovers(input.remove, ctx);
+    const transition = unwrap(core.editRecipients(stored.state, add, remove, ctx, deps.now()));
+    const saved = await commit(tx, ws, stored, transition, self(principal), channel, loaded.settings);
+    return view(loaded, ws, saved);
+  });
+}
+
+export async function remind(
+  deps: AppDeps,
+  principal: Principal,
+  approvalId: string,
+  target: PersonRef | null,
+  channel: Channel,
+) {
+  if (principal.type !== 'member') throw forbidden('members_only', 'Only members can send reminders');
+  const ws = principal.workspaceId;
+  return withLockedApproval(deps, principal, approvalId, async (loaded) => {
+    const transition = unwrap(core.remind(loaded.stored.state, target, deps.now()));
+    const saved = await commit(
+      loaded.tx,
+      ws,
+      loaded.stored,
+      transition,
+      self(principal),
+      channel,
+      loaded.settings,
+    );
+    return view(loaded, ws, saved);
+  });
+}
+
+export async function addComment(
+  deps: AppDeps,
+  principal: Principal,
+  approvalId: string,
+  input: { body: string; internal: boolean },
+  channel: Channel,
+) {
+  const ws = principal.workspaceId;
+  if (principal.type === 'contact' && input.internal) {
+    throw invalid('body.internal', 'is only available to members');
+  }
+  return inTransaction(deps.db, async (tx) => {
+    const settings = await requireApprovalsEnabled(tx, ws);
+    const stored = await loadApproval(tx, ws, approvalId);
+    const actor = await actorOf(tx, principal, stored.meta.ticketId);
+    if (!core.canSee(stored.state, actor, settings)) throw notFound('Approval');
+    if (!core.canComment(stored.state, actor)) {
+      throw forbidden('not_an_approver', 'Only approvers of the current step and members can comment');
+    }
+    const row = await tx
+      .insertInto('approval_comments')
+      .values({
+        workspace_id: ws,
+        id: randomUUID(),
+        approval_id: stored.meta.id,
+        author_type: principal.type,
+        author_id: principal.id,
+        body: input.body,
+        internal: input.internal,
+      })
+      .returning(['id', 'body', 'internal', 'created_at'])
+      .executeTakeFirstOrThrow();
+    await recordActivities(tx, ws, [
+      {
+        ticketId: stored.meta.ticketId,
+        approvalId: stored.meta.id,
+        type: 'comment',
+        actor: self(principal),
+        channel,
+        internal: input.internal,
+        data: { commentId: row.id, body: input.body },
+      },
+    ]);
+    return {
+      id: row.id,
+      author: { type: principal.type, id: principal.id, name: principal.name },
+      body: row.body,
+      internal: row.internal,
+      createdAt: row.created_at,
+    };
+  });
+}
+
+/** GET /approvals/{id}: the approval as the caller may see it, or 404. */
+export async function getApproval(deps: AppDeps, principal: Principal, approvalId: string) {
+  const ws = principal.workspaceId;
+  const settings = await requireApprovalsEnabled(deps.db, ws);
+  const stored = await loadApproval(deps.db, ws, approvalId);
+  const actor = await actorOf(deps.db, principal, stored.meta.ticketId);
+  if (!core.canSee(stored.state, actor, settings)) throw notFound('Approval');
+  return approvalView(deps.db, ws, stored, actor, settings);
+}

@@ -1,0 +1,158 @@
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import { isUuid } from '../../auth/tokens.js';
+import type { Db } from '../../shared/db/connect.js';
+import { notFound } from '../../shared/errors.js';
+import type { ApproverRef, StepDefinition } from '../core/types.js';
+import { assertRefsExist } from '../refs.js';
+
+export type TemplateInput = {
+  name: string;
+  description?: string | null;
+  allowAppeals?: boolean;
+  appealReviewers?: ApproverRef[];
+  steps: StepDefinition[];
+  expireAfterHours?: number | null;
+};
+
+export type TemplateView = {
+  id: string;
+  name: string;
+  description: string | null;
+  allowAppeals: boolean;
+  appealReviewers: ApproverRef[];
+  steps: StepDefinition[];
+  expireAfterHours: number | null;
+  createdAt: Date;
+  updatedAt: Date;
+};
+
+const columns = [
+  'id',
+  'name',
+  'description',
+  'allow_appeals',
+  'appeal_reviewers',
+  'steps',
+  'expire_after_hours',
+  'created_at',
+  'updated_at',
+] as const;
+
+type Row = {
+  id: string;
+  name: string;
+  description: string | null;
+  allow_appeals: boolean;
+  appeal_reviewers: unknown[];
+  steps: unknown[];
+  expire_after_hours: number | null;
+  created_at: Date;
+  updated_at: Date;
+};
+
+const toView = (r: Row): TemplateView => ({
+  id: r.id,
+  name: r.name,
+  description: r.description,
+  allowAppeals: r.allow_appeals,
+  appealReviewers: r.appeal_reviewers as ApproverRef[],
+  steps: r.steps as StepDefinition[],
+  expireAfterHours: r.expire_after_hours,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+async function assertTemplateRefs(db: Db, workspaceId: string, input: TemplateInput) {
+  await assertRefsExist(db, workspaceId, [
+    ...input.steps.flatMap((s) => s.approvers),
+    ...(input.appealReviewers ?? []),
+  ]);
+}
+
+export async function createTemplate(
+  db: Db,
+  workspaceId: string,
+  input: TemplateInput,
+): Promise<TemplateView> {
+  await assertTemplateRefs(db, workspaceId, input);
+  const row = await db
+    .insertInto('approval_templates')
+    .values({
+      workspace_id: workspaceId,
+      id: randomUUID(),
+      name: input.name,
+      description: input.description ?? null,
+      allow_appeals: input.allowAppeals ?? false,
+      appeal_reviewers: JSON.stringify(input.appealReviewers ?? []),
+      steps: JSON.stringify(input.steps),
+      expire_after_hours: input.expireAfterHours ?? null,
+    })
+    .returning(columns)
+    .executeTakeFirstOrThrow();
+  return toView(row);
+}
+
+export async function replaceTemplate(
+  db: Db,
+  workspaceId: string,
+  id: string,
+  input: TemplateInput,
+): Promise<TemplateView> {
+  const current = await getTemplate(db, workspaceId, id);
+  await assertTemplateRefs(db, workspaceId, input);
+  const row = await db
+    .updateTable('approval_templates')
+    .set({
+      name: input.name,
+      description: input.description ?? null,
+      allow_appeals: input.allowAppeals ?? false,
+      appeal_reviewers: JSON.stringify(input.appealReviewers ?? []),
+      steps: JSON.stringify(input.steps),
+      expire_after_hours: input.expireAfterHours ?? null,
+      updated_at: sql<Date>`now()`,
+    })
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', current.id)
+    .returning(columns)
+    .executeTakeFirstOrThrow();
+  return toView(row);
+}
+
+export async function archiveTemplate(db: Db, workspaceId: string, id: string): Promise<void> {
+  const current = await getTemplate(db, workspaceId, id);
+  await db
+    .updateTable('approval_templates')
+    .set({ archived_at: sql<Date>`now()` })
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', current.id)
+    .execute();
+}
+
+export async function getTemplate(db: Db, workspaceId: string, id: string): Promise<TemplateView> {
+  const row = isUuid(id)
+    ? await db
+        .selectFrom('approval_templates')
+        .select(columns)
+        .where('workspace_id', '=', workspaceId)
+        .where('id', '=', id)
+        .where('archived_at', 'is', null)
+        .executeTakeFirst()
+    : undefined;
+  if (!row) throw notFound('Approval template');
+  return toView(row);
+}
+
+export async function listTemplates(db: Db, workspaceId: string, after: string | null, limit: number) {
+  let q = db
+    .selectFrom('approval_templates')
+    .select(columns)
+    .where('workspace_id', '=', workspaceId)
+    .where('archived_at', 'is', null);
+  if (after) q = q.where('id', '>', after);
+  const rows = await q
+    .orderBy('id')
+    .limit(limit + 1)
+    .execute();
+  return rows.map(toView);
+}

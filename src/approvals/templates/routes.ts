@@ -1,0 +1,91 @@
+import { z } from 'zod';
+import { requireAdmin, requireMember } from '../../auth/authenticate.js';
+import { decodeCursor, encodeCursor, paginationQuery } from '../../shared/http/pagination.js';
+import { approverRef, id, idParams, name, rule } from '../../shared/http/schemas.js';
+import type { Api, AppDeps } from '../../shared/http/types.js';
+import { requireApprovalsEnabled } from '../../workspaces/repo.js';
+import { normalizeRef } from '../refs.js';
+import * as repo from './repo.js';
+
+const step = z.strictObject({
+  name,
+  approvers: z.array(approverRef).min(1).max(100),
+  rule,
+});
+
+export const templateBody = z.strictObject({
+  name,
+  description: z.string().trim().max(10_000).nullable().optional(),
+  allowAppeals: z.boolean().optional(),
+  appealReviewers: z
+    .array(
+      z.discriminatedUnion('type', [approverRef.options[0], approverRef.options[1], approverRef.options[2]]),
+    )
+    .max(100)
+    .optional(),
+  steps: z.array(step).min(1).max(20),
+  expireAfterHours: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 365)
+    .nullable()
+    .optional(),
+});
+
+const idCursor = z.object({ id });
+
+function normalize(body: z.infer<typeof templateBody>): repo.TemplateInput {
+  return {
+    ...body,
+    appealReviewers: (body.appealReviewers ?? []).map(normalizeRef),
+    steps: body.steps.map((s) => ({ ...s, approvers: s.approvers.map(normalizeRef) })),
+  };
+}
+
+export function templateRoutes(app: Api, { db }: AppDeps): void {
+  const tags = ['approval templates'];
+
+  app.post('/approval-templates', { schema: { tags, body: templateBody } }, async (request, reply) => {
+    const admin = requireAdmin(request);
+    await requireApprovalsEnabled(db, admin.workspaceId);
+    return reply.code(201).send(await repo.createTemplate(db, admin.workspaceId, normalize(request.body)));
+  });
+
+  app.get(
+    '/approval-templates',
+    { schema: { tags, querystring: z.strictObject(paginationQuery) } },
+    async (request) => {
+      const m = requireMember(request);
+      await requireApprovalsEnabled(db, m.workspaceId);
+      const after = decodeCursor(request.query.cursor, idCursor);
+      const rows = await repo.listTemplates(db, m.workspaceId, after?.id ?? null, request.query.limit);
+      const more = rows.length > request.query.limit;
+      const items = rows.slice(0, request.query.limit);
+      return { items, nextCursor: more ? encodeCursor({ id: items.at(-1)!.id }) : null };
+    },
+  );
+
+  app.get('/approval-templates/:id', { schema: { tags, params: idParams } }, async (request) => {
+    const m = requireMember(request);
+    await requireApprovalsEnabled(db, m.workspaceId);
+    return repo.getTemplate(db, m.workspaceId, request.params.id);
+  });
+
+  app.put(
+    '/approval-templates/:id',
+    { schema: { tags, params: idParams, body: templateBody } },
+    async (request) => {
+      const admin = requireAdmin(request);
+      await requireApprovalsEnabled(db, admin.workspaceId);
+      return repo.replaceTemplate(db, admin.workspaceId, request.params.id, normalize(request.body));
+    },
+  );
+
+  app.delete('/approval-templates/:id', { schema: { tags, params: idParams } }, async (request, reply) => {
+    const admin = requireAdmin(request);
+    await requireApprovalsEnabled(db, admin.workspaceId);
+    await repo.archiveTemplate(db, admin.workspaceId, request.params.id);
+    return reply.code(204).send();
+  });
+}

@@ -1,0 +1,144 @@
+import { loadPeople, type PersonInfo, personKey } from '../people/repo.js';
+import type { Db } from '../shared/db/connect.js';
+import {
+  canAppeal,
+  canCancel,
+  canComment,
+  canEditRecipients,
+  canRespond,
+  displayStatus,
+} from './core/index.js';
+import type { Approval, ApprovalSettings, PersonRef, Actor as PrincipalActor } from './core/types.js';
+import type { StoredApproval } from './repo.js';
+
+export type CommentView = {
+  id: string;
+  author: { type: 'member' | 'contact'; id: string; name: string | null };
+  body: string;
+  internal: boolean;
+  createdAt: Date;
+};
+
+type Named = { type: 'member' | 'contact'; id: string; name: string | null };
+
+function peopleOf(state: Approval, meta: StoredApproval['meta']): PersonRef[] {
+  const refs: PersonRef[] = [
+    { type: 'member', id: state.requestedBy },
+    ...state.assignments.map((a) => a.person),
+  ];
+  if (meta.onBehalfOf) refs.push(meta.onBehalfOf);
+  if (state.appeal) refs.push(state.appeal.requestedBy, ...state.appeal.reviewers);
+  if (state.appeal?.decision) refs.push(state.appeal.decision.by);
+  return refs;
+}
+
+export async function loadComments(
+  db: Db,
+  workspaceId: string,
+  approvalId: string,
+  includeInternal: boolean,
+) {
+  let q = db
+    .selectFrom('approval_comments')
+    .select(['id', 'author_type', 'author_id', 'body', 'internal', 'created_at'])
+    .where('workspace_id', '=', workspaceId)
+    .where('approval_id', '=', approvalId);
+  if (!includeInternal) q = q.where('internal', '=', false);
+  return q.orderBy('seq').limit(1000).execute();
+}
+
+/**
+ * The approval as `viewer` may see it (SPEC §5 GET /approvals/{id}). Contacts
+ * never get emails, internal comments or form data (SPEC rule 3).
+ */
+export async function approvalView(
+  db: Db,
+  workspaceId: string,
+  stored: StoredApproval,
+  viewer: PrincipalActor,
+  settings: ApprovalSettings,
+  preloaded?: Map<string, PersonInfo>,
+) {
+  const { meta, state } = stored;
+  const isMember = viewer.type === 'member';
+  const comments = await loadComments(db, workspaceId, meta.id, isMember);
+  const refs = [...peopleOf(state, meta), ...comments.map((c) => ({ type: c.author_type, id: c.author_id }))];
+  const people = preloaded ?? (await loadPeople(db, workspaceId, refs));
+  const named = (p: PersonRef): Named => ({
+    type: p.type,
+    id: p.id,
+    name: people.get(personKey(p))?.name ?? null,
+  });
+  const self: PersonRef = { type: viewer.type, id: viewer.id };
+
+  return {
+    id: meta.id,
+    number: meta.number,
+    ticketId: meta.ticketId,
+    templateId: meta.templateId,
+    title: meta.title,
+    description: meta.description,
+    status: state.status,
+    displayStatus: displayStatus(state),
+    currentStepIndex: state.currentStepIndex,
+    requestedBy: named({ type: 'member', id: state.requestedBy }),
+    onBehalfOf: meta.onBehalfOf ? named(meta.onBehalfOf) : null,
+    ...(isMember ? { formData: meta.formData } : {}),
+    steps: state.steps.map((step, index) => {
+      const s = state.stepStates[index]!;
+      return {
+        name: step.name,
+        rule: s.rule,
+        status: s.status,
+        startedAt: s.startedAt,
+        completedAt: s.completedAt,
+        approvers: state.assignments
+          .filter((a) => a.stepIndex === index && a.removedAt === null)
+          .map((a) => ({
+            ...named(a.person),
+            decision: a.decision?.value ?? null,
+            comment: a.decision?.comment ?? null,
+            decidedAt: a.decision?.at ?? null,
+            channel: a.decision?.channel ?? null,
+          })),
+      };
+    }),
+    comments: comments.map(
+      (c): CommentView => ({
+        id: c.id,
+        author: named({ type: c.author_type, id: c.author_id }),
+        body: c.body,
+        internal: c.internal,
+        createdAt: c.created_at,
+      }),
+    ),
+    appeal: state.appeal
+      ? {
+          reason: state.appeal.reason,
+          status: state.appeal.status,
+          requestedBy: named(state.appeal.requestedBy),
+          requestedAt: state.appeal.requestedAt,
+          reviewers: state.appeal.reviewers.map(named),
+          decision: state.appeal.decision
+            ? {
+                value: state.appeal.decision.value,
+                comment: state.appeal.decision.comment,
+                by: named(state.appeal.decision.by),
+                at: state.appeal.decision.at,
+              }
+            : null,
+        }
+      : null,
+    canRespond: canRespond(state, self),
+    canAppeal: canAppeal(state, viewer, settings),
+    canComment: canComment(state, viewer),
+    canCancel: canCancel(state, viewer),
+    canEditRecipients: canEditRecipients(state, viewer),
+    expiresAt: state.expiresAt,
+    completedAt: state.completedAt,
+    createdAt: meta.createdAt,
+    updatedAt: meta.updatedAt,
+  };
+}
+
+export type ApprovalView = Awaited<ReturnType<typeof approvalView>>;

@@ -1,0 +1,242 @@
+import type { ColumnType, Generated } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type Json<T> = ColumnType<T, string, string>;
+type PersonType = 'member' | 'contact';
+
+export interface WorkspacesTable {
+  id: string;
+  name: string;
+  settings: Json<Record<string, unknown>>;
+  next_ticket_number: Generated<number>;
+  next_approval_number: Generated<number>;
+  created_at: Generated<Date>;
+}
+
+export interface MembersTable {
+  workspace_id: string;
+  id: string;
+  name: string;
+  email: string;
+  role: 'admin' | 'agent';
+  locale: 'en' | 'fr' | null;
+  active: Generated<boolean>;
+  password_hash: string | null;
+  created_at: Generated<Date>;
+}
+
+export interface ContactsTable {
+  workspace_id: string;
+  id: string;
+  name: string;
+  email: string;
+  locale: 'en' | 'fr' | null;
+  organization: string | null;
+  password_hash: string | null;
+  created_at: Generated<Date>;
+}
+
+export interface SessionsTable {
+  workspace_id: string;
+  token_hash: string;
+  principal_type: PersonType;
+  principal_id: string;
+  created_at: Generated<Date>;
+  expires_at: Timestamp;
+  revoked_at: Timestamp | null;
+}
+
+export type TicketStatus = 'open' | 'pending' | 'on_hold' | 'solved' | 'closed';
+
+export interface TicketsTable {
+  workspace_id: string;
+  id: string;
+  number: number;
+  subject: string;
+  status: TicketStatus;
+  requester_id: string;
+  assignee_id: string | null;
+  approval_status: string | null;
+  created_by_type: PersonType;
+  created_by_id: string;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface TicketContactsTable {
+  workspace_id: string;
+  ticket_id: string;
+  contact_id: string;
+}
+
+export interface TicketMessagesTable {
+  workspace_id: string;
+  id: string;
+  seq: Generated<number>;
+  ticket_id: string;
+  author_type: PersonType;
+  author_id: string;
+  body: string;
+  public: boolean;
+  created_at: Generated<Date>;
+}
+
+export interface ApprovalGroupsTable {
+  workspace_id: string;
+  id: string;
+  name: string;
+  created_at: Generated<Date>;
+}
+
+export interface ApprovalGroupMembersTable {
+  workspace_id: string;
+  group_id: string;
+  member_id: string;
+}
+
+export interface ApprovalGroupContactsTable {
+  workspace_id: string;
+  group_id: string;
+  contact_id: string;
+}
+
+export interface ApprovalTemplatesTable {
+  workspace_id: string;
+  id: string;
+  name: string;
+  description: string | null;
+  allow_appeals: boolean;
+  appeal_reviewers: Json<unknown[]>;
+  steps: Json<unknown[]>;
+  expire_after_hours: number | null;
+  archived_at: Timestamp | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface ApprovalsTable {
+  workspace_id: string;
+  id: string;
+  number: number;
+  ticket_id: string;
+  template_id: string | null;
+  title: string;
+  description: string | null;
+  status: string;
+  display_status: string;
+  current_step_index: number;
+  steps: Json<unknown[]>;
+  step_states: Json<unknown[]>;
+  requested_by: string;
+  on_behalf_of: Json<unknown> | null;
+  form_data: Json<unknown> | null;
+  allow_appeals: boolean;
+  appeal_reviewers: Json<unknown[]>;
+  appeal: Json<unknown> | null;
+  expires_at: Timestamp | null;
+  completed_at: Timestamp | null;
+  version: Generated<number>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface ApprovalAssignmentsTable {
+  workspace_id: string;
+  approval_id: string;
+  ordinal: number;
+  step_index: number;
+  person_type: PersonType;
+  person_id: string;
+  decision: 'approve' | 'deny' | null;
+  decision_comment: string | null;
+  decided_at: Timestamp | null;
+  channel: string | null;
+  added_at: Timestamp;
+  removed_at: Timestamp | null;
+  last_reminder_at: Timestamp | null;
+  reminder_count: number;
+  awaiting: boolean;
+}
+
+export interface ApprovalCommentsTable {
+  workspace_id: string;
+  id: string;
+  seq: Generated<number>;
+  approval_id: string;
+  author_type: PersonType;
+  author_id: string;
+  body: string;
+  internal: boolean;
+  created_at: Generated<Date>;
+}
+
+export interface ActivitiesTable {
+  workspace_id: string;
+  id: string;
+  seq: Generated<number>;
+  ticket_id: string;
+  approval_id: string | null;
+  type: string;
+  actor_type: PersonType | null;
+  actor_id: string | null;
+  channel: string | null;
+  internal: Generated<boolean>;
+  data: Json<Record<string, unknown>>;
+  created_at: Generated<Date>;
+}
+
+export interface OutboxTable {
+  workspace_id: string;
+  id: string;
+  seq: Generated<number>;
+  event_id: string;
+  kind: string;
+  approval_id: string | null;
+  recipient_type: PersonType;
+  recipient_id: string;
+  payload: Json<Record<string, unknown>>;
+  status: Generated<'pending' | 'sent' | 'dead'>;
+  attempts: Generated<number>;
+  next_attempt_at: Generated<Date>;
+  last_error: string | null;
+  created_at: Generated<Date>;
+  sent_at: Timestamp | null;
+}
+
+export interface IdempotencyKeysTable {
+  workspace_id: string;
+  principal_type: PersonType;
+  principal_id: string;
+  key: string;
+  request_hash: string;
+  status_code: number;
+  response: Json<unknown>;
+  created_at: Generated<Date>;
+}
+
+export interface RateLimitsTable {
+  key: string;
+  window_start: Timestamp;
+  count: number;
+}
+
+export interface Database {
+  workspaces: WorkspacesTable;
+  members: MembersTable;
+  contacts: ContactsTable;
+  sessions: SessionsTable;
+  tickets: TicketsTable;
+  ticket_contacts: TicketContactsTable;
+  ticket_messages: TicketMessagesTable;
+  approval_groups: ApprovalGroupsTable;
+  approval_group_members: ApprovalGroupMembersTable;
+  approval_group_contacts: ApprovalGroupContactsTable;
+  approval_templates: ApprovalTemplatesTable;
+  approvals: ApprovalsTable;
+  approval_assignments: ApprovalAssignmentsTable;
+  approval_comments: ApprovalCommentsTable;
+  activities: ActivitiesTable;
+  outbox: OutboxTable;
+  idempotency_keys: IdempotencyKeysTable;
+  rate_limits: RateLimitsTable;
+}

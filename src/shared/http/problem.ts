@@ -1,0 +1,127 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { AppError, type FieldError } from '../errors.js';
+
+export type Problem = {
+  type: string;
+  title: string;
+  status: number;
+  code: string;
+  detail: string;
+  errors?: FieldError[];
+};
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  406: 'Not Acceptable',
+  409: 'Conflict',
+  410: 'Gone',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+export function sendProblem(
+  reply: FastifyReply,
+  status: number,
+  code: string,
+  detail: string,
+  extra: { errors?: FieldError[]; retryAfterSeconds?: number } = {},
+): FastifyReply {
+  const body: Problem = {
+    type: `https://signoff.dev/problems/${code}`,
+    title: TITLES[status] ?? 'Error',
+    status,
+    code,
+    detail,
+    ...(extra.errors ? { errors: extra.errors } : {}),
+  };
+  if (extra.retryAfterSeconds !== undefined) reply.header('retry-after', String(extra.retryAfterSeconds));
+  return reply.code(status).type('application/problem+json; charset=utf-8').send(body);
+}
+
+// Errors from the database driver that mean "the database is unreachable right now", not "bug".
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  '57P01', // admin_shutdown (pg_terminate_backend)
+  '57P02',
+  '57P03', // cannot_connect_now
+  '08000',
+  '08003',
+  '08006',
+  '53300', // too_many_connections
+]);
+
+function isUnavailable(error: unknown): boolean {
+  const e = error as { code?: string; message?: string } | null;
+  if (!e) return false;
+  if (e.code && UNAVAILABLE_CODES.has(e.code)) return true;
+  const msg = e.message ?? '';
+  return /Connection terminated|connection timeout|Client has encountered a connection error/i.test(msg);
+}
+
+function fieldsFromValidation(error: FastifyError): FieldError[] {
+  const validation = (error.validation ?? []) as Array<{
+    instancePath?: string;
+    message?: string;
+    params?: { issue?: { path?: PropertyKey[] } };
+  }>;
+  const context = (error as { validationContext?: string }).validationContext ?? 'body';
+  return validation.map((v) => {
+    const path = v.instancePath?.replace(/^\//, '').replaceAll('/', '.') ?? '';
+    return { field: path ? `${context}.${path}` : context, message: v.message ?? 'is invalid' };
+  });
+}
+
+export function registerProblemHandlers(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    if (error instanceof AppError) {
+      return sendProblem(reply, error.status, error.code, error.message, error.details);
+    }
+    if (hasZodFastifySchemaValidationErrors(error) || error.validation) {
+      const errors = fieldsFromValidation(error);
+      const summary = errors.map((e) => `${e.field}: ${e.message}`).join('; ');
+      return sendProblem(reply, 400, 'invalid_request', `Invalid request: ${summary}`, { errors });
+    }
+    switch (error.code) {
+      case 'FST_ERR_CTP_BODY_TOO_LARGE':
+        return sendProblem(reply, 413, 'payload_too_large', 'The request body is larger than 1 MiB');
+      case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+        return sendProblem(reply, 415, 'unsupported_media_type', 'Send the body as application/json');
+      case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+        return sendProblem(reply, 400, 'invalid_request', 'The JSON body is empty', {
+          errors: [{ field: 'body', message: 'is required' }],
+        });
+      case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+        return sendProblem(reply, 400, 'invalid_json', 'The body is not valid JSON');
+    }
+    if (error instanceof SyntaxError || (error.statusCode === 400 && /JSON/i.test(error.message))) {
+      return sendProblem(reply, 400, 'invalid_json', 'The body is not valid JSON');
+    }
+    if (isUnavailable(error)) {
+      request.log.warn({ err: error }, 'database unavailable');
+      return sendProblem(reply, 503, 'service_unavailable', 'The service is briefly unavailable; retry', {
+        retryAfterSeconds: 1,
+      });
+    }
+    if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+      return sendProblem(reply, error.statusCode, error.code?.toLowerCase() ?? 'bad_request', error.message);
+    }
+    request.log.error({ err: error }, 'unhandled error');
+    return sendProblem(reply, 500, 'internal_error', 'An unexpected error occurred');
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(reply, 404, 'not_found', `No route for ${request.method} ${request.url.split('?')[0]}`),
+  );
+}

@@ -1,0 +1,383 @@
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import type { PersonRef } from '../approvals/core/types.js';
+import type { Principal } from '../auth/principal.js';
+import { isUuid } from '../auth/tokens.js';
+import { assertPeopleExist } from '../people/repo.js';
+import { type Db, inTransaction } from '../shared/db/connect.js';
+import type { TicketStatus } from '../shared/db/schema.js';
+import { conflict, notFound } from '../shared/errors.js';
+import { nextNumber } from '../workspaces/repo.js';
+import { recordActivities } from './activity.js';
+
+export type TicketView = {
+  id: string;
+  number: number;
+  subject: string;
+  status: TicketStatus;
+  requesterId: string;
+  requester: { id: string; name: string } | null;
+  contactIds: string[];
+  assigneeId: string | null;
+  approvalStatus: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+};
+
+type TicketRow = {
+  id: string;
+  number: number;
+  subject: string;
+  status: TicketStatus;
+  requester_id: string;
+  assignee_id: string | null;
+  approval_status: string | null;
+  created_at: Date;
+  updated_at: Date;
+};
+
+const ticketColumns = [
+  'tickets.id',
+  'tickets.number',
+  'tickets.subject',
+  'tickets.status',
+  'tickets.requester_id',
+  'tickets.assignee_id',
+  'tickets.approval_status',
+  'tickets.created_at',
+  'tickets.updated_at',
+] as const;
+
+export type TicketFacts = {
+  requesterId: string;
+  contactIds: string[];
+  assigneeId: string | null;
+  status: TicketStatus;
+};
+
+/** The ticket row, or 404. `forUpdate` locks it (ticket status changes and approval creation). */
+export async function findTicket(db: Db, workspaceId: string, id: string, forUpdate = false) {
+  if (!isUuid(id)) throw notFound('Ticket');
+  let q = db
+    .selectFrom('tickets')
+    .select(ticketColumns)
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', id);
+  if (forUpdate) q = q.forUpdate();
+  const row = await q.executeTakeFirst();
+  if (!row) throw notFound('Ticket');
+  return row;
+}
+
+export async function ticketContactIds(db: Db, workspaceId: string, ticketId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('ticket_contacts')
+    .select('contact_id')
+    .where('workspace_id', '=', workspaceId)
+    .where('ticket_id', '=', ticketId)
+    .orderBy('contact_id')
+    .execute();
+  return rows.map((r) => r.contact_id);
+}
+
+export async function ticketFacts(db: Db, workspaceId: string, ticketId: string): Promise<TicketFacts> {
+  const row = await findTicket(db, workspaceId, ticketId);
+  return {
+    requesterId: row.requester_id,
+    contactIds: await ticketContactIds(db, workspaceId, ticketId),
+    assigneeId: row.assignee_id,
+    status: row.status,
+  };
+}
+
+/** SPEC §2: a contact has access to a ticket when they are its requester or one of its contacts. */
+export async function contactHasTicketAccess(
+  db: Db,
+  workspaceId: string,
+  ticketId: string,
+  contactId: string,
+): Promise<boolean> {
+  const row = await db
+    .selectFrom('tickets')
+    .select('id')
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', ticketId)
+    .where((eb) =>
+      eb.or([
+        eb('requester_id', '=', contactId),
+        eb.exists(
+          eb
+            .selectFrom('ticket_contacts')
+            .select(sql`1`.as('one'))
+            .where('ticket_contacts.workspace_id', '=', workspaceId)
+            .where('ticket_contacts.ticket_id', '=', ticketId)
+            .where('ticket_contacts.contact_id', '=', contactId),
+        ),
+      ]),
+    )
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** The ticket as the principal may see it, or 404 (contacts without access). */
+export async function visibleTicket(db: Db, principal: Principal, id: string) {
+  const row = await findTicket(db, principal.workspaceId, id);
+  if (
+    principal.type === 'contact' &&
+    !(await contactHasTicketAccess(db, principal.workspaceId, row.id, principal.id))
+  ) {
+    throw notFound('Ticket');
+  }
+  return row;
+}
+
+export async function toTicketViews(db: Db, workspaceId: string, rows: TicketRow[]): Promise<TicketView[]> {
+  if (rows.length === 0) return [];
+  const ids = rows.map((r) => r.id);
+  const [contacts, requesters] = await Promise.all([
+    db
+      .selectFrom('ticket_contacts')
+      .select(['ticket_id', 'contact_id'])
+      .where('workspace_id', '=', workspaceId)
+      .where('ticket_id', 'in', ids)
+      .execute(),
+    db
+      .selectFrom('contacts')
+      .select(['id', 'name'])
+      .where('workspace_id', '=', workspaceId)
+      .where('id', 'in', [...new Set(rows.map((r) => r.requester_id))])
+      .execute(),
+  ]);
+  const names = new Map(requesters.map((r) => [r.id, r.name]));
+  return rows.map((r) => ({
+    id: r.id,
+    number: r.number,
+    subject: r.subject,
+    status: r.status,
+    requesterId: r.requester_id,
+    requester: names.has(r.requester_id) ? { id: r.requester_id, name: names.get(r.requester_id)! } : null,
+    contactIds: contacts.filter((c) => c.ticket_id === r.id).map((c) => c.contact_id),
+    assigneeId: r.assignee_id,
+    approvalStatus: r.approval_status,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  }));
+}
+
+export async function createTicket(
+  db: Db,
+  author: PersonRef,
+  workspaceId: string,
+  input: {
+    subject: string;
+    body: string;
+    requesterId: string;
+    contactIds: string[];
+    assigneeId: string | null;
+  },
+): Promise<TicketView> {
+  const contactIds = [...new Set(input.contactIds.map((c) => c.toLowerCase()))];
+  return inTransaction(db, async (tx) => {
+    await assertPeopleExist(tx, workspaceId, [
+      { type: 'contact', id: input.requesterId },
+      ...contactIds.map((id) => ({ type: 'contact' as const, id })),
+      ...(input.assigneeId ? [{ type: 'member' as const, id: input.assigneeId }] : []),
+    ]);
+    const number = await nextNumber(tx, workspaceId, 'ticket');
+    const id = randomUUID();
+    const row = await tx
+      .insertInto('tickets')
+      .values({
+        workspace_id: workspaceId,
+        id,
+        number,
+        subject: input.subject,
+        status: 'open',
+        requester_id: input.requesterId,
+        assignee_id: input.assigneeId,
+        created_by_type: author.type,
+        created_by_id: author.id,
+      })
+      .returning(ticketColumns)
+      .executeTakeFirstOrThrow();
+    if (contactIds.length > 0) {
+      await tx
+        .insertInto('ticket_contacts')
+        .values(contactIds.map((contact_id) => ({ workspace_id: workspaceId, ticket_id: id, contact_id })))
+        .execute();
+    }
+    await tx
+      .insertInto('ticket_messages')
+      .values({
+        workspace_id: workspaceId,
+        id: randomUUID(),
+        ticket_id: id,
+        author_type: author.type,
+        author_id: author.id,
+        body: input.body,
+        public: true,
+      })
+      .execute();
+    await recordActivities(tx, workspaceId, [
+      { ticketId: id, type: 'ticket_created', actor: author, data: { number, subject: input.subject } },
+    ]);
+    return (await toTicketViews(tx, workspaceId, [row]))[0]!;
+  });
+}
+
+export async function listTickets(
+  db: Db,
+  principal: Principal,
+  options: { approvalStatus?: string; status?: TicketStatus; beforeNumber: number | null; limit: number },
+) {
+  const ws = principal.workspaceId;
+  let q = db.selectFrom('tickets').select(ticketColumns).where('tickets.workspace_id', '=', ws);
+  if (options.approvalStatus === 'none') q = q.where('tickets.approval_status', 'is', null);
+  else if (options.approvalStatus) q = q.where('tickets.approval_status', '=', options.approvalStatus);
+  if (options.status) q = q.where('tickets.status', '=', options.status);
+  if (options.beforeNumber !== null) q = q.where('tickets.number', '<', options.beforeNumber);
+  if (principal.type === 'contact') {
+    const contactId = principal.id;
+    q = q.where((eb) =>
+      eb.or([
+        eb('tickets.requester_id', '=', contactId),
+        eb.exists(
+          eb
+            .selectFrom('ticket_contacts')
+            .select(sql`1`.as('one'))
+            .where('ticket_contacts.workspace_id', '=', ws)
+            .whereRef('ticket_contacts.ticket_id', '=', 'tickets.id')
+            .where('ticket_contacts.contact_id', '=', contactId),
+        ),
+      ]),
+    );
+  }
+  return q
+    .orderBy('tickets.number', 'desc')
+    .limit(options.limit + 1)
+    .execute();
+}
+
+const LIVE = ['pending', 'appeal_pending'];
+
+export async function updateTicket(
+  db: Db,
+  actor: PersonRef,
+  workspaceId: string,
+  id: string,
+  patch: { status?: TicketStatus; subject?: string; assigneeId?: string | null },
+): Promise<TicketView> {
+  return inTransaction(db, async (tx) => {
+    const current = await findTicket(tx, workspaceId, id, true);
+    if (patch.assigneeId)
+      await assertPeopleExist(tx, workspaceId, [{ type: 'member', id: patch.assigneeId }]);
+    if (patch.status === 'solved' || patch.status === 'closed') {
+      const live = await tx
+        .selectFrom('approvals')
+        .select('id')
+        .where('workspace_id', '=', workspaceId)
+        .where('ticket_id', '=', current.id)
+        .where('status', 'in', LIVE)
+        .executeTakeFirst();
+      if (live) throw conflict('approval_pending', 'The ticket has an approval awaiting an answer');
+    }
+    const changes: Record<string, unknown> = {};
+    if (patch.status !== undefined && patch.status !== current.status) changes.status = patch.status;
+    if (patch.subject !== undefined && patch.subject !== current.subject) changes.subject = patch.subject;
+    if (patch.assigneeId !== undefined && patch.assigneeId !== current.assignee_id)
+      changes.assigneeId = patch.assigneeId;
+    if (Object.keys(changes).length === 0) return (await toTicketViews(tx, workspaceId, [current]))[0]!;
+    const row = await tx
+      .updateTable('tickets')
+      .set({
+        ...(patch.status !== undefined ? { status: patch.status } : {}),
+        ...(patch.subject !== undefined ? { subject: patch.subject } : {}),
+        ...(patch.assigneeId !== undefined ? { assignee_id: patch.assigneeId } : {}),
+        updated_at: sql<Date>`now()`,
+      })
+      .where('workspace_id', '=', workspaceId)
+      .where('id', '=', current.id)
+      .returning(ticketColumns)
+      .executeTakeFirstOrThrow();
+    await recordActivities(tx, workspaceId, [
+      { ticketId: current.id, type: 'ticket_updated', actor, data: changes },
+    ]);
+    return (await toTicketViews(tx, workspaceId, [row]))[0]!;
+  });
+}
+
+export async function addMessage(
+  db: Db,
+  author: PersonRef,
+  workspaceId: string,
+  ticketId: string,
+  input: { body: string; public: boolean },
+) {
+  return inTransaction(db, async (tx) => {
+    const row = await tx
+      .insertInto('ticket_messages')
+      .values({
+        workspace_id: workspaceId,
+        id: randomUUID(),
+        ticket_id: ticketId,
+        author_type: author.type,
+        author_id: author.id,
+        body: input.body,
+        public: input.public,
+      })
+      .returning(['id', 'author_type', 'author_id', 'body', 'public', 'created_at'])
+      .executeTakeFirstOrThrow();
+    await tx
+      .updateTable('tickets')
+      .set({ updated_at: sql<Date>`now()` })
+      .where('workspace_id', '=', workspaceId)
+      .where('id', '=', ticketId)
+      .execute();
+    await recordActivities(tx, workspaceId, [
+      {
+        ticketId,
+        type: 'message_added',
+        actor: author,
+        data: { messageId: row.id, public: input.public },
+        internal: !input.public,
+      },
+    ]);
+    return toMessage(row);
+  });
+}
+
+type MessageRow = {
+  id: string;
+  author_type: 'member' | 'contact';
+  author_id: string;
+  body: string;
+  public: boolean;
+  created_at: Date;
+};
+
+const toMessage = (r: MessageRow) => ({
+  id: r.id,
+  author: { type: r.author_type, id: r.author_id },
+  body: r.body,
+  public: r.public,
+  createdAt: r.created_at,
+});
+
+export async function listMessages(
+  db: Db,
+  workspaceId: string,
+  ticketId: string,
+  options: { publicOnly: boolean; newestFirst?: boolean; limit: number },
+) {
+  let q = db
+    .selectFrom('ticket_messages')
+    .select(['id', 'author_type', 'author_id', 'body', 'public', 'created_at'])
+    .where('workspace_id', '=', workspaceId)
+    .where('ticket_id', '=', ticketId);
+  if (options.publicOnly) q = q.where('public', '=', true);
+  const rows = await q
+    .orderBy('seq', options.newestFirst ? 'desc' : 'asc')
+    .limit(options.limit)
+    .execute();
+  return rows.map(toMessage);
+}

@@ -1,0 +1,74 @@
+import { randomUUID } from 'node:crypto';
+import { type Db, inTransaction } from '../shared/db/connect.js';
+import { conflict, notFound } from '../shared/errors.js';
+import { DEFAULT_SETTINGS, readSettings, type WorkspaceSettings } from './settings.js';
+
+export async function createWorkspace(
+  db: Db,
+  input: { name: string; settings?: Partial<WorkspaceSettings> },
+): Promise<{ id: string }> {
+  const id = randomUUID();
+  await db
+    .insertInto('workspaces')
+    .values({ id, name: input.name, settings: JSON.stringify({ ...DEFAULT_SETTINGS, ...input.settings }) })
+    .execute();
+  return { id };
+}
+
+export async function getWorkspace(db: Db, workspaceId: string) {
+  const row = await db
+    .selectFrom('workspaces')
+    .select(['id', 'name', 'settings', 'created_at'])
+    .where('id', '=', workspaceId)
+    .executeTakeFirst();
+  if (!row) throw notFound('Workspace');
+  return { id: row.id, name: row.name, settings: readSettings(row.settings), createdAt: row.created_at };
+}
+
+export async function getSettings(db: Db, workspaceId: string): Promise<WorkspaceSettings> {
+  return (await getWorkspace(db, workspaceId)).settings;
+}
+
+export async function updateSettings(
+  db: Db,
+  workspaceId: string,
+  patch: Partial<WorkspaceSettings>,
+): Promise<WorkspaceSettings> {
+  return inTransaction(db, async (tx) => {
+    const row = await tx
+      .selectFrom('workspaces')
+      .select('settings')
+      .where('id', '=', workspaceId)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!row) throw notFound('Workspace');
+    const next = { ...readSettings(row.settings), ...patch };
+    await tx
+      .updateTable('workspaces')
+      .set({ settings: JSON.stringify(next) })
+      .where('id', '=', workspaceId)
+      .execute();
+    return next;
+  });
+}
+
+/** Settings of the approvals module, or 409 approvals_disabled (SPEC rule 1). */
+export async function requireApprovalsEnabled(db: Db, workspaceId: string): Promise<WorkspaceSettings> {
+  const settings = await getSettings(db, workspaceId);
+  if (!settings.approvalsEnabled) {
+    throw conflict('approvals_disabled', 'The approvals module is turned off for this workspace');
+  }
+  return settings;
+}
+
+/** Next per-workspace number; the row lock serialises concurrent creations in one workspace. */
+export async function nextNumber(db: Db, workspaceId: string, kind: 'ticket' | 'approval'): Promise<number> {
+  const column = kind === 'ticket' ? 'next_ticket_number' : 'next_approval_number';
+  const row = await db
+    .updateTable('workspaces')
+    .set((eb) => ({ [column]: eb(column, '+', 1) }))
+    .where('id', '=', workspaceId)
+    .returning(`${column} as next`)
+    .executeTakeFirstOrThrow();
+  return Number(row.next) - 1;
+}
