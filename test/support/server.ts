@@ -1,0 +1,42 @@
+import type { AddressInfo } from 'node:net';
+import { buildApp } from '../../src/app.js';
+import { loadConfig } from '../../src/shared/config.js';
+import type { RateLimits } from '../../src/shared/http/types.js';
+import { openTestDatabase, type TestDatabase } from './database.js';
+
+export type TestServer = {
+  url: string;
+  database: TestDatabase;
+  close(): Promise<void>;
+};
+
+const GENEROUS: RateLimits = {
+  loginFailures: { max: 10_000, windowSeconds: 900 },
+  signups: { max: 10_000, windowSeconds: 3600 },
+  approvalLinks: { max: 10_000, windowSeconds: 60 },
+};
+
+/**
+ * The real server on a loopback port over a fresh database. Abuse limits are
+ * generous unless a test asks for the real ones.
+ */
+export async function startServer(options: { rateLimits?: Partial<RateLimits> } = {}): Promise<TestServer> {
+  const database = await openTestDatabase();
+  const config = loadConfig({ ...process.env, LOG_LEVEL: 'silent', PORT: '0', DATABASE_URL: '' });
+  const app = await buildApp({
+    database: database.handle,
+    config,
+    rateLimits: { ...GENEROUS, ...options.rateLimits },
+    logger: false,
+  });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const { port } = app.server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    database,
+    async close() {
+      await app.close();
+      await database.close();
+    },
+  };
+}
