@@ -34,7 +34,7 @@ export async function principalFromToken(db: Db, token: string, now: Date): Prom
       .where('workspace_id', '=', parsed.workspaceId)
       .where('id', '=', session.principal_id)
       .executeTakeFirst();
-    if (!m || !m.active) return null;
+    if (!m?.active) return null;
     return {
       type: 'member',
       workspaceId: parsed.workspaceId,
