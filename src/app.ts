@@ -8,10 +8,12 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import { groupRoutes } from './approvals/groups/routes.js';
+import { linkRoutes } from './approvals/links/routes.js';
 import { approvalRoutes } from './approvals/routes.js';
 import { templateRoutes } from './approvals/templates/routes.js';
 import { bearerToken, principalFromToken } from './auth/authenticate.js';
 import { authRoutes } from './auth/routes.js';
+import { mailRoutes } from './mail/routes.js';
 import { peopleRoutes } from './people/routes.js';
 import type { Config } from './shared/config.js';
 import type { DatabaseHandle } from './shared/db/connect.js';
@@ -125,6 +127,8 @@ export async function buildApp(options: AppOptions) {
       groupRoutes(typed, deps);
       templateRoutes(typed, deps);
       approvalRoutes(typed, deps);
+      linkRoutes(typed, deps);
+      mailRoutes(typed, deps);
     },
     { prefix: '/api/v1' },
   );

@@ -1,4 +1,5 @@
 import { buildApp } from './app.js';
+import { startBackground } from './background.js';
 import { ensureDemoWorkspace } from './demo.js';
 import { loadConfig } from './shared/config.js';
 import { openAndMigrate } from './shared/db/connect.js';
@@ -32,6 +33,10 @@ if (config.database.engine === 'pglite' || process.env.SIGNOFF_DEMO === '1') {
 
 await app.listen({ port: config.port, host: config.host });
 
+// The delivery worker and scheduler run inside the server unless WORKER=off (then run `npm run worker`).
+const background =
+  process.env.WORKER === 'off' ? null : startBackground({ db: database.db, config, log: app.log });
+
 let stopping = false;
 async function shutdown(signal: string) {
   if (stopping) return;
@@ -42,6 +47,7 @@ async function shutdown(signal: string) {
   timer.unref();
   try {
     await app.close();
+    await background?.stop();
     await database.close();
   } finally {
     process.exit(0);

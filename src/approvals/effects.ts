@@ -129,7 +129,7 @@ export function effectsOf(events: ApprovalEvent[], ctx: EffectContext): Effects 
         mail(
           'approval_canceled',
           notActor([...asked, ...reviewers, ...requesterSide()]),
-          { reason: event.reason },
+          { reason: event.reason, by: event.by ? ref(event.by) : null },
           true,
         );
         break;

@@ -67,7 +67,7 @@ function unwrap<T>(result: Result<T>): T {
 
 const self = (p: Principal): PersonRef => ({ type: p.type, id: p.id });
 
-async function actorOf(db: Db, principal: Principal, ticketId: string): Promise<Actor> {
+export async function actorOf(db: Db, principal: Principal, ticketId: string): Promise<Actor> {
   return principal.type === 'member'
     ? { type: 'member', id: principal.id, role: principal.role }
     : {
@@ -100,7 +100,7 @@ export async function resolutionContext(
 }
 
 /** Context for whatever steps may start next: those after the current one. */
-async function contextForRemainingSteps(db: Db, workspaceId: string, stored: StoredApproval) {
+export async function contextForRemainingSteps(db: Db, workspaceId: string, stored: StoredApproval) {
   if (!core.needsResolutionContext(stored.state)) return null;
   const refs = stored.state.steps.slice(stored.state.currentStepIndex + 1).flatMap((s) => s.approvers);
   return resolutionContext(db, workspaceId, stored.meta.ticketId, refs);
@@ -127,7 +127,7 @@ async function withLockedApproval<T>(
   });
 }
 
-async function commit(
+export async function commit(
   tx: Db,
   workspaceId: string,
   stored: StoredApproval,

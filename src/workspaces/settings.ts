@@ -14,6 +14,10 @@ export const settingsSchema = z.strictObject({
     .min(1)
     .max(24 * 365),
   defaultLocale: localeSchema,
+  /** Remind approvers who have not answered after this many hours; null turns automatic reminders off. */
+  autoRemindAfterHours: z.number().int().min(1).max(24 * 30).nullable(),
+  /** At most this many reminders per approver and step, manual ones included. */
+  maxAutoReminders: z.number().int().min(0).max(20),
 });
 
 export type WorkspaceSettings = z.infer<typeof settingsSchema>;
@@ -27,6 +31,8 @@ export const DEFAULT_SETTINGS: WorkspaceSettings = {
   requireSignInForEmailResponses: true,
   approvalLinkTtlHours: 168,
   defaultLocale: 'en',
+  autoRemindAfterHours: null,
+  maxAutoReminders: 3,
 };
 
 export const settingsPatchSchema = settingsSchema.partial();

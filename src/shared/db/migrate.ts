@@ -1,8 +1,10 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
 import * as m001 from './migrations/001_initial.js';
+import * as m002 from './migrations/002_links_and_delivery.js';
 
 const migrations: Record<string, Migration> = {
   '001_initial': m001,
+  '002_links_and_delivery': m002,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

@@ -201,6 +201,21 @@ export interface OutboxTable {
   last_error: string | null;
   created_at: Generated<Date>;
   sent_at: Timestamp | null;
+  locked_until: Timestamp | null;
+  message_id: string | null;
+}
+
+export interface ApprovalLinksTable {
+  token_hash: string;
+  workspace_id: string;
+  approval_id: string;
+  step_index: number;
+  person_type: PersonType;
+  person_id: string;
+  outbox_id: string | null;
+  created_at: Generated<Date>;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
 }
 
 export interface IdempotencyKeysTable {
@@ -237,6 +252,7 @@ export interface Database {
   approval_comments: ApprovalCommentsTable;
   activities: ActivitiesTable;
   outbox: OutboxTable;
+  approval_links: ApprovalLinksTable;
   idempotency_keys: IdempotencyKeysTable;
   rate_limits: RateLimitsTable;
 }

@@ -1,0 +1,76 @@
+import { randomToken, sha256 } from '../../auth/tokens.js';
+import type { Db } from '../../shared/db/connect.js';
+import type { PersonRef } from '../core/types.js';
+
+/** The step index stored for an appeal reviewer's link. */
+export const APPEAL_STEP = -1;
+
+export type LinkRow = {
+  token_hash: string;
+  workspace_id: string;
+  approval_id: string;
+  step_index: number;
+  person_type: 'member' | 'contact';
+  person_id: string;
+  expires_at: Date;
+  used_at: Date | null;
+};
+
+const TOKEN = /^[A-Za-z0-9_-]{43}$/;
+
+/**
+ * Creates a link for one person, one step and one approval, and returns its
+ * token. Called while an email is rendered for delivery: the token goes into
+ * the email and only its SHA-256 is stored.
+ */
+export async function mintLink(
+  db: Db,
+  input: {
+    workspaceId: string;
+    approvalId: string;
+    stepIndex: number;
+    person: PersonRef;
+    outboxId: string | null;
+    expiresAt: Date;
+  },
+): Promise<string> {
+  const token = randomToken();
+  await db
+    .insertInto('approval_links')
+    .values({
+      token_hash: sha256(token),
+      workspace_id: input.workspaceId,
+      approval_id: input.approvalId,
+      step_index: input.stepIndex,
+      person_type: input.person.type,
+      person_id: input.person.id,
+      outbox_id: input.outboxId,
+      expires_at: input.expiresAt,
+    })
+    .execute();
+  return token;
+}
+
+/** The link of a token; null for a malformed or unknown one (both answer 410 alike). */
+export async function findLink(db: Db, token: string, lock = false): Promise<LinkRow | null> {
+  if (!TOKEN.test(token)) return null;
+  let q = db
+    .selectFrom('approval_links')
+    .select([
+      'token_hash',
+      'workspace_id',
+      'approval_id',
+      'step_index',
+      'person_type',
+      'person_id',
+      'expires_at',
+      'used_at',
+    ])
+    .where('token_hash', '=', sha256(token));
+  if (lock) q = q.forUpdate();
+  return (await q.executeTakeFirst()) ?? null;
+}
+
+export async function markUsed(db: Db, tokenHash: string, now: Date): Promise<void> {
+  await db.updateTable('approval_links').set({ used_at: now }).where('token_hash', '=', tokenHash).execute();
+}

@@ -1,0 +1,148 @@
+import type { PersonRef } from '../approvals/core/types.js';
+import { APPEAL_STEP, mintLink } from '../approvals/links/repo.js';
+import { loadApproval } from '../approvals/repo.js';
+import { loadPeople, personKey } from '../people/repo.js';
+import type { Db } from '../shared/db/connect.js';
+import { findTicket, listMessages } from '../tickets/repo.js';
+import { getWorkspace } from '../workspaces/repo.js';
+import type { MailKind } from './outbox.js';
+import { type EmailInput, renderEmail } from './render/index.js';
+import type { OutgoingEmail } from './transport.js';
+import type { OutboxRow } from './worker.js';
+
+const LINK_KINDS = new Set<MailKind>(['approval_requested', 'approval_reminder', 'appeal_requested']);
+
+type Payload = {
+  stepIndex?: number;
+  by?: PersonRef | null;
+  decision?: 'approve' | 'deny';
+  reason?: 'requested' | 'no_recipients';
+};
+
+/**
+ * Renders one outbox row into an email. Links are minted here, at delivery:
+ * the token exists only in the email, its hash in approval_links.
+ */
+export function outboxComposer(options: { publicUrl: string; mailFrom: string }) {
+  return async (db: Db, row: OutboxRow, messageId: string): Promise<OutgoingEmail> => {
+    const ws = row.workspace_id;
+    const kind = row.kind as MailKind;
+    const payload = row.payload as Payload;
+    const recipient: PersonRef = { type: row.recipient_type, id: row.recipient_id };
+    const workspace = await getWorkspace(db, ws);
+    if (!row.approval_id) throw new Error(`outbox row ${row.id} has no approval`);
+    const { meta, state } = await loadApproval(db, ws, row.approval_id);
+    const ticket = await findTicket(db, ws, meta.ticketId);
+    const thread = await listMessages(db, ws, meta.ticketId, {
+      publicOnly: true,
+      newestFirst: true,
+      limit: 10,
+    });
+    const stepIndex = payload.stepIndex ?? state.currentStepIndex;
+    const refs: PersonRef[] = [
+      recipient,
+      { type: 'member', id: state.requestedBy },
+      ...state.assignments.map((a) => a.person),
+      ...thread.map((m) => m.author),
+      ...(meta.onBehalfOf ? [meta.onBehalfOf] : []),
+      ...(payload.by ? [payload.by] : []),
+      ...(state.appeal
+        ? [state.appeal.requestedBy, ...(state.appeal.decision ? [state.appeal.decision.by] : [])]
+        : []),
+    ];
+    const people = await loadPeople(db, ws, refs);
+    const name = (p: PersonRef) => people.get(personKey(p))?.name ?? '';
+    const to = people.get(personKey(recipient));
+    if (!to) throw new Error(`recipient ${personKey(recipient)} not found`);
+    const locale = to.locale ?? workspace.settings.defaultLocale;
+
+    let links: EmailInput['links'] = null;
+    let expiresAt: Date | null = null;
+    if (LINK_KINDS.has(kind)) {
+      expiresAt = new Date(Date.now() + workspace.settings.approvalLinkTtlHours * 3600_000);
+      if (state.expiresAt && state.expiresAt < expiresAt) expiresAt = state.expiresAt;
+      const token = await mintLink(db, {
+        workspaceId: ws,
+        approvalId: meta.id,
+        stepIndex: kind === 'appeal_requested' ? APPEAL_STEP : stepIndex,
+        person: recipient,
+        outboxId: row.id,
+        expiresAt,
+      });
+      const url = `${options.publicUrl}/respond/${token}`;
+      links = { approve: `${url}?decision=approve`, deny: `${url}?decision=deny`, respond: url };
+    }
+
+    const stepAssignments = state.assignments.filter(
+      (a) => a.stepIndex === stepIndex && a.removedAt === null,
+    );
+    const decisionOf = () => {
+      if (kind === 'decision_recorded' && payload.by) {
+        const a = stepAssignments.find(
+          (x) => x.person.type === payload.by!.type && x.person.id === payload.by!.id,
+        );
+        return {
+          byName: name(payload.by),
+          value: payload.decision ?? 'approve',
+          comment: a?.decision?.comment ?? null,
+        };
+      }
+      if (kind === 'appeal_decided' && state.appeal?.decision) {
+        const d = state.appeal.decision;
+        return { byName: name(d.by), value: d.value, comment: d.comment };
+      }
+      return undefined;
+    };
+    const decision = decisionOf();
+    const input: EmailInput = {
+      kind,
+      locale,
+      workspaceName: workspace.name,
+      recipientName: to.name,
+      approval: {
+        number: meta.number,
+        title: meta.title,
+        description: meta.description,
+        status: state.status,
+        requesterName: name({ type: 'member', id: state.requestedBy }),
+        onBehalfOfName: meta.onBehalfOf ? name(meta.onBehalfOf) : null,
+        stepName: state.steps[stepIndex]?.name ?? null,
+        stepIndex,
+        stepCount: state.steps.length,
+        rule: state.stepStates[stepIndex]?.rule ?? null,
+        otherApprovers: stepAssignments
+          .filter((a) => !(a.person.type === recipient.type && a.person.id === recipient.id))
+          .map((a) => name(a.person)),
+        formData: recipient.type === 'member' ? meta.formData : null,
+      },
+      ticket: {
+        number: ticket.number,
+        subject: ticket.subject,
+        thread: thread.map((m) => ({ authorName: name(m.author), body: m.body, createdAt: m.createdAt })),
+      },
+      links,
+      viewUrl:
+        recipient.type === 'member'
+          ? `${options.publicUrl}/tickets/${meta.ticketId}?approval=${meta.id}`
+          : `${options.publicUrl}/portal/tickets/${meta.ticketId}?approval=${meta.id}`,
+      ...(decision ? { decision } : {}),
+      ...(state.appeal
+        ? { appeal: { reason: state.appeal.reason, byName: name(state.appeal.requestedBy) } }
+        : {}),
+      ...(kind === 'approval_canceled'
+        ? { cancel: { byName: payload.by ? name(payload.by) : null, reason: payload.reason ?? 'requested' } }
+        : {}),
+      expiresAt,
+    };
+    const rendered = renderEmail(input);
+    return {
+      from: options.mailFrom,
+      to: { name: to.name, address: to.email },
+      subject: rendered.subject,
+      text: rendered.text,
+      html: rendered.html,
+      messageId,
+      locale,
+    };
+  };
+}

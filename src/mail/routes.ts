@@ -1,0 +1,85 @@
+import { join } from 'node:path';
+import { z } from 'zod';
+import { requireAdmin } from '../auth/authenticate.js';
+import { isUuid } from '../auth/tokens.js';
+import { notFound } from '../shared/errors.js';
+import { decodeCursor, paginationQuery, toPage } from '../shared/http/pagination.js';
+import { idParams } from '../shared/http/schemas.js';
+import type { Api, AppDeps } from '../shared/http/types.js';
+import { devMailbox } from './transport.js';
+
+const seqCursor = z.object({ s: z.number().int() });
+
+export function mailboxDir(dataDir: string): string {
+  return join(dataDir, 'mailbox');
+}
+
+export function mailRoutes(app: Api, { db, config }: AppDeps): void {
+  const tags = ['email'];
+
+  // Dead letters: emails whose last attempt failed. Admins see why and may send them again.
+  app.get(
+    '/outbox/dead',
+    { schema: { tags, querystring: z.strictObject(paginationQuery) } },
+    async (request) => {
+      const admin = requireAdmin(request);
+      const after = decodeCursor(request.query.cursor, seqCursor);
+      let q = db
+        .selectFrom('outbox')
+        .select([
+          'id',
+          'seq',
+          'kind',
+          'approval_id',
+          'recipient_type',
+          'recipient_id',
+          'attempts',
+          'last_error',
+          'created_at',
+        ])
+        .where('workspace_id', '=', admin.workspaceId)
+        .where('status', '=', 'dead');
+      if (after) q = q.where('seq', '>', after.s);
+      const rows = await q
+        .orderBy('seq')
+        .limit(request.query.limit + 1)
+        .execute();
+      return toPage(
+        rows,
+        request.query.limit,
+        (r) => ({
+          id: r.id,
+          kind: r.kind,
+          approvalId: r.approval_id,
+          recipient: { type: r.recipient_type, id: r.recipient_id },
+          attempts: r.attempts,
+          lastError: r.last_error,
+          createdAt: r.created_at,
+        }),
+        (r) => ({ s: r.seq }),
+      );
+    },
+  );
+
+  app.post('/outbox/:id/retry', { schema: { tags, params: idParams } }, async (request) => {
+    const admin = requireAdmin(request);
+    if (!isUuid(request.params.id)) throw notFound('Dead email');
+    const row = await db
+      .updateTable('outbox')
+      .set({ status: 'pending', attempts: 0, next_attempt_at: new Date(), locked_until: null })
+      .where('workspace_id', '=', admin.workspaceId)
+      .where('id', '=', request.params.id)
+      .where('status', '=', 'dead')
+      .returning(['id', 'status'])
+      .executeTakeFirst();
+    if (!row) throw notFound('Dead email');
+    return row;
+  });
+
+  // The developer's inbox, present exactly when no SMTP server is configured (SPEC §7).
+  if (!config.smtpUrl) {
+    app.get('/dev/mailbox', { config: { public: true }, schema: { tags } }, async () => ({
+      items: devMailbox(mailboxDir(config.dataDir)),
+    }));
+  }
+}

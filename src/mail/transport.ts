@@ -1,0 +1,102 @@
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import nodemailer from 'nodemailer';
+
+export type OutgoingEmail = {
+  from: string;
+  to: { name: string; address: string };
+  subject: string;
+  text: string;
+  html: string;
+  /** Stable per event and recipient, so a resent email is recognisably the same one. */
+  messageId: string;
+  locale: 'en' | 'fr';
+};
+
+export interface MailTransport {
+  readonly kind: 'smtp' | 'dev-mailbox';
+  send(email: OutgoingEmail): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** SMTP through nodemailer, with pooled connections. */
+export function smtpTransport(url: string): MailTransport {
+  const u = new URL(url);
+  const transporter = nodemailer.createTransport({
+    pool: true,
+    maxConnections: 5,
+    host: u.hostname,
+    port: u.port ? Number(u.port) : u.protocol === 'smtps:' ? 465 : 587,
+    secure: u.protocol === 'smtps:',
+    ...(u.username
+      ? { auth: { user: decodeURIComponent(u.username), pass: decodeURIComponent(u.password) } }
+      : {}),
+    // Local test sinks offer STARTTLS with self-signed certificates; only a smtps:// URL demands TLS.
+    ignoreTLS: u.protocol === 'smtp:' && (u.hostname === '127.0.0.1' || u.hostname === 'localhost'),
+    connectionTimeout: 10_000,
+    greetingTimeout: 10_000,
+    socketTimeout: 30_000,
+  });
+  return {
+    kind: 'smtp',
+    async send(email) {
+      await transporter.sendMail({
+        from: email.from,
+        to: { name: email.to.name, address: email.to.address },
+        subject: email.subject,
+        text: email.text,
+        html: email.html,
+        messageId: email.messageId,
+        headers: { 'Content-Language': email.locale, 'Auto-Submitted': 'auto-generated' },
+      });
+    },
+    async close() {
+      transporter.close();
+    },
+  };
+}
+
+export type MailboxEntry = {
+  id: string;
+  messageId: string;
+  from: string;
+  to: { name: string; address: string };
+  subject: string;
+  text: string;
+  html: string;
+  receivedAt: string;
+};
+
+/**
+ * With no SMTP server, emails are kept as files in DATA_DIR/mailbox: a
+ * developer's inbox for one machine, outside the database, so no token lands
+ * in a table. Newest first, at most `keep` files.
+ */
+export function devMailbox(dir: string, keep = 500): MailboxEntry[] {
+  try {
+    return readdirSync(dir)
+      .filter((f) => f.endsWith('.json'))
+      .sort()
+      .reverse()
+      .slice(0, keep)
+      .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as MailboxEntry);
+  } catch {
+    return [];
+  }
+}
+
+let sequence = 0;
+
+export function devMailboxTransport(dir: string): MailTransport {
+  mkdirSync(dir, { recursive: true });
+  return {
+    kind: 'dev-mailbox',
+    async send(email) {
+      const receivedAt = new Date().toISOString();
+      const id = `${Date.now().toString().padStart(15, '0')}-${process.pid}-${(sequence++).toString().padStart(6, '0')}`;
+      const entry: MailboxEntry = { id, receivedAt, ...email };
+      writeFileSync(join(dir, `${id}.json`), JSON.stringify(entry));
+    },
+    async close() {},
+  };
+}

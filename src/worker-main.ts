@@ -1,0 +1,28 @@
+import pino from 'pino';
+import { startBackground } from './background.js';
+import { loadConfig } from './shared/config.js';
+import { openAndMigrate } from './shared/db/connect.js';
+
+/** `npm run worker`: email delivery and the scheduler, without the HTTP server, beside any number of API processes. */
+const config = loadConfig();
+const log = pino({ level: config.logLevel });
+const database = await openAndMigrate(config.database);
+const background = startBackground({ db: database.db, config, log });
+log.info({ transport: background.transport.kind }, 'worker started');
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  log.info({ signal }, 'worker shutting down');
+  const timer = setTimeout(() => process.exit(1), 10_000);
+  timer.unref();
+  try {
+    await background.stop();
+    await database.close();
+  } finally {
+    process.exit(0);
+  }
+}
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));
