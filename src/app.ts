@@ -19,6 +19,7 @@ import type { Config } from './shared/config.js';
 import type { DatabaseHandle } from './shared/db/connect.js';
 import { ping } from './shared/db/connect.js';
 import { unauthorized } from './shared/errors.js';
+import { frameworkErrors, registerInputGuards } from './shared/http/input.js';
 import { registerProblemHandlers } from './shared/http/problem.js';
 import { type AppDeps, DEFAULT_RATE_LIMITS, type RateLimits } from './shared/http/types.js';
 import { ticketRoutes } from './tickets/routes.js';
@@ -40,11 +41,13 @@ export async function buildApp(options: AppOptions) {
     bodyLimit: BODY_LIMIT,
     trustProxy: false,
     ajv: undefined,
+    frameworkErrors,
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerProblemHandlers(app);
+  registerInputGuards(app);
 
   const deps: AppDeps = {
     db: options.database.db,

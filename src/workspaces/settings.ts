@@ -15,7 +15,12 @@ export const settingsSchema = z.strictObject({
     .max(24 * 365),
   defaultLocale: localeSchema,
   /** Remind approvers who have not answered after this many hours; null turns automatic reminders off. */
-  autoRemindAfterHours: z.number().int().min(1).max(24 * 30).nullable(),
+  autoRemindAfterHours: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 30)
+    .nullable(),
   /** At most this many reminders per approver and step, manual ones included. */
   maxAutoReminders: z.number().int().min(0).max(20),
 });
