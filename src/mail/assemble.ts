@@ -19,38 +19,67 @@ type Payload = {
   reason?: 'requested' | 'no_recipients';
 };
 
+/** Everything an approval's emails share, loaded once per delivery batch. */
+async function loadContext(db: Db, ws: string, approvalId: string) {
+  const workspace = await getWorkspace(db, ws);
+  const { meta, state } = await loadApproval(db, ws, approvalId);
+  const ticket = await findTicket(db, ws, meta.ticketId);
+  const thread = await listMessages(db, ws, meta.ticketId, {
+    publicOnly: true,
+    newestFirst: true,
+    limit: 10,
+  });
+  const refs: PersonRef[] = [
+    { type: 'member', id: state.requestedBy },
+    ...state.assignments.map((a) => a.person),
+    ...thread.map((m) => m.author),
+    ...(meta.onBehalfOf ? [meta.onBehalfOf] : []),
+    ...(state.appeal
+      ? [state.appeal.requestedBy, ...(state.appeal.decision ? [state.appeal.decision.by] : [])]
+      : []),
+  ];
+  return { workspace, meta, state, ticket, thread, people: await loadPeople(db, ws, refs) };
+}
+
+const MAX_OTHER_NAMES = 10;
+
+/** A large group is summed up: ten names, then how many more. */
+function otherNames(names: string[], locale: 'en' | 'fr'): string[] {
+  if (names.length <= MAX_OTHER_NAMES) return names;
+  const more = names.length - MAX_OTHER_NAMES;
+  return [
+    ...names.slice(0, MAX_OTHER_NAMES),
+    locale === 'fr' ? `${more} autres personnes` : `${more} more people`,
+  ];
+}
+
 /**
  * Renders one outbox row into an email. Links are minted here, at delivery:
  * the token exists only in the email, its hash in approval_links.
  */
 export function outboxComposer(options: { publicUrl: string; mailFrom: string }) {
-  return async (db: Db, row: OutboxRow, messageId: string): Promise<OutgoingEmail> => {
+  return async (
+    db: Db,
+    row: OutboxRow,
+    messageId: string,
+    cache: Map<string, unknown>,
+  ): Promise<OutgoingEmail> => {
     const ws = row.workspace_id;
     const kind = row.kind as MailKind;
     const payload = row.payload as Payload;
     const recipient: PersonRef = { type: row.recipient_type, id: row.recipient_id };
-    const workspace = await getWorkspace(db, ws);
     if (!row.approval_id) throw new Error(`outbox row ${row.id} has no approval`);
-    const { meta, state } = await loadApproval(db, ws, row.approval_id);
-    const ticket = await findTicket(db, ws, meta.ticketId);
-    const thread = await listMessages(db, ws, meta.ticketId, {
-      publicOnly: true,
-      newestFirst: true,
-      limit: 10,
-    });
+    const key = `${ws}:${row.approval_id}`;
+    let loaded = cache.get(key) as ReturnType<typeof loadContext> | undefined;
+    if (!loaded) {
+      loaded = loadContext(db, ws, row.approval_id);
+      cache.set(key, loaded);
+    }
+    const { workspace, meta, state, ticket, thread, people: known } = await loaded;
     const stepIndex = payload.stepIndex ?? state.currentStepIndex;
-    const refs: PersonRef[] = [
-      recipient,
-      { type: 'member', id: state.requestedBy },
-      ...state.assignments.map((a) => a.person),
-      ...thread.map((m) => m.author),
-      ...(meta.onBehalfOf ? [meta.onBehalfOf] : []),
-      ...(payload.by ? [payload.by] : []),
-      ...(state.appeal
-        ? [state.appeal.requestedBy, ...(state.appeal.decision ? [state.appeal.decision.by] : [])]
-        : []),
-    ];
-    const people = await loadPeople(db, ws, refs);
+    const people = new Map(known);
+    const missing = [recipient, ...(payload.by ? [payload.by] : [])].filter((p) => !people.has(personKey(p)));
+    for (const [k, v] of await loadPeople(db, ws, missing)) people.set(k, v);
     const name = (p: PersonRef) => people.get(personKey(p))?.name ?? '';
     const to = people.get(personKey(recipient));
     if (!to) throw new Error(`recipient ${personKey(recipient)} not found`);
@@ -110,9 +139,12 @@ export function outboxComposer(options: { publicUrl: string; mailFrom: string })
         stepIndex,
         stepCount: state.steps.length,
         rule: state.stepStates[stepIndex]?.rule ?? null,
-        otherApprovers: stepAssignments
-          .filter((a) => !(a.person.type === recipient.type && a.person.id === recipient.id))
-          .map((a) => name(a.person)),
+        otherApprovers: otherNames(
+          stepAssignments
+            .filter((a) => !(a.person.type === recipient.type && a.person.id === recipient.id))
+            .map((a) => name(a.person)),
+          locale,
+        ),
         formData: recipient.type === 'member' ? meta.formData : null,
       },
       ticket: {

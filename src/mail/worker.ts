@@ -25,15 +25,18 @@ export type DeliveryPolicy = {
   /** How long a claimed message is reserved for the worker that claimed it. */
   leaseMs: number;
   pollMs: number;
+  /** Emails sent at the same time. */
+  concurrency: number;
 };
 
 export const DEFAULT_POLICY: DeliveryPolicy = {
-  batchSize: 25,
+  batchSize: 50,
   maxAttempts: 8,
   baseDelayMs: 5_000,
   maxDelayMs: 3_600_000,
   leaseMs: 120_000,
   pollMs: 1_000,
+  concurrency: 5,
 };
 
 export function backoffMs(attempts: number, policy: DeliveryPolicy): number {
@@ -94,7 +97,13 @@ async function markFailed(db: Db, row: OutboxRow, error: unknown, policy: Delive
     .execute();
 }
 
-export type Composer = (db: Db, row: OutboxRow, messageId: string) => Promise<OutgoingEmail>;
+/** Renders a row; `cache` lives for one batch, so rows of one approval share what they load. */
+export type Composer = (
+  db: Db,
+  row: OutboxRow,
+  messageId: string,
+  cache: Map<string, unknown>,
+) => Promise<OutgoingEmail>;
 
 export type Logger = {
   info(obj: object, msg?: string): void;
@@ -128,10 +137,11 @@ export class DeliveryWorker {
     const { db, transport, compose, messageIdDomain, log } = this.deps;
     const policy = this.policy;
     const rows = await claimDue(db, policy);
-    for (const row of rows) {
+    const cache = new Map<string, unknown>();
+    const deliver = async (row: OutboxRow) => {
       const messageId = messageIdOf(row, messageIdDomain);
       try {
-        const email = await compose(db, row, messageId);
+        const email = await compose(db, row, messageId, cache);
         await transport.send(email);
         await markSent(db, row, messageId);
       } catch (error) {
@@ -140,7 +150,13 @@ export class DeliveryWorker {
           log?.error({ err: e }, 'could not record failure'),
         );
       }
-    }
+    };
+    // A few sends in flight at once, as many as the SMTP pool has connections.
+    let next = 0;
+    const lanes = Array.from({ length: Math.min(policy.concurrency, rows.length) }, async () => {
+      while (next < rows.length) await deliver(rows[next++]!);
+    });
+    await Promise.all(lanes);
     return rows.length;
   }
 
