@@ -14,10 +14,12 @@ import { commit } from './service.js';
 export async function expireDue(db: Db, now: Date, limit = 100): Promise<number> {
   const due = await db
     .selectFrom('approvals')
-    .select(['workspace_id', 'id'])
-    .where('status', '=', 'pending')
-    .where('expires_at', 'is not', null)
-    .where('expires_at', '<=', now)
+    .innerJoin('workspaces', 'workspaces.id', 'approvals.workspace_id')
+    .select(['approvals.workspace_id', 'approvals.id'])
+    .where(sql<boolean>`(workspaces.settings ->> 'approvalsEnabled')::boolean`)
+    .where('approvals.status', '=', 'pending')
+    .where('approvals.expires_at', 'is not', null)
+    .where('approvals.expires_at', '<=', now)
     .limit(limit)
     .execute();
   let done = 0;
@@ -39,6 +41,7 @@ export async function remindDue(db: Db, now: Date, limit = 100): Promise<number>
     FROM approval_assignments a
     JOIN workspaces w ON w.id = a.workspace_id
     WHERE a.awaiting
+      AND (w.settings ->> 'approvalsEnabled')::boolean
       AND w.settings ->> 'autoRemindAfterHours' IS NOT NULL
       AND a.reminder_count < coalesce((w.settings ->> 'maxAutoReminders')::int, 3)
       AND coalesce(a.last_reminder_at, a.added_at)

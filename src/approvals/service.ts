@@ -438,6 +438,8 @@ export async function remind(
   if (principal.type !== 'member') throw forbidden('members_only', 'Only members can send reminders');
   const ws = principal.workspaceId;
   return withLockedApproval(deps, principal, approvalId, async (loaded) => {
+    // A person of another workspace (or nobody) is 404, like any reference in a body.
+    if (target) await assertPeopleExist(loaded.tx, ws, [target]);
     const transition = unwrap(core.remind(loaded.stored.state, target, deps.now()));
     const saved = await commit(
       loaded.tx,

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../shared/db/connect.js';
+import { tooManyRequests } from '../shared/errors.js';
 
 export type Limit = { max: number; windowSeconds: number };
 
@@ -28,6 +29,57 @@ export async function peek(db: Db, key: string, limit: Limit): Promise<LimitStat
     .where(sql<boolean>`window_start > now() - make_interval(secs => ${limit.windowSeconds})`)
     .executeTakeFirst();
   return row ? toState(row, limit) : { count: 0, retryAfterSeconds: 0 };
+}
+
+/** Gives back one count taken by `hit` (never below zero). */
+export async function release(db: Db, key: string): Promise<void> {
+  await sql`UPDATE rate_limits SET count = greatest(count - 1, 0) WHERE key = ${key}`.execute(db);
+}
+
+/**
+ * Runs `attempt` holding an in-flight slot on each of `keys` (counted under
+ * `<key>:inflight`), so that failures plus attempts in flight never exceed
+ * `limit.max`: simultaneous attempts cannot all pass a check made before any
+ * of them is counted. `attempt` records its own failure with `hit(key)`.
+ * Answers 429 when the failures alone reach the limit; when attempts in
+ * flight fill it, waits for them to finish (they take milliseconds), so
+ * simultaneous good attempts are slowed, never refused.
+ */
+export async function withAttemptSlot<T>(
+  db: Db,
+  keys: string[],
+  limit: Limit,
+  attempt: () => Promise<T>,
+  message: string,
+): Promise<T> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    for (const key of keys) {
+      const state = await peek(db, key, limit);
+      if (state.count >= limit.max) throw tooManyRequests(state.retryAfterSeconds, message);
+    }
+    const taken: string[] = [];
+    let full = false;
+    for (const key of keys) {
+      const inflight = await hit(db, `${key}:inflight`, limit);
+      taken.push(`${key}:inflight`);
+      const failures = await peek(db, key, limit);
+      if (failures.count + inflight.count > limit.max) {
+        full = true;
+        break;
+      }
+    }
+    if (!full) {
+      try {
+        return await attempt();
+      } finally {
+        for (const key of taken) await release(db, key);
+      }
+    }
+    for (const key of taken) await release(db, key);
+    if (Date.now() > deadline) throw tooManyRequests(1, message);
+    await new Promise((resolve) => setTimeout(resolve, 10 + Math.random() * 40));
+  }
 }
 
 export async function reset(db: Db, key: string): Promise<void> {

@@ -7,7 +7,7 @@ import type { Api, AppDeps } from '../shared/http/types.js';
 import { createWorkspace } from '../workspaces/repo.js';
 import { invalidCredentials, requirePrincipal } from './authenticate.js';
 import { verifyPassword } from './passwords.js';
-import { hit, peek } from './rate-limit.js';
+import { hit, withAttemptSlot } from './rate-limit.js';
 import { newSessionToken, parseSessionToken } from './tokens.js';
 
 const SESSION_TTL_MS = 30 * 24 * 3600 * 1000;
@@ -64,39 +64,43 @@ export function authRoutes(app: Api, { db, rateLimits, now }: AppDeps): void {
       const accountKey = `login-fail:account:${ws}:${address}`;
       const ipKey = `login-fail:ip:${request.ip}`;
       const limit = rateLimits.loginFailures;
-      for (const key of [accountKey, ipKey]) {
-        const state = await peek(db, key, limit);
-        if (state.count >= limit.max)
-          throw tooManyRequests(state.retryAfterSeconds, 'Too many failed sign-ins');
-      }
-      // Members first: an address that is both a member and a contact signs in as the member.
-      const member = await db
-        .selectFrom('members')
-        .select(['id', 'password_hash', 'active'])
-        .where('workspace_id', '=', ws)
-        .where((eb) => eb(eb.fn('lower', ['email']), '=', address))
-        .executeTakeFirst();
-      const contact = member
-        ? undefined
-        : await db
-            .selectFrom('contacts')
-            .select(['id', 'password_hash'])
+      // A slot per attempt in flight, so simultaneous guesses cannot get past the limit.
+      return withAttemptSlot(
+        db,
+        [accountKey, ipKey],
+        limit,
+        async () => {
+          // Members first: an address that is both a member and a contact signs in as the member.
+          const member = await db
+            .selectFrom('members')
+            .select(['id', 'password_hash', 'active'])
             .where('workspace_id', '=', ws)
             .where((eb) => eb(eb.fn('lower', ['email']), '=', address))
             .executeTakeFirst();
-      const account = member
-        ? { type: 'member' as const, id: member.id, hash: member.active ? member.password_hash : null }
-        : contact
-          ? { type: 'contact' as const, id: contact.id, hash: contact.password_hash }
-          : null;
-      const ok = await verifyPassword(account?.hash ?? null, given);
-      if (!account || !ok) {
-        await hit(db, accountKey, limit);
-        await hit(db, ipKey, limit);
-        throw invalidCredentials();
-      }
-      const token = await createSession(db, ws, account, now());
-      return { token, principal: { type: account.type, id: account.id } };
+          const contact = member
+            ? undefined
+            : await db
+                .selectFrom('contacts')
+                .select(['id', 'password_hash'])
+                .where('workspace_id', '=', ws)
+                .where((eb) => eb(eb.fn('lower', ['email']), '=', address))
+                .executeTakeFirst();
+          const account = member
+            ? { type: 'member' as const, id: member.id, hash: member.active ? member.password_hash : null }
+            : contact
+              ? { type: 'contact' as const, id: contact.id, hash: contact.password_hash }
+              : null;
+          const ok = await verifyPassword(account?.hash ?? null, given);
+          if (!account || !ok) {
+            await hit(db, accountKey, limit);
+            await hit(db, ipKey, limit);
+            throw invalidCredentials();
+          }
+          const token = await createSession(db, ws, account, now());
+          return { token, principal: { type: account.type, id: account.id } };
+        },
+        'Too many failed sign-ins',
+      );
     },
   );
 

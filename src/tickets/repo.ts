@@ -7,7 +7,7 @@ import { assertPeopleExist } from '../people/repo.js';
 import { type Db, inTransaction } from '../shared/db/connect.js';
 import type { TicketStatus } from '../shared/db/schema.js';
 import { conflict, notFound } from '../shared/errors.js';
-import { nextNumber } from '../workspaces/repo.js';
+import { getSettings, nextNumber } from '../workspaces/repo.js';
 import { recordActivities } from './activity.js';
 
 export type TicketView = {
@@ -271,7 +271,9 @@ export async function updateTicket(
     const current = await findTicket(tx, workspaceId, id, true);
     if (patch.assigneeId)
       await assertPeopleExist(tx, workspaceId, [{ type: 'member', id: patch.assigneeId }]);
-    if (patch.status === 'solved' || patch.status === 'closed') {
+    // Rule 10 holds while the approvals module is on; with it off, tickets keep working (rule 1).
+    const approvalsOn = (await getSettings(tx, workspaceId)).approvalsEnabled;
+    if (approvalsOn && (patch.status === 'solved' || patch.status === 'closed')) {
       const live = await tx
         .selectFrom('approvals')
         .select('id')

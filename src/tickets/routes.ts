@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { requireMember, requirePrincipal } from '../auth/authenticate.js';
+import type { Principal } from '../auth/principal.js';
 import { loadPeople, personKey } from '../people/repo.js';
 import { forbidden, invalid } from '../shared/errors.js';
 import { decodeCursor, paginationQuery, toPage } from '../shared/http/pagination.js';
@@ -45,6 +46,13 @@ const numberCursor = z.object({ n: z.number().int() });
 const seqCursor = z.object({ s: z.number().int() });
 
 export function ticketRoutes(app: Api, { db }: AppDeps): void {
+  const approvalsHiddenFrom = async (p: Principal) =>
+    p.type === 'contact' && !(await getSettings(db, p.workspaceId)).contactsCanViewApprovals;
+  const withoutApprovalStatus = <T extends { approvalStatus: string | null }>(t: T): T => ({
+    ...t,
+    approvalStatus: null,
+  });
+
   app.post('/tickets', { schema: { tags: ['tickets'], body: createBody } }, async (request, reply) => {
     const p = requirePrincipal(request);
     const b = request.body;
@@ -76,8 +84,11 @@ export function ticketRoutes(app: Api, { db }: AppDeps): void {
     const p = requirePrincipal(request);
     const q = request.query;
     const after = decodeCursor(q.cursor, numberCursor);
+    // SPEC rule 2: with approvals hidden from contacts, every ticket has no approval status for them.
+    const hidden = await approvalsHiddenFrom(p);
+    if (hidden && q.approvalStatus && q.approvalStatus !== 'none') return { items: [], nextCursor: null };
     const rows = await repo.listTickets(db, p, {
-      ...(q.approvalStatus ? { approvalStatus: q.approvalStatus } : {}),
+      ...(q.approvalStatus && !hidden ? { approvalStatus: q.approvalStatus } : {}),
       ...(q.status ? { status: q.status } : {}),
       beforeNumber: after?.n ?? null,
       limit: q.limit,
@@ -88,13 +99,15 @@ export function ticketRoutes(app: Api, { db }: AppDeps): void {
       (r) => r,
       (r) => ({ n: r.number }),
     );
-    return { items: await repo.toTicketViews(db, p.workspaceId, page.items), nextCursor: page.nextCursor };
+    const items = await repo.toTicketViews(db, p.workspaceId, page.items);
+    return { items: hidden ? items.map(withoutApprovalStatus) : items, nextCursor: page.nextCursor };
   });
 
   app.get('/tickets/:id', { schema: { tags: ['tickets'], params: idParams } }, async (request) => {
     const p = requirePrincipal(request);
     const row = await repo.visibleTicket(db, p, request.params.id);
-    const [view] = await repo.toTicketViews(db, p.workspaceId, [row]);
+    const [ticketView] = await repo.toTicketViews(db, p.workspaceId, [row]);
+    const view = (await approvalsHiddenFrom(p)) ? withoutApprovalStatus(ticketView!) : ticketView;
     const messages = await repo.listMessages(db, p.workspaceId, row.id, {
       publicOnly: p.type === 'contact',
       limit: 500,

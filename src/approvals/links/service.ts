@@ -4,7 +4,7 @@ import { inTransaction } from '../../shared/db/connect.js';
 import { AppError, forbidden } from '../../shared/errors.js';
 import type { AppDeps } from '../../shared/http/types.js';
 import { findTicket } from '../../tickets/repo.js';
-import { getWorkspace } from '../../workspaces/repo.js';
+import { getWorkspace, requireApprovalsEnabled } from '../../workspaces/repo.js';
 import * as core from '../core/index.js';
 import type { Approval, Decision, PersonRef } from '../core/types.js';
 import { loadApproval, type StoredApproval } from '../repo.js';
@@ -36,6 +36,8 @@ export function isLinkActive(link: LinkRow, approval: Approval, now: Date): bool
 async function activeLink(deps: AppDeps, token: string, lock: boolean, db = deps.db) {
   const link = await findLink(db, token, lock);
   if (!link) throw linkInactive();
+  // Rule 1: with the module off, links answer like every other approval endpoint.
+  await requireApprovalsEnabled(db, link.workspace_id);
   const stored = await loadApproval(db, link.workspace_id, link.approval_id, lock);
   if (!isLinkActive(link, stored.state, deps.now())) throw linkInactive();
   return { link, stored };

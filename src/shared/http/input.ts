@@ -7,7 +7,15 @@ import { sendProblem } from './problem.js';
  * router's limit, a malformed percent-encoding) answered as problems too.
  * An over-long segment cannot be an id, so it is "not found" like any other.
  */
-export function frameworkErrors(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  // The router answers these before the app's onSend hooks exist for the request.
+  reply.header('x-content-type-options', 'nosniff');
+  reply.header('x-frame-options', 'DENY');
+  // SPEC §4: a malformed link token (too long, bad escapes) answers like an unknown one.
+  if (request.url.startsWith('/api/v1/approval-links/')) {
+    sendProblem(reply, 410, 'link_inactive', 'This link is no longer active');
+    return;
+  }
   if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') {
     sendProblem(reply, 404, 'not_found', 'Resource not found');
     return;

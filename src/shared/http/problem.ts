@@ -71,14 +71,22 @@ function isUnavailable(error: unknown): boolean {
 
 function fieldsFromValidation(error: FastifyError): FieldError[] {
   const validation = (error.validation ?? []) as Array<{
+    keyword?: string;
     instancePath?: string;
     message?: string;
-    params?: { issue?: { path?: PropertyKey[] } };
+    params?: { issue?: { path?: PropertyKey[] }; keys?: unknown };
   }>;
-  const context = (error as { validationContext?: string }).validationContext ?? 'body';
-  return validation.map((v) => {
+  const raw = (error as { validationContext?: string }).validationContext ?? 'body';
+  // `query.x`, as the handlers name query fields too (e.g. `query.cursor`).
+  const context = raw === 'querystring' ? 'query' : raw;
+  return validation.flatMap((v) => {
     const path = v.instancePath?.replace(/^\//, '').replaceAll('/', '.') ?? '';
-    return { field: path ? `${context}.${path}` : context, message: v.message ?? 'is invalid' };
+    const field = path ? `${context}.${path}` : context;
+    // Each unknown field by name, so clients see which ones to drop.
+    if (v.keyword === 'unrecognized_keys' && Array.isArray(v.params?.keys) && v.params.keys.length > 0) {
+      return v.params.keys.map((key) => ({ field: `${field}.${String(key)}`, message: 'is not allowed' }));
+    }
+    return [{ field, message: v.message ?? 'is invalid' }];
   });
 }
 
