@@ -1,3 +1,5 @@
+import fastifyCookie from '@fastify/cookie';
+import fastifyCsrf from '@fastify/csrf-protection';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyServerOptions } from 'fastify';
@@ -12,13 +14,14 @@ import { linkRoutes } from './approvals/links/routes.js';
 import { approvalRoutes } from './approvals/routes.js';
 import { templateRoutes } from './approvals/templates/routes.js';
 import { bearerToken, principalFromToken } from './auth/authenticate.js';
+import { CSRF_COOKIE, SESSION_COOKIE, secureCookies } from './auth/cookies.js';
 import { authRoutes } from './auth/routes.js';
 import { mailRoutes } from './mail/routes.js';
 import { peopleRoutes } from './people/routes.js';
 import type { Config } from './shared/config.js';
 import type { DatabaseHandle } from './shared/db/connect.js';
 import { ping } from './shared/db/connect.js';
-import { unauthorized } from './shared/errors.js';
+import { AppError, unauthorized } from './shared/errors.js';
 import { frameworkErrors, registerInputGuards } from './shared/http/input.js';
 import { registerProblemHandlers } from './shared/http/problem.js';
 import { type AppDeps, DEFAULT_RATE_LIMITS, type RateLimits } from './shared/http/types.js';
@@ -26,6 +29,9 @@ import { ticketRoutes } from './tickets/routes.js';
 import { workspaceRoutes } from './workspaces/routes.js';
 
 export const BODY_LIMIT = 1024 * 1024;
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+const csrfFailed = () => new AppError(403, 'csrf_failed', 'Missing or invalid CSRF token (send x-csrf-token)');
 
 export type AppOptions = {
   database: DatabaseHandle;
@@ -65,22 +71,37 @@ export async function buildApp(options: AppOptions) {
   app.decorateRequest('principal', null);
   app.decorateRequest('authMethod', null);
 
-  app.addHook('onRequest', async (request) => {
+  await app.register(fastifyCookie, options.config.sessionSecret ? { secret: options.config.sessionSecret } : {});
+  await app.register(fastifyCsrf, {
+    cookieKey: CSRF_COOKIE,
+    cookieOpts: { path: '/', sameSite: 'strict', httpOnly: true, secure: secureCookies(options.config) },
+    getToken: (request) => request.headers['x-csrf-token'] as string | undefined,
+  });
+
+  app.addHook('onRequest', async (request, reply) => {
     if (!request.url.startsWith('/api/')) return;
     const token = bearerToken(request);
-    if (token) {
-      const principal = await principalFromToken(deps.db, token, deps.now());
+    const cookie = token ? undefined : request.cookies[SESSION_COOKIE];
+    if (token || cookie) {
+      const principal = await principalFromToken(deps.db, (token ?? cookie)!, deps.now());
       if (principal) {
         request.principal = principal;
-        request.authMethod = 'bearer';
-      } else if (!request.routeOptions.config.public) {
+        request.authMethod = token ? 'bearer' : 'cookie';
+      } else if (token && !request.routeOptions.config.public) {
         throw unauthorized('The session is invalid or expired');
       }
     }
     if (!request.principal && !request.routeOptions.config.public && request.routeOptions.url) {
       throw unauthorized();
     }
+    // A browser's cookie rides along on cross-site requests: changes made with it need the CSRF token.
+    if (request.authMethod === 'cookie' && !SAFE_METHODS.has(request.method)) {
+      await new Promise<void>((resolve, reject) => {
+        app.csrfProtection(request, reply, (error?: Error) => (error ? reject(csrfFailed()) : resolve()));
+      });
+    }
   });
+
 
   app.addHook('onSend', async (_request, reply) => {
     reply.header('x-content-type-options', 'nosniff');

@@ -77,6 +77,18 @@ export async function actorOf(db: Db, principal: Principal, ticketId: string): P
       };
 }
 
+async function inactiveMembers(db: Db, workspaceId: string, ids: string[]): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const rows = await db
+    .selectFrom('members')
+    .select('id')
+    .where('workspace_id', '=', workspaceId)
+    .where('id', 'in', [...new Set(ids)])
+    .where('active', '=', false)
+    .execute();
+  return rows.map((r) => r.id);
+}
+
 export async function resolutionContext(
   db: Db,
   workspaceId: string,
@@ -96,6 +108,10 @@ export async function resolutionContext(
       workspaceId,
       refs.flatMap((r) => (r.type === 'group' ? [r.id] : [])),
     ),
+    inactiveMemberIds: await inactiveMembers(db, workspaceId, [
+      ...refs.flatMap((r) => (r.type === 'member' ? [r.id] : [])),
+      ...(ticket.assignee_id ? [ticket.assignee_id] : []),
+    ]),
   };
 }
 

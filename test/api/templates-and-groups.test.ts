@@ -17,16 +17,26 @@ import {
 import { type Client, client } from '../support/client.js';
 import { engine } from '../support/database.js';
 import { startServer, type TestServer } from '../support/server.js';
-import { newWorkspace } from '../support/workspace.js';
+import { newWorkspace, type Person, type Workspace } from '../support/workspace.js';
 
 /** SPEC §2: approval groups and templates, approver references, rules, ad hoc requests. */
 
 let server: TestServer;
 let api: Client;
 
+/**
+ * One workspace (contacts see approvals, no contact emails) and its people for the tests that do not
+ * list everything of a workspace: signing people up is slow. Each test works on its own ticket.
+ */
+let ws: Workspace;
+let m: Person[];
+let k: Person[];
+
 beforeAll(async () => {
   server = await startServer();
   api = client(server.url);
+  ws = await newWorkspace(api, { approvalsEnabled: true, contactsCanViewApprovals: true });
+  [m, k] = await Promise.all([agents(ws, 6), Promise.all([ws.contact(), ws.contact(), ws.contact()])]);
 });
 afterAll(() => server?.close());
 
@@ -36,9 +46,7 @@ const approverKeys = (step: any) => keys(step.approvers);
 describe(`templates and groups (${engine})`, () => {
   it('§2 templates: create, list, get, put and delete; only admins write, contacts may not read', async () => {
     const ws = await newWorkspace(api);
-    const agent = await ws.member();
-    const reviewer = await ws.member();
-    const customer = await ws.contact();
+    const [[agent, reviewer], customer] = await Promise.all([agents(ws, 2), ws.contact()]);
     const body = {
       name: 'Laptop purchase',
       description: 'Hardware over 1,000 EUR',
@@ -144,8 +152,7 @@ describe(`templates and groups (${engine})`, () => {
   });
 
   it('§2 templates: a step needs approvers, a min rule a count, and referenced people must exist', async () => {
-    const ws = await newWorkspace(api);
-    const agent = await ws.member();
+    const agent = m[0]!;
     const noApprovers = await api.post(
       '/approval-templates',
       { name: 'T', steps: [{ name: 'S', approvers: [], rule: { type: 'any' } }] },
@@ -183,10 +190,12 @@ describe(`templates and groups (${engine})`, () => {
 
   it('§2 groups: create with members and contacts, list, get, change membership, delete; a group in use is kept', async () => {
     const ws = await newWorkspace(api);
-    const agent = await ws.member();
-    const m1 = await ws.member('agent', 'Alice Member');
-    const m2 = await ws.member('agent', 'Bob Member');
-    const c1 = await ws.contact('Carol Contact');
+    const [agent, m1, m2, c1] = await Promise.all([
+      ws.member(),
+      ws.member('agent', 'Alice Member'),
+      ws.member('agent', 'Bob Member'),
+      ws.contact('Carol Contact'),
+    ]);
 
     expectProblem(
       await api.post('/approval-groups', { name: 'G' }, { token: agent.token }),
@@ -263,14 +272,8 @@ describe(`templates and groups (${engine})`, () => {
   });
 
   it('§2 references are resolved when their step starts: a group changed between step 1 and step 2 asks its new people', async () => {
-    const ws = await newWorkspace(api);
-    const agent = await ws.member();
-    const first = await ws.member();
-    const early = await ws.member();
-    const late = await ws.member();
-    const outsider = await ws.member();
-    const customer = await ws.contact();
-    const lateContact = await ws.contact();
+    const [agent, first, early, late, outsider] = m as [Person, Person, Person, Person, Person];
+    const [customer, lateContact] = k as [Person, Person];
     const stepOneGroup = await createGroup(api, ws.admin, { name: 'Step one', memberIds: [first.id] });
     const stepTwoGroup = await createGroup(api, ws.admin, { name: 'Step two', memberIds: [early.id] });
     const template = await createTemplate(api, ws.admin, {
@@ -333,14 +336,8 @@ describe(`templates and groups (${engine})`, () => {
   });
 
   it('§2 ticket_requester, ticket_contacts and ticket_assignee resolve to the ticket people when the step starts; duplicates collapse', async () => {
-    const ws = await newWorkspace(api);
-    const agent = await ws.member();
-    const gatekeeper = await ws.member();
-    const assignee = await ws.member();
-    const newAssignee = await ws.member();
-    const requester = await ws.contact();
-    const cc1 = await ws.contact();
-    const cc2 = await ws.contact();
+    const [agent, gatekeeper, assignee, newAssignee] = m as [Person, Person, Person, Person];
+    const [requester, cc1, cc2] = k as [Person, Person, Person];
     const group = await createGroup(api, ws.admin, {
       name: 'Mixed',
       memberIds: [newAssignee.id, gatekeeper.id],
@@ -379,7 +376,6 @@ describe(`templates and groups (${engine})`, () => {
       await api.patch(`/tickets/${ticket.id}`, { assigneeId: newAssignee.id }, { token: agent.token }),
       200,
     );
-    await ws.settings({ contactsCanViewApprovals: true });
     for (const c of [requester, cc1]) await decide(api, c, created.id, 'approve');
     const moved = await decide(api, cc2, created.id, 'approve');
     expect(moved.currentStepIndex).toBe(1);
@@ -404,9 +400,8 @@ describe(`templates and groups (${engine})`, () => {
   });
 
   it('§2 rule any: one approval completes the step; one denial denies the request', async () => {
-    const ws = await newWorkspace(api);
-    const [a, b, c] = await agents(ws, 3);
-    const customer = await ws.contact();
+    const [a, b, c] = m as [Person, Person, Person];
+    const customer = k[0]!;
     const ticket = await ws.ticket(customer);
     const approvers = [memberRef(a), memberRef(b), memberRef(c)];
 
@@ -435,9 +430,8 @@ describe(`templates and groups (${engine})`, () => {
   });
 
   it('§2 rule all: every approver must approve; one denial denies the request', async () => {
-    const ws = await newWorkspace(api);
-    const [a, b, c] = await agents(ws, 3);
-    const customer = await ws.contact();
+    const [a, b, c] = m as [Person, Person, Person];
+    const customer = k[0]!;
     const ticket = await ws.ticket(customer);
     const approvers = [memberRef(a), memberRef(b), memberRef(c)];
 
@@ -471,9 +465,8 @@ describe(`templates and groups (${engine})`, () => {
   });
 
   it('§2 rule min: N approvals complete the step; denied as soon as N approvals can no longer be reached', async () => {
-    const ws = await newWorkspace(api);
-    const [a, b, c, d] = await agents(ws, 4);
-    const customer = await ws.contact();
+    const [a, b, c, d] = m as [Person, Person, Person, Person];
+    const customer = k[0]!;
     const ticket = await ws.ticket(customer);
     const approvers = [memberRef(a), memberRef(b), memberRef(c), memberRef(d)];
 
@@ -510,10 +503,8 @@ describe(`templates and groups (${engine})`, () => {
   });
 
   it('§2 ad hoc request: title, picked approvers, rule any by default; a min count above the approvers is 400', async () => {
-    const ws = await newWorkspace(api);
-    const agent = await ws.member();
-    const [a, b] = await agents(ws, 2);
-    const customer = await ws.contact();
+    const [agent, a, b] = m as [Person, Person, Person];
+    const customer = k[0]!;
     const ticket = await ws.ticket(customer);
 
     const created = await requestApproval(api, agent, ticket.id, {
@@ -603,9 +594,10 @@ describe(`templates and groups (${engine})`, () => {
   });
 
   it('§2 an approval keeps the steps it was requested with: a template changed or deleted later does not change it; deactivated group members are not asked', async () => {
-    const ws = await newWorkspace(api);
-    const [agent, first, second, replacement, leaver] = await agents(ws, 5);
-    const customer = await ws.contact();
+    const [agent, first, second, replacement] = m as [Person, Person, Person, Person];
+    const customer = k[0]!;
+    // Deactivated below: not one of the shared people.
+    const leaver = await ws.member();
     const group = await createGroup(api, ws.admin, {
       name: 'Second line',
       memberIds: [second!.id, leaver!.id],
@@ -650,10 +642,8 @@ describe(`templates and groups (${engine})`, () => {
   });
 
   it('§5 an approval from a template takes the template name as title unless one is given', async () => {
-    const ws = await newWorkspace(api);
-    const agent = await ws.member();
-    const approver = await ws.member();
-    const customer = await ws.contact();
+    const [agent, approver] = m as [Person, Person];
+    const customer = k[0]!;
     const ticket = await ws.ticket(customer);
     const template = await createTemplate(api, ws.admin, {
       name: 'Software licence',
@@ -691,10 +681,8 @@ describe(`templates and groups (${engine})`, () => {
   });
 
   it('§2 formData is kept and shown to members, never to contacts', async () => {
-    const ws = await newWorkspace(api, { approvalsEnabled: true, contactsCanViewApprovals: true });
-    const agent = await ws.member();
-    const approver = await ws.member();
-    const customer = await ws.contact();
+    const [agent, approver] = m as [Person, Person];
+    const customer = k[0]!;
     const ticket = await ws.ticket(customer);
     const template = await createTemplate(api, ws.admin, {
       name: 'Access request',
@@ -733,11 +721,8 @@ describe(`templates and groups (${engine})`, () => {
   });
 
   it('§2 onBehalfOf: a member or a contact, shown by name; a member on whose behalf it was asked hears the outcome', async () => {
-    const ws = await newWorkspace(api);
-    const agent = await ws.member();
-    const manager = await ws.member();
-    const approver = await ws.member();
-    const customer = await ws.contact();
+    const [agent, manager, approver] = m as [Person, Person, Person];
+    const customer = k[0]!;
     const ticket = await ws.ticket(customer);
 
     const forContact = await requestApproval(api, agent, ticket.id, {

@@ -7,7 +7,7 @@ import { expectStatus, memberRef } from '../support/approvals.js';
 import { type Client, client } from '../support/client.js';
 import { engine } from '../support/database.js';
 import { startServer, type TestServer } from '../support/server.js';
-import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.js';
+import { type SmtpSink, startSmtpSink } from '../support/smtp-sink.js';
 import { newWorkspace } from '../support/workspace.js';
 import { addMember, FAST_POLICY, LINK, mailConfig, recordingLog, sleep } from './harness.js';
 
@@ -74,7 +74,11 @@ describe(`SPEC §4 dev mailbox without SMTP_URL (${engine})`, () => {
     const a = await addMember(api, ws, { name: 'Mia Mailbox' });
     const b = await addMember(api, ws, { name: 'Noah Mailbox', locale: 'fr' });
     const customer = expectStatus(
-      await api.post('/contacts', { name: 'Dev Customer', email: 'dev-customer@example.test' }, { token: ws.admin.token }),
+      await api.post(
+        '/contacts',
+        { name: 'Dev Customer', email: 'dev-customer@example.test' },
+        { token: ws.admin.token },
+      ),
       201,
     );
     const ticket = await ws.ticket(customer);
@@ -98,7 +102,9 @@ describe(`SPEC §4 dev mailbox without SMTP_URL (${engine})`, () => {
     const toA = items.find((i) => i.to.address === a.email)!;
     const toB = items.find((i) => i.to.address === b.email)!;
     expect(toA.to.name).toBe('Mia Mailbox');
-    expect(toA.subject).toBe(`[Approval #${approval.number}] Try the flow locally — your approval is requested`);
+    expect(toA.subject).toBe(
+      `[Approval #${approval.number}] Try the flow locally — your approval is requested`,
+    );
     expect(toB.subject).toContain("[Demande d'approbation n");
     for (const item of [toA, toB]) {
       expect(item.messageId).toMatch(/^<[0-9a-f-]+\.member\.[0-9a-f-]+@127\.0\.0\.1>$/);
@@ -119,7 +125,10 @@ describe(`SPEC §4 dev mailbox without SMTP_URL (${engine})`, () => {
     const token = [...toA.text.matchAll(LINK)][0]![1];
     const page = expectStatus(await api.get(`/approval-links/${token}`), 200);
     expect(page.approval.title).toBe('Try the flow locally');
-    const decided = expectStatus(await api.post(`/approval-links/${token}/decisions`, { decision: 'approve' }), 200);
+    const decided = expectStatus(
+      await api.post(`/approval-links/${token}/decisions`, { decision: 'approve' }),
+      200,
+    );
     expect(decided.approval.status).toBe('approved');
     // The approval email was followed by the requester's ones: newest first.
     const deadline2 = Date.now() + 10_000;
@@ -129,7 +138,12 @@ describe(`SPEC §4 dev mailbox without SMTP_URL (${engine})`, () => {
       await sleep(100);
     }
     expect(items.map((i) => i.to.address).slice(0, 2)).toEqual([ws.admin.email, ws.admin.email]);
-    expect(items.map((i) => i.subject).slice(0, 2).sort()).toEqual(
+    expect(
+      items
+        .map((i) => i.subject)
+        .slice(0, 2)
+        .sort(),
+    ).toEqual(
       [
         `[Approval #${approval.number}] Try the flow locally — approved`,
         `[Approval #${approval.number}] Try the flow locally — approved by Mia Mailbox`,

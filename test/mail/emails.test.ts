@@ -63,7 +63,9 @@ async function delivered(approvalId: string, kind: string) {
 async function expectSentTo(approvalId: string, kind: string, people: Person[]) {
   await drain(env.db, env.sink);
   const list = await delivered(approvalId, kind);
-  expect(list.map((d) => d.person?.name ?? d.row.recipient_id).sort()).toEqual(people.map((p) => p.name).sort());
+  expect(list.map((d) => d.person?.name ?? d.row.recipient_id).sort()).toEqual(
+    people.map((p) => p.name).sort(),
+  );
   for (const d of list) {
     expect(d.row.status).toBe('sent');
     expect(d.emails, `${kind} to ${d.person?.name}`).toHaveLength(1);
@@ -108,11 +110,19 @@ beforeAll(async () => {
 
   ticket = await ws.ticket(eve, { subject: SUBJECT, body: FIRST_MESSAGE, contactIds: [dana.id] });
   expectStatus(
-    await api.post(`/tickets/${ticket.id}/messages`, { body: PUBLIC_REPLY, public: true }, { token: ada.token }),
+    await api.post(
+      `/tickets/${ticket.id}/messages`,
+      { body: PUBLIC_REPLY, public: true },
+      { token: ada.token },
+    ),
     201,
   );
   expectStatus(
-    await api.post(`/tickets/${ticket.id}/messages`, { body: INTERNAL_NOTE, public: false }, { token: ada.token }),
+    await api.post(
+      `/tickets/${ticket.id}/messages`,
+      { body: INTERNAL_NOTE, public: false },
+      { token: ada.token },
+    ),
     201,
   );
   const template = expectStatus(
@@ -125,7 +135,12 @@ beforeAll(async () => {
         steps: [
           {
             name: 'Budget check',
-            approvers: [memberRef(bob), memberRef(claire), { type: 'ticket_contacts' }, { type: 'ticket_requester' }],
+            approvers: [
+              memberRef(bob),
+              memberRef(claire),
+              { type: 'ticket_contacts' },
+              { type: 'ticket_requester' },
+            ],
             rule: { type: 'all' },
           },
           { name: 'Director sign-off', approvers: [memberRef(frank)], rule: { type: 'any' } },
@@ -209,8 +224,12 @@ describe(`SPEC §4 emails, recipients and content in English and French (${engin
       }
     }
     // Contacts are sent to the portal, members to the agent app.
-    expect(firstEmails.get('Eve Evans')!.text).toContain(`/portal/tickets/${ticket.id}?approval=${approval.id}`);
-    expect(firstEmails.get('Bob Baker')!.text).toContain(`${env.server.url}/tickets/${ticket.id}?approval=${approval.id}`);
+    expect(firstEmails.get('Eve Evans')!.text).toContain(
+      `/portal/tickets/${ticket.id}?approval=${approval.id}`,
+    );
+    expect(firstEmails.get('Bob Baker')!.text).toContain(
+      `${env.server.url}/tickets/${ticket.id}?approval=${approval.id}`,
+    );
   });
 
   it('§4 step started (fr): a member or contact with locale fr gets the French email', async () => {
@@ -229,7 +248,9 @@ describe(`SPEC §4 emails, recipients and content in English and French (${engin
       expect(t).not.toContain('INTERNAL-ONLY');
       expect(t).toContain('Étape 1 sur 2 : Budget check');
       const others = alsoAsked(t, 'Également sollicités : ');
-      for (const other of ['Bob Baker', 'Claire Chevalier', 'Dana Dupont', 'Eve Evans'].filter((x) => x !== name)) {
+      for (const other of ['Bob Baker', 'Claire Chevalier', 'Dana Dupont', 'Eve Evans'].filter(
+        (x) => x !== name,
+      )) {
         expect(others).toContain(other);
       }
       const url = `${env.server.url}/respond/${tokenOf(m)}`;
@@ -312,7 +333,11 @@ describe(`SPEC §4 emails, recipients and content in English and French (${engin
   it('§4 step 2 starts when step 1 completes: its approver is emailed with "Step 2 of 2"', async () => {
     for (const p of [claire, dana, eve, henry]) {
       expectStatus(
-        await env.api.post(`/approvals/${approval.id}/decisions`, { decision: 'approve' }, { token: p.token }),
+        await env.api.post(
+          `/approvals/${approval.id}/decisions`,
+          { decision: 'approve' },
+          { token: p.token },
+        ),
         200,
       );
     }
@@ -332,7 +357,11 @@ describe(`SPEC §4 emails, recipients and content in English and French (${engin
 
   it('§4 approved: the requester (en) and the member on whose behalf it was asked (fr) are told', async () => {
     expectStatus(
-      await env.api.post(`/approvals/${approval.id}/decisions`, { decision: 'approve' }, { token: frank.token }),
+      await env.api.post(
+        `/approvals/${approval.id}/decisions`,
+        { decision: 'approve' },
+        { token: frank.token },
+      ),
       200,
     );
     const sent = await expectSentTo(approval.id, 'approval_approved', [ada, ivan]);
@@ -427,7 +456,11 @@ describe(`SPEC §4 emails, recipients and content in English and French (${engin
     const third = expectStatus(
       await env.api.post(
         `/tickets/${ticket.id}/approvals`,
-        { title: 'Monitor stands', approvers: [memberRef(bob), memberRef(frank), contactRef(dana)], rule: { type: 'all' } },
+        {
+          title: 'Monitor stands',
+          approvers: [memberRef(bob), memberRef(frank), contactRef(dana)],
+          rule: { type: 'all' },
+        },
         { token: jules.token },
       ),
       201,
@@ -440,8 +473,12 @@ describe(`SPEC §4 emails, recipients and content in English and French (${engin
     expectStatus(await env.api.post(`/approvals/${third.id}/cancel`, undefined, { token: ada.token }), 200);
     const sent = await expectSentTo(third.id, 'approval_canceled', [frank, dana, jules]);
     expect(sent.get('Frank Fisher')!.subject).toBe(`[Approval #${third.number}] Monitor stands — canceled`);
-    expect(sent.get('Frank Fisher')!.text).toContain(`Ada Admin canceled request #${third.number}, “Monitor stands”.`);
-    expect(sent.get('Dana Dupont')!.subject).toBe(`[Demande d'approbation n° ${third.number}] Monitor stands — annulée`);
+    expect(sent.get('Frank Fisher')!.text).toContain(
+      `Ada Admin canceled request #${third.number}, “Monitor stands”.`,
+    );
+    expect(sent.get('Dana Dupont')!.subject).toBe(
+      `[Demande d'approbation n° ${third.number}] Monitor stands — annulée`,
+    );
     expect(sent.get('Dana Dupont')!.text).toContain(
       "Plus personne n'a besoin d'y répondre, et les liens des e-mails précédents ne fonctionnent plus.",
     );
@@ -527,7 +564,8 @@ describe(`SPEC §4 recipients and locale rules (${engine})`, () => {
       201,
     );
     await drain(env.db, env.sink);
-    const of = (p: Person) => env.sink.messages.filter((m) => m.to.includes(p.email.toLowerCase())).map(plain);
+    const of = (p: Person) =>
+      env.sink.messages.filter((m) => m.to.includes(p.email.toLowerCase())).map(plain);
     expect(of(noLocale)).toHaveLength(1);
     expect(of(noLocale)[0]!.subject).toBe(
       `[Demande d'approbation n° ${a.number}] Locale check — votre approbation est demandée`,

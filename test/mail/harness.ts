@@ -121,9 +121,9 @@ export function expectedMessageId(
 export async function drain(db: Db, sink: SmtpSink, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM outbox WHERE status = 'pending'`.execute(
-      db,
-    );
+    const { rows } = await sql<{
+      n: number;
+    }>`SELECT count(*)::int AS n FROM outbox WHERE status = 'pending'`.execute(db);
     if (Number(rows[0]!.n) === 0) break;
     if (Date.now() > deadline) {
       const left = await db
@@ -159,7 +159,8 @@ export function tokenOf(email: Pick<ReceivedEmail, 'text' | 'html'>): string {
   return tokens[0]!;
 }
 
-export const to = (person: { email: string }) => (m: ReceivedEmail) => m.to.includes(person.email.toLowerCase());
+export const to = (person: { email: string }) => (m: ReceivedEmail) =>
+  m.to.includes(person.email.toLowerCase());
 
 /** Emails to `person` whose subject contains `subjectPart`. */
 export const mailTo =

@@ -5,7 +5,16 @@ import { sha256 } from '../../src/auth/tokens.js';
 import { activityOf, contactRef, expectProblem, expectStatus, memberRef } from '../support/approvals.js';
 import { engine } from '../support/database.js';
 import { newWorkspace, type Person, type Workspace } from '../support/workspace.js';
-import { addContact, addMember, drain, FAST_POLICY, type MailEnv, mailTo, startMailEnv, tokenOf } from './harness.js';
+import {
+  addContact,
+  addMember,
+  drain,
+  FAST_POLICY,
+  type MailEnv,
+  mailTo,
+  startMailEnv,
+  tokenOf,
+} from './harness.js';
 
 /**
  * SPEC §4 approval links, exercised with the tokens that really arrived by
@@ -35,7 +44,12 @@ async function request(
   const approval = expectStatus(
     await env.api.post(
       `/tickets/${t.id}/approvals`,
-      { title, description: 'Please check the figures.', approvers: people.map((p) => memberRef(p)), ...body },
+      {
+        title,
+        description: 'Please check the figures.',
+        approvers: people.map((p) => memberRef(p)),
+        ...body,
+      },
       { token: by.token },
     ),
     201,
@@ -87,7 +101,10 @@ describe(`SPEC §4 approval links (${engine})`, () => {
       expect(page.approval.description).toBe('Please check the figures.');
       expect(page.approval.status).toBe('pending');
       expect(page.approval.steps).toHaveLength(1);
-      expect(page.approval.steps[0].approvers.map((a: any) => a.name).sort()).toEqual(['Alice Approver', 'Sam Second']);
+      expect(page.approval.steps[0].approvers.map((a: any) => a.name).sort()).toEqual([
+        'Alice Approver',
+        'Sam Second',
+      ]);
       expect(page.expectedResponder.name).toBe('Alice Approver');
       expect(page.signInRequired).toBe(true);
       // Rule 3: no addresses or tokens on the page.
@@ -110,7 +127,7 @@ describe(`SPEC §4 approval links (${engine})`, () => {
     for (const q of ['?decision=approve', '?decision=deny']) {
       const res = await fetch(`${env.server.url}/api/v1${link(token)}${q}`);
       expect(res.status).toBe(200);
-      expect((await res.json()).approval.status).toBe('pending');
+      expect(((await res.json()) as any).approval.status).toBe('pending');
       const head = await fetch(`${env.server.url}/api/v1${link(token)}${q}`, { method: 'HEAD' });
       expect(head.status).toBe(200);
     }
@@ -150,13 +167,20 @@ describe(`SPEC §4 approval links (${engine})`, () => {
     expect(decisions).toHaveLength(1);
     expect(decisions[0].channel).toBe('email_link');
     expect(decisions[0].actor).toMatchObject({ type: 'member', id: approver.id });
-    const shown = expectStatus(await env.api.get(`/approvals/${approval.id}`, { token: ws.admin.token }), 200);
+    const shown = expectStatus(
+      await env.api.get(`/approvals/${approval.id}`, { token: ws.admin.token }),
+      200,
+    );
     const mine = shown.steps[0].approvers.find((a: any) => a.id === approver.id);
     expect(mine.decision).toBe('approve');
     expect(mine.comment).toBe('From my inbox');
 
     const before = await snapshot(approval.id);
-    expectProblem(await env.api.post(`${link(token)}/decisions`, { decision: 'deny' }, { token: approver.token }), 410, 'link_inactive');
+    expectProblem(
+      await env.api.post(`${link(token)}/decisions`, { decision: 'deny' }, { token: approver.token }),
+      410,
+      'link_inactive',
+    );
     expectProblem(await env.api.get(link(token)), 410, 'link_inactive');
     expect(await snapshot(approval.id)).toEqual(before);
     // The other approver's link is unaffected.
@@ -179,18 +203,36 @@ describe(`SPEC §4 approval links (${engine})`, () => {
       201,
     );
     const approval = expectStatus(
-      await env.api.post(`/tickets/${ticket.id}/approvals`, { templateId: template.id, title: 'Step advance' }, { token: ws.admin.token }),
+      await env.api.post(
+        `/tickets/${ticket.id}/approvals`,
+        { templateId: template.id, title: 'Step advance' },
+        { token: ws.admin.token },
+      ),
       201,
     );
     const [a] = await env.sink.waitFor(mailTo(approver, 'Step advance'));
     const [s] = await env.sink.waitFor(mailTo(second, 'Step advance'));
-    expectStatus(await env.api.post(`/approvals/${approval.id}/decisions`, { decision: 'approve' }, { token: approver.token }), 200);
+    expectStatus(
+      await env.api.post(
+        `/approvals/${approval.id}/decisions`,
+        { decision: 'approve' },
+        { token: approver.token },
+      ),
+      200,
+    );
     const [o] = await env.sink.waitFor(mailTo(other, 'Step advance'));
     const stale = tokenOf(s!);
     expectProblem(await env.api.get(link(stale)), 410, 'link_inactive');
-    expectProblem(await env.api.post(`${link(stale)}/decisions`, { decision: 'deny' }, { token: second.token }), 410, 'link_inactive');
+    expectProblem(
+      await env.api.post(`${link(stale)}/decisions`, { decision: 'deny' }, { token: second.token }),
+      410,
+      'link_inactive',
+    );
     expectProblem(await env.api.get(link(tokenOf(a!))), 410, 'link_inactive');
-    const shown = expectStatus(await env.api.get(`/approvals/${approval.id}`, { token: ws.admin.token }), 200);
+    const shown = expectStatus(
+      await env.api.get(`/approvals/${approval.id}`, { token: ws.admin.token }),
+      200,
+    );
     expect(shown.status).toBe('pending');
     expect(shown.currentStepIndex).toBe(1);
     // Step 2's link works.
@@ -202,12 +244,20 @@ describe(`SPEC §4 approval links (${engine})`, () => {
   it("rule 7 / §4 a removed person's link stops working; the others keep theirs", async () => {
     const { approval, tokens } = await request([approver, second]);
     expectStatus(
-      await env.api.patch(`/approvals/${approval.id}/recipients`, { remove: [memberRef(second)] }, { token: ws.admin.token }),
+      await env.api.patch(
+        `/approvals/${approval.id}/recipients`,
+        { remove: [memberRef(second)] },
+        { token: ws.admin.token },
+      ),
       200,
     );
     expectProblem(await env.api.get(link(tokens.get(second)!)), 410, 'link_inactive');
     expectProblem(
-      await env.api.post(`${link(tokens.get(second)!)}/decisions`, { decision: 'approve' }, { token: second.token }),
+      await env.api.post(
+        `${link(tokens.get(second)!)}/decisions`,
+        { decision: 'approve' },
+        { token: second.token },
+      ),
       410,
       'link_inactive',
     );
@@ -216,12 +266,22 @@ describe(`SPEC §4 approval links (${engine})`, () => {
 
   it('rule 9 / §4 after cancel every link is dead', async () => {
     const { approval, tokens } = await request([approver, second]);
-    expectStatus(await env.api.post(`/approvals/${approval.id}/cancel`, undefined, { token: ws.admin.token }), 200);
+    expectStatus(
+      await env.api.post(`/approvals/${approval.id}/cancel`, undefined, { token: ws.admin.token }),
+      200,
+    );
     for (const [p, token] of tokens) {
       expectProblem(await env.api.get(link(token)), 410, 'link_inactive');
-      expectProblem(await env.api.post(`${link(token)}/decisions`, { decision: 'approve' }, { token: p.token }), 410, 'link_inactive');
+      expectProblem(
+        await env.api.post(`${link(token)}/decisions`, { decision: 'approve' }, { token: p.token }),
+        410,
+        'link_inactive',
+      );
     }
-    const shown = expectStatus(await env.api.get(`/approvals/${approval.id}`, { token: ws.admin.token }), 200);
+    const shown = expectStatus(
+      await env.api.get(`/approvals/${approval.id}`, { token: ws.admin.token }),
+      200,
+    );
     expect(shown.status).toBe('canceled');
   });
 
@@ -240,7 +300,11 @@ describe(`SPEC §4 approval links (${engine})`, () => {
       201,
     );
     const approval = expectStatus(
-      await env.api.post(`/tickets/${ticket.id}/approvals`, { templateId: template.id, title: 'Will expire' }, { token: requester.token }),
+      await env.api.post(
+        `/tickets/${ticket.id}/approvals`,
+        { templateId: template.id, title: 'Will expire' },
+        { token: requester.token },
+      ),
       201,
     );
     const [m] = await env.sink.waitFor(mailTo(approver, 'Will expire'));
@@ -267,8 +331,15 @@ describe(`SPEC §4 approval links (${engine})`, () => {
     expect(await expireDue(env.db, new Date())).toBeGreaterThanOrEqual(1);
 
     expectProblem(await env.api.get(link(token)), 410, 'link_inactive');
-    expectProblem(await env.api.post(`${link(token)}/decisions`, { decision: 'approve' }, { token: approver.token }), 410, 'link_inactive');
-    const shown = expectStatus(await env.api.get(`/approvals/${approval.id}`, { token: ws.admin.token }), 200);
+    expectProblem(
+      await env.api.post(`${link(token)}/decisions`, { decision: 'approve' }, { token: approver.token }),
+      410,
+      'link_inactive',
+    );
+    const shown = expectStatus(
+      await env.api.get(`/approvals/${approval.id}`, { token: ws.admin.token }),
+      200,
+    );
     expect(shown.status).toBe('expired');
     const [told] = await env.sink.waitFor(mailTo(requester, 'Will expire'));
     expect(told!.subject).toBe(`[Approval #${approval.number}] Will expire — expired`);
@@ -281,7 +352,9 @@ describe(`SPEC §4 approval links (${engine})`, () => {
       .where('kind', '=', 'approval_expired')
       .execute();
     expect(expiredRows.map((r) => r.recipient_id)).toEqual([requester.id]);
-    expect((await activityOf(env.api, ws.admin.token, ticket.id, approval.id)).map((a) => a.type)).toContain('expired');
+    expect((await activityOf(env.api, ws.admin.token, ticket.id, approval.id)).map((a) => a.type)).toContain(
+      'expired',
+    );
   });
 
   it('§4 a link expires after approvalLinkTtlHours', async () => {
@@ -304,7 +377,11 @@ describe(`SPEC §4 approval links (${engine})`, () => {
         .where('token_hash', '=', sha256(token))
         .execute();
       expectProblem(await env.api.get(link(token)), 410, 'link_inactive');
-      expectProblem(await env.api.post(`${link(token)}/decisions`, { decision: 'approve' }, { token: approver.token }), 410, 'link_inactive');
+      expectProblem(
+        await env.api.post(`${link(token)}/decisions`, { decision: 'approve' }, { token: approver.token }),
+        410,
+        'link_inactive',
+      );
     } finally {
       await ws.settings({ approvalLinkTtlHours: 168 });
     }
@@ -312,11 +389,26 @@ describe(`SPEC §4 approval links (${engine})`, () => {
 
   it('§4 unknown and malformed tokens answer 410 link_inactive, signed in or not', async () => {
     const unknown = randomBytes(32).toString('base64url');
-    const malformed = ['abc', `${unknown}x`, unknown.replace(/.$/, '.'), '%00', 'a'.repeat(150), '..%2f..%2fetc'];
+    const malformed = [
+      'abc',
+      `${unknown}x`,
+      unknown.replace(/.$/, '.'),
+      '%00',
+      'a'.repeat(150),
+      '..%2f..%2fetc',
+    ];
     for (const t of [unknown, ...malformed]) {
       expectProblem(await env.api.get(link(t)), 410, 'link_inactive');
-      expectProblem(await env.api.post(`${link(t)}/decisions`, { decision: 'approve' }), 410, 'link_inactive');
-      expectProblem(await env.api.post(`${link(t)}/decisions`, { decision: 'approve' }, { token: approver.token }), 410, 'link_inactive');
+      expectProblem(
+        await env.api.post(`${link(t)}/decisions`, { decision: 'approve' }),
+        410,
+        'link_inactive',
+      );
+      expectProblem(
+        await env.api.post(`${link(t)}/decisions`, { decision: 'approve' }, { token: approver.token }),
+        410,
+        'link_inactive',
+      );
     }
   });
 
@@ -324,7 +416,11 @@ describe(`SPEC §4 approval links (${engine})`, () => {
     const { approval, tokens } = await request([approver]);
     const token = tokens.get(approver)!;
     const before = await snapshot(approval.id);
-    expectProblem(await env.api.post(`${link(token)}/decisions`, { decision: 'approve' }), 401, 'sign_in_required');
+    expectProblem(
+      await env.api.post(`${link(token)}/decisions`, { decision: 'approve' }),
+      401,
+      'sign_in_required',
+    );
     expectProblem(
       await env.api.post(`${link(token)}/decisions`, { decision: 'approve' }, { token: other.token }),
       403,
@@ -346,7 +442,11 @@ describe(`SPEC §4 approval links (${engine})`, () => {
     expect(await snapshot(approval.id)).toEqual(before);
     const page = expectStatus(await env.api.get(link(token), { token: other.token }), 200);
     expect(page.signedIn.isExpectedResponder).toBe(false);
-    const res = await env.api.post(`${link(token)}/decisions`, { decision: 'approve' }, { token: approver.token });
+    const res = await env.api.post(
+      `${link(token)}/decisions`,
+      { decision: 'approve' },
+      { token: approver.token },
+    );
     expect(expectStatus(res, 200).approval.status).toBe('approved');
   });
 
@@ -368,7 +468,10 @@ describe(`SPEC §4 approval links (${engine})`, () => {
       expect(page.signInRequired).toBe(false);
       expect(page.expectedResponder).toEqual({ type: 'contact', name: 'Cora Customer' });
       expectStatus(await env.api.post(`${link(tokenOf(c!))}/decisions`, { decision: 'approve' }), 200);
-      const res = expectStatus(await env.api.post(`${link(tokenOf(s!))}/decisions`, { decision: 'deny', comment: 'no' }), 200);
+      const res = expectStatus(
+        await env.api.post(`${link(tokenOf(s!))}/decisions`, { decision: 'deny', comment: 'no' }),
+        200,
+      );
       expect(res.approval.status).toBe('denied');
       const decisions = (await activityOf(env.api, ws.admin.token, ticket.id, approval.id)).filter(
         (a) => a.type === 'decision',
@@ -382,11 +485,18 @@ describe(`SPEC §4 approval links (${engine})`, () => {
       // Signed in as someone else is still refused, even with the switch off.
       const next = await request([approver]);
       expectProblem(
-        await env.api.post(`${link(next.tokens.get(approver)!)}/decisions`, { decision: 'approve' }, { token: other.token }),
+        await env.api.post(
+          `${link(next.tokens.get(approver)!)}/decisions`,
+          { decision: 'approve' },
+          { token: other.token },
+        ),
         403,
         'not_an_approver',
       );
-      expectStatus(await env.api.post(`${link(next.tokens.get(approver)!)}/decisions`, { decision: 'approve' }), 200);
+      expectStatus(
+        await env.api.post(`${link(next.tokens.get(approver)!)}/decisions`, { decision: 'approve' }),
+        200,
+      );
     } finally {
       await ws.settings({ requireSignInForEmailResponses: true });
     }
@@ -409,18 +519,35 @@ describe(`SPEC §4 approval links (${engine})`, () => {
       201,
     );
     const approval = expectStatus(
-      await env.api.post(`/tickets/${ticket.id}/approvals`, { templateId: template.id, title: 'Appeal by link' }, { token: ws.admin.token }),
+      await env.api.post(
+        `/tickets/${ticket.id}/approvals`,
+        { templateId: template.id, title: 'Appeal by link' },
+        { token: ws.admin.token },
+      ),
       201,
     );
     const [m] = await env.sink.waitFor(mailTo(approver, 'Appeal by link'));
-    expectStatus(await env.api.post(`${link(tokenOf(m!))}/decisions`, { decision: 'deny' }, { token: approver.token }), 200);
-    expectStatus(await env.api.post(`/approvals/${approval.id}/appeal`, { reason: 'Please reconsider' }, { token: ws.admin.token }), 200);
+    expectStatus(
+      await env.api.post(`${link(tokenOf(m!))}/decisions`, { decision: 'deny' }, { token: approver.token }),
+      200,
+    );
+    expectStatus(
+      await env.api.post(
+        `/approvals/${approval.id}/appeal`,
+        { reason: 'Please reconsider' },
+        { token: ws.admin.token },
+      ),
+      200,
+    );
     const [r] = await env.sink.waitFor(mailTo(reviewer, 'Appeal by link'));
     const token = tokenOf(r!);
     const page = expectStatus(await env.api.get(link(token)), 200);
     expect(page.kind).toBe('appeal');
     expect(page.approval.status).toBe('appeal_pending');
-    const res = expectStatus(await env.api.post(`${link(token)}/decisions`, { decision: 'approve' }, { token: reviewer.token }), 200);
+    const res = expectStatus(
+      await env.api.post(`${link(token)}/decisions`, { decision: 'approve' }, { token: reviewer.token }),
+      200,
+    );
     expect(res.approval.status).toBe('approved');
     const decided = (await activityOf(env.api, ws.admin.token, ticket.id, approval.id)).find(
       (a) => a.type === 'appeal_decided',

@@ -5,7 +5,15 @@ import type { Db } from '../../src/shared/db/connect.js';
 import { contactRef, expectStatus, memberRef } from '../support/approvals.js';
 import { engine } from '../support/database.js';
 import { newWorkspace } from '../support/workspace.js';
-import { addContact, addMember, drain, FAST_POLICY, type MailEnv, startMailEnv, tokensIn } from './harness.js';
+import {
+  addContact,
+  addMember,
+  drain,
+  FAST_POLICY,
+  type MailEnv,
+  startMailEnv,
+  tokensIn,
+} from './harness.js';
 
 /**
  * SPEC §4: a link token is 32 random bytes "stored only as a hash"; the
@@ -49,7 +57,11 @@ afterAll(() => env?.close());
 describe(`SPEC §4 no plaintext link token in the database (${engine})`, () => {
   it('§4 tokens are stored only as a hash: no column of any table holds a token that an email carried', async () => {
     const { api, db, sink } = env;
-    const ws = await newWorkspace(api, { approvalsEnabled: true, contactApprovalEmails: true, appealsEnabled: true });
+    const ws = await newWorkspace(api, {
+      approvalsEnabled: true,
+      contactApprovalEmails: true,
+      appealsEnabled: true,
+    });
     const a1 = await addMember(api, ws, { name: 'Token One' });
     const a2 = await addMember(api, ws, { name: 'Token Two', locale: 'fr' });
     const reviewer = await addMember(api, ws, { name: 'Token Reviewer' });
@@ -63,7 +75,11 @@ describe(`SPEC §4 no plaintext link token in the database (${engine})`, () => {
           allowAppeals: true,
           appealReviewers: [memberRef(reviewer)],
           steps: [
-            { name: 'One', approvers: [memberRef(a1), memberRef(a2), contactRef(customer)], rule: { type: 'all' } },
+            {
+              name: 'One',
+              approvers: [memberRef(a1), memberRef(a2), contactRef(customer)],
+              rule: { type: 'all' },
+            },
           ],
         },
         { token: ws.admin.token },
@@ -72,12 +88,20 @@ describe(`SPEC §4 no plaintext link token in the database (${engine})`, () => {
     );
     // Step emails (members and a contact), a reminder, a decision through a link, a denial, an appeal.
     const approval = expectStatus(
-      await api.post(`/tickets/${ticket.id}/approvals`, { templateId: template.id }, { token: ws.admin.token }),
+      await api.post(
+        `/tickets/${ticket.id}/approvals`,
+        { templateId: template.id },
+        { token: ws.admin.token },
+      ),
       201,
     );
     await drain(db, sink);
     expectStatus(
-      await api.post(`/approvals/${approval.id}/reminders`, { approver: memberRef(a2) }, { token: ws.admin.token }),
+      await api.post(
+        `/approvals/${approval.id}/reminders`,
+        { approver: memberRef(a2) },
+        { token: ws.admin.token },
+      ),
       200,
     );
     await drain(db, sink);
@@ -95,7 +119,11 @@ describe(`SPEC §4 no plaintext link token in the database (${engine})`, () => {
       200,
     );
     expectStatus(
-      await api.post(`/approvals/${approval.id}/appeal`, { reason: 'Token appeal' }, { token: ws.admin.token }),
+      await api.post(
+        `/approvals/${approval.id}/appeal`,
+        { reason: 'Token appeal' },
+        { token: ws.admin.token },
+      ),
       200,
     );
     await drain(db, sink);
@@ -108,13 +136,21 @@ describe(`SPEC §4 no plaintext link token in the database (${engine})`, () => {
     const columns = await textColumns(db);
     const names = columns.map((c) => `${c.table_name}.${c.column_name}`);
     // The scan covers the tables that could plausibly hold one.
-    for (const must of ['outbox.payload', 'approval_links.token_hash', 'activities.data', 'approvals.step_states', 'rate_limits.key']) {
+    for (const must of [
+      'outbox.payload',
+      'approval_links.token_hash',
+      'activities.data',
+      'approvals.step_states',
+      'rate_limits.key',
+    ]) {
       expect(names).toContain(must);
     }
     // And it finds what is there: each token's hash, in approval_links only; a known title.
     expect(await whereIs(db, columns, 'Token template')).toContain('approvals.title');
     for (const t of tokens) {
-      expect(await whereIs(db, columns, sha256(t)), `hash of ${t.slice(0, 6)}…`).toEqual(['approval_links.token_hash']);
+      expect(await whereIs(db, columns, sha256(t)), `hash of ${t.slice(0, 6)}…`).toEqual([
+        'approval_links.token_hash',
+      ]);
     }
     const leaks: Record<string, string[]> = {};
     for (const t of tokens) {

@@ -31,7 +31,17 @@ let ticket: { id: string; number: number };
 async function outboxOf(approvalIds: string[]) {
   return env.db
     .selectFrom('outbox')
-    .select(['id', 'event_id', 'kind', 'recipient_type', 'recipient_id', 'status', 'attempts', 'last_error', 'message_id'])
+    .select([
+      'id',
+      'event_id',
+      'kind',
+      'recipient_type',
+      'recipient_id',
+      'status',
+      'attempts',
+      'last_error',
+      'message_id',
+    ])
     .where('approval_id', 'in', approvalIds)
     .orderBy('seq')
     .execute();
@@ -58,7 +68,9 @@ async function waitForRows(approvalIds: string[], status: string, count: number,
     const rows = (await outboxOf(approvalIds)).filter((r) => r.status === status);
     if (rows.length >= count) return rows;
     if (Date.now() > deadline) {
-      throw new Error(`${rows.length}/${count} rows ${status}: ${JSON.stringify(await outboxOf(approvalIds))}`);
+      throw new Error(
+        `${rows.length}/${count} rows ${status}: ${JSON.stringify(await outboxOf(approvalIds))}`,
+      );
     }
     await sleep(50);
   }
@@ -67,7 +79,11 @@ async function waitForRows(approvalIds: string[], status: string, count: number,
 beforeAll(async () => {
   env = await startMailEnv({ policy: FAST_POLICY });
   ws = await newWorkspace(env.api, { approvalsEnabled: true });
-  const customer = await env.api.post('/contacts', { name: 'R Customer', email: 'r-customer@example.test' }, { token: ws.admin.token });
+  const customer = await env.api.post(
+    '/contacts',
+    { name: 'R Customer', email: 'r-customer@example.test' },
+    { token: ws.admin.token },
+  );
   ticket = await ws.ticket({ ...customer.body, token: '' });
 });
 
@@ -97,7 +113,11 @@ describe(`SPEC §4 delivery resilience (${engine})`, () => {
     }
     // A decision while still down: its decision_recorded email waits too.
     expectStatus(
-      await env.api.post(`/approvals/${approvals[0]}/decisions`, { decision: 'approve' }, { token: decider.token }),
+      await env.api.post(
+        `/approvals/${approvals[0]}/decisions`,
+        { decision: 'approve' },
+        { token: decider.token },
+      ),
       200,
     );
     const expected = (await outboxOf(approvals)).length;
@@ -154,8 +174,12 @@ describe(`SPEC §4 delivery resilience (${engine})`, () => {
     const foreign = await newWorkspace(env.api);
     const theirs = expectStatus(await env.api.get('/outbox/dead', { token: foreign.admin.token }), 200);
     expect(theirs.items).toEqual([]);
-    expect((await env.api.post(`/outbox/${dead[0]!.id}/retry`, undefined, { token: foreign.admin.token })).status).toBe(404);
-    expect((await env.api.post(`/outbox/${dead[0]!.id}/retry`, undefined, { token: agent.token })).status).toBe(403);
+    expect(
+      (await env.api.post(`/outbox/${dead[0]!.id}/retry`, undefined, { token: foreign.admin.token })).status,
+    ).toBe(404);
+    expect(
+      (await env.api.post(`/outbox/${dead[0]!.id}/retry`, undefined, { token: agent.token })).status,
+    ).toBe(403);
 
     // Back up: dead rows are not retried on their own.
     await env.sink.start();
@@ -164,7 +188,10 @@ describe(`SPEC §4 delivery resilience (${engine})`, () => {
     expect((await waitForRows([a.id], 'dead', 2)).length).toBe(2);
 
     for (const r of dead) {
-      const res = expectStatus(await env.api.post(`/outbox/${r.id}/retry`, undefined, { token: ws.admin.token }), 200);
+      const res = expectStatus(
+        await env.api.post(`/outbox/${r.id}/retry`, undefined, { token: ws.admin.token }),
+        200,
+      );
       expect(res.status).toBe('pending');
     }
     await drain(env.db, env.sink);
@@ -172,18 +199,30 @@ describe(`SPEC §4 delivery resilience (${engine})`, () => {
     const after = expectStatus(await env.api.get('/outbox/dead', { token: ws.admin.token }), 200);
     expect(after.items.filter((i: any) => i.approvalId === a.id)).toEqual([]);
     // A sent row is no dead letter: retrying it is 404, and an unknown id too.
-    expect((await env.api.post(`/outbox/${dead[0]!.id}/retry`, undefined, { token: ws.admin.token })).status).toBe(404);
     expect(
-      (await env.api.post('/outbox/00000000-0000-4000-8000-000000000000/retry', undefined, { token: ws.admin.token })).status,
+      (await env.api.post(`/outbox/${dead[0]!.id}/retry`, undefined, { token: ws.admin.token })).status,
     ).toBe(404);
-    expect((await env.api.post('/outbox/not-a-uuid/retry', undefined, { token: ws.admin.token })).status).toBe(404);
+    expect(
+      (
+        await env.api.post('/outbox/00000000-0000-4000-8000-000000000000/retry', undefined, {
+          token: ws.admin.token,
+        })
+      ).status,
+    ).toBe(404);
+    expect(
+      (await env.api.post('/outbox/not-a-uuid/retry', undefined, { token: ws.admin.token })).status,
+    ).toBe(404);
   });
 
   it('§4 two workers at once over the same database: each email exactly once', async () => {
     await env.stopWorkers();
     const people = await bulkMembers(env.api, ws, 40, 'Pair');
     const group = expectStatus(
-      await env.api.post('/approval-groups', { name: 'Pair group', memberIds: people.map((p) => p.id) }, { token: ws.admin.token }),
+      await env.api.post(
+        '/approval-groups',
+        { name: 'Pair group', memberIds: people.map((p) => p.id) },
+        { token: ws.admin.token },
+      ),
       201,
     );
     // Both are running before the emails exist, so both compete for them; each counts what it sends.
@@ -228,7 +267,11 @@ describe(`SPEC §4 delivery resilience (${engine})`, () => {
     // Both took part.
     expect(sent[0]).toBeGreaterThan(0);
     expect(sent[1]).toBeGreaterThan(0);
-    const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM outbox WHERE approval_id IN (${sql.join(ids)}) AND attempts <> 1`.execute(env.db);
+    const { rows } = await sql<{
+      n: number;
+    }>`SELECT count(*)::int AS n FROM outbox WHERE approval_id IN (${sql.join(ids)}) AND attempts <> 1`.execute(
+      env.db,
+    );
     expect(Number(rows[0]!.n)).toBe(0);
     expect(env.log.lines.filter((l) => l.level === 'error')).toEqual([]);
   });

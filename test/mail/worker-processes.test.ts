@@ -31,20 +31,38 @@ describe.runIf(pgBase)('SPEC §4 delivery by worker processes on PostgreSQL', ()
   let groupId: string;
   const workers: WorkerProcess[] = [];
 
-  const workerEnv = () => ({ DATABASE_URL: created!.url, SMTP_URL: sink.url, PUBLIC_URL: server!.url, LOG_LEVEL: 'info' });
-  const dump = () => workers.map((w, i) => `--- worker ${i} (pid ${w.pid}) ---\n${w.output().slice(-4000)}`).join('\n');
+  const workerEnv = () => ({
+    DATABASE_URL: created!.url,
+    SMTP_URL: sink.url,
+    PUBLIC_URL: server!.url,
+    LOG_LEVEL: 'info',
+  });
+  const dump = () =>
+    workers.map((w, i) => `--- worker ${i} (pid ${w.pid}) ---\n${w.output().slice(-4000)}`).join('\n');
 
   async function outboxOf(approvalId: string) {
     return handle!.db
       .selectFrom('outbox')
-      .select(['event_id', 'recipient_type', 'recipient_id', 'status', 'attempts', 'message_id', 'locked_until'])
+      .select([
+        'event_id',
+        'recipient_type',
+        'recipient_id',
+        'status',
+        'attempts',
+        'message_id',
+        'locked_until',
+      ])
       .where('approval_id', '=', approvalId)
       .execute();
   }
 
   async function request(title: string) {
     const a = expectStatus(
-      await api.post(`/tickets/${ticketId}/approvals`, { title, approvers: [groupRef({ id: groupId })] }, { token: ws.admin.token }),
+      await api.post(
+        `/tickets/${ticketId}/approvals`,
+        { title, approvers: [groupRef({ id: groupId })] },
+        { token: ws.admin.token },
+      ),
       201,
     );
     const rows = await outboxOf(a.id);
@@ -89,12 +107,20 @@ describe.runIf(pgBase)('SPEC §4 delivery by worker processes on PostgreSQL', ()
     ws = await newWorkspace(api);
     crowd = await bulkMembers(api, ws, 200, 'Crowd');
     const group = expectStatus(
-      await api.post('/approval-groups', { name: 'Everyone', memberIds: crowd.map((p) => p.id) }, { token: ws.admin.token }),
+      await api.post(
+        '/approval-groups',
+        { name: 'Everyone', memberIds: crowd.map((p) => p.id) },
+        { token: ws.admin.token },
+      ),
       201,
     );
     groupId = group.id;
     const contact = expectStatus(
-      await api.post('/contacts', { name: 'Crowd Customer', email: 'crowd-customer@example.test' }, { token: ws.admin.token }),
+      await api.post(
+        '/contacts',
+        { name: 'Crowd Customer', email: 'crowd-customer@example.test' },
+        { token: ws.admin.token },
+      ),
       201,
     );
     ticketId = (await ws.ticket(contact)).id;
@@ -139,7 +165,9 @@ describe.runIf(pgBase)('SPEC §4 delivery by worker processes on PostgreSQL', ()
 
     // Mid-batch: rows claimed by the dead worker are still leased to it, and not sent.
     const rows = await outboxOf(id);
-    const leased = rows.filter((r) => r.status === 'pending' && r.locked_until && new Date(r.locked_until) > new Date());
+    const leased = rows.filter(
+      (r) => r.status === 'pending' && r.locked_until && new Date(r.locked_until) > new Date(),
+    );
     expect(leased.length).toBeGreaterThan(0);
     expect(rows.filter((r) => r.status === 'sent').length).toBe(deliveredBefore);
     // The dead worker's lease runs out after leaseMs (2 minutes); let that time pass in the database.

@@ -20,5 +20,7 @@ function resolveOne(ref: ApproverRef, ctx: ResolutionContext): PersonRef[] {
 
 /** Turns references into concrete people, each person once, in first-seen order. */
 export function resolveApprovers(refs: readonly ApproverRef[], ctx: ResolutionContext): PersonRef[] {
-  return uniquePeople(refs.flatMap((ref) => resolveOne(ref, ctx)));
+  const inactive = new Set(ctx.inactiveMemberIds ?? []);
+  const people = refs.flatMap((ref) => resolveOne(ref, ctx));
+  return uniquePeople(inactive.size === 0 ? people : people.filter((p) => p.type !== 'member' || !inactive.has(p.id)));
 }

@@ -95,6 +95,8 @@ export type ResolutionContext = {
   ticket: { requesterId: string | null; contactIds: string[]; assigneeId: string | null };
   /** Active people of each group, by group id. A missing group resolves to nobody. */
   groups: Record<string, PersonRef[]>;
+  /** Deactivated members: never asked, however they are referenced (they cannot sign in to answer). */
+  inactiveMemberIds?: readonly string[];
 };
 
 /** Who is acting. A contact carries whether they have access to the approval's ticket. */
