@@ -1,8 +1,12 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import fastifyCookie from '@fastify/cookie';
 import fastifyCsrf from '@fastify/csrf-protection';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import {
   jsonSchemaTransform,
   serializerCompiler,
@@ -23,7 +27,7 @@ import type { DatabaseHandle } from './shared/db/connect.js';
 import { ping } from './shared/db/connect.js';
 import { AppError, unauthorized } from './shared/errors.js';
 import { frameworkErrors, registerInputGuards } from './shared/http/input.js';
-import { registerProblemHandlers } from './shared/http/problem.js';
+import { registerProblemHandlers, sendProblem } from './shared/http/problem.js';
 import { type AppDeps, DEFAULT_RATE_LIMITS, type RateLimits } from './shared/http/types.js';
 import { ticketRoutes } from './tickets/routes.js';
 import { workspaceRoutes } from './workspaces/routes.js';
@@ -31,7 +35,8 @@ import { workspaceRoutes } from './workspaces/routes.js';
 export const BODY_LIMIT = 1024 * 1024;
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
-const csrfFailed = () => new AppError(403, 'csrf_failed', 'Missing or invalid CSRF token (send x-csrf-token)');
+const csrfFailed = () =>
+  new AppError(403, 'csrf_failed', 'Missing or invalid CSRF token (send x-csrf-token)');
 
 export type AppOptions = {
   database: DatabaseHandle;
@@ -71,7 +76,33 @@ export async function buildApp(options: AppOptions) {
   app.decorateRequest('principal', null);
   app.decorateRequest('authMethod', null);
 
-  await app.register(fastifyCookie, options.config.sessionSecret ? { secret: options.config.sessionSecret } : {});
+  // First, so that every answer carries the security headers, the 401s of the auth hook included.
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        fontSrc: ["'self'", 'data:'],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+    frameguard: { action: 'deny' },
+    referrerPolicy: { policy: 'no-referrer' },
+    strictTransportSecurity: secureCookies(options.config),
+    crossOriginEmbedderPolicy: false,
+  });
+
+  await app.register(
+    fastifyCookie,
+    options.config.sessionSecret ? { secret: options.config.sessionSecret } : {},
+  );
   await app.register(fastifyCsrf, {
     cookieKey: CSRF_COOKIE,
     cookieOpts: { path: '/', sameSite: 'strict', httpOnly: true, secure: secureCookies(options.config) },
@@ -100,12 +131,6 @@ export async function buildApp(options: AppOptions) {
         app.csrfProtection(request, reply, (error?: Error) => (error ? reject(csrfFailed()) : resolve()));
       });
     }
-  });
-
-
-  app.addHook('onSend', async (_request, reply) => {
-    reply.header('x-content-type-options', 'nosniff');
-    reply.header('x-frame-options', 'DENY');
   });
 
   await app.register(fastifySwagger, {
@@ -141,6 +166,8 @@ export async function buildApp(options: AppOptions) {
     }
   });
 
+  await registerWebApp(app);
+
   await app.register(
     async (api) => {
       const typed = api.withTypeProvider<ZodTypeProvider>();
@@ -158,6 +185,43 @@ export async function buildApp(options: AppOptions) {
   );
 
   return app;
+}
+
+export const WEB_DIST = resolve(import.meta.dirname, '../web/dist');
+
+/**
+ * The single-page app: its built files, and index.html for every page path
+ * (/, /portal, /respond/{token}, …) so the browser's router takes over.
+ */
+async function registerWebApp(app: FastifyInstance) {
+  const built = existsSync(join(WEB_DIST, 'index.html'));
+  if (built) {
+    await app.register(fastifyStatic, {
+      root: WEB_DIST,
+      wildcard: false,
+      index: false,
+      setHeaders(res, path) {
+        res.header(
+          'cache-control',
+          path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
+        );
+      },
+    });
+  } else {
+    app.log.warn(`web app not built (${WEB_DIST}); run npm run build:web`);
+  }
+  const html = built ? readFileSync(join(WEB_DIST, 'index.html')) : null;
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0] ?? '';
+    const isPage =
+      html !== null &&
+      (request.method === 'GET' || request.method === 'HEAD') &&
+      !path.startsWith('/api/') &&
+      !path.startsWith('/docs') &&
+      !/\.[a-z0-9]+$/i.test(path);
+    if (!isPage) return sendProblem(reply, 404, 'not_found', `No route for ${request.method} ${path}`);
+    return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(html);
+  });
 }
 
 declare module 'fastify' {

@@ -6,6 +6,7 @@ import { email, id, name, password } from '../shared/http/schemas.js';
 import type { Api, AppDeps } from '../shared/http/types.js';
 import { createWorkspace } from '../workspaces/repo.js';
 import { invalidCredentials, requirePrincipal } from './authenticate.js';
+import { clearSessionCookie, SESSION_COOKIE, setSessionCookie } from './cookies.js';
 import { verifyPassword } from './passwords.js';
 import { hit, withAttemptSlot } from './rate-limit.js';
 import { newSessionToken, parseSessionToken } from './tokens.js';
@@ -33,9 +34,15 @@ export async function createSession(
 }
 
 const signupBody = z.strictObject({ workspaceName: name, name, email, password });
-const loginBody = z.strictObject({ workspaceId: id, email, password: z.string().min(1).max(200) });
+const loginBody = z.strictObject({
+  workspaceId: id,
+  email,
+  password: z.string().min(1).max(200),
+  /** `cookie`: the web app's sign-in; the session goes into an HttpOnly cookie instead of the answer. */
+  session: z.enum(['token', 'cookie']).optional(),
+});
 
-export function authRoutes(app: Api, { db, rateLimits, now }: AppDeps): void {
+export function authRoutes(app: Api, { db, rateLimits, now, config }: AppDeps): void {
   app.post(
     '/signup',
     { config: { public: true }, schema: { tags: ['auth'], body: signupBody } },
@@ -58,7 +65,7 @@ export function authRoutes(app: Api, { db, rateLimits, now }: AppDeps): void {
   app.post(
     '/auth/login',
     { config: { public: true }, schema: { tags: ['auth'], body: loginBody } },
-    async (request) => {
+    async (request, reply) => {
       const { workspaceId, email: address, password: given } = request.body;
       const ws = workspaceId.toLowerCase();
       const accountKey = `login-fail:account:${ws}:${address}`;
@@ -97,7 +104,12 @@ export function authRoutes(app: Api, { db, rateLimits, now }: AppDeps): void {
             throw invalidCredentials();
           }
           const token = await createSession(db, ws, account, now());
-          return { token, principal: { type: account.type, id: account.id } };
+          const principal = { type: account.type, id: account.id };
+          if (request.body.session === 'cookie') {
+            setSessionCookie(reply, config, token, SESSION_TTL_MS / 1000);
+            return { principal, csrfToken: reply.generateCsrf() };
+          }
+          return { token, principal };
         },
         'Too many failed sign-ins',
       );
@@ -106,7 +118,9 @@ export function authRoutes(app: Api, { db, rateLimits, now }: AppDeps): void {
 
   app.post('/auth/logout', { schema: { tags: ['auth'] } }, async (request, reply) => {
     requirePrincipal(request);
-    const token = /^Bearer\s+(\S+)/i.exec(request.headers.authorization ?? '')?.[1];
+    const token =
+      /^Bearer\s+(\S+)/i.exec(request.headers.authorization ?? '')?.[1] ?? request.cookies[SESSION_COOKIE];
+    clearSessionCookie(reply, config);
     const parsed = token ? parseSessionToken(token) : null;
     if (parsed) {
       await db
@@ -118,6 +132,15 @@ export function authRoutes(app: Api, { db, rateLimits, now }: AppDeps): void {
     }
     return reply.code(204).send();
   });
+
+  // The web app asks for a CSRF token before its first change (the secret lives in an HttpOnly cookie).
+  app.get(
+    '/auth/csrf',
+    { config: { public: true }, schema: { tags: ['auth'] } },
+    async (_request, reply) => ({
+      csrfToken: reply.generateCsrf(),
+    }),
+  );
 
   app.get('/me', { schema: { tags: ['auth'] } }, async (request) => {
     const p = requirePrincipal(request);

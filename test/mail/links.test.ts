@@ -395,6 +395,8 @@ describe(`SPEC §4 approval links (${engine})`, () => {
       unknown.replace(/.$/, '.'),
       '%00',
       'a'.repeat(150),
+      'b'.repeat(5000),
+      '%zz',
       '..%2f..%2fetc',
     ];
     for (const t of [unknown, ...malformed]) {

@@ -29,6 +29,7 @@ describe.runIf(pgBase)('SPEC §4 delivery by worker processes on PostgreSQL', ()
   let ticketId: string;
   let crowd: { id: string; email: string }[] = [];
   let groupId: string;
+  let halfGroupId: string;
   const workers: WorkerProcess[] = [];
 
   const workerEnv = () => ({
@@ -56,17 +57,17 @@ describe.runIf(pgBase)('SPEC §4 delivery by worker processes on PostgreSQL', ()
       .execute();
   }
 
-  async function request(title: string) {
+  async function request(title: string, group = groupId, size = crowd.length) {
     const a = expectStatus(
       await api.post(
         `/tickets/${ticketId}/approvals`,
-        { title, approvers: [groupRef({ id: groupId })] },
+        { title, approvers: [groupRef({ id: group })] },
         { token: ws.admin.token },
       ),
       201,
     );
     const rows = await outboxOf(a.id);
-    expect(rows).toHaveLength(crowd.length);
+    expect(rows).toHaveLength(size);
     return { id: a.id as string, expected: rows.map((r) => expectedMessageId(r)) };
   }
 
@@ -115,6 +116,15 @@ describe.runIf(pgBase)('SPEC §4 delivery by worker processes on PostgreSQL', ()
       201,
     );
     groupId = group.id;
+    const half = expectStatus(
+      await api.post(
+        '/approval-groups',
+        { name: 'Half', memberIds: crowd.slice(0, 100).map((p) => p.id) },
+        { token: ws.admin.token },
+      ),
+      201,
+    );
+    halfGroupId = half.id;
     const contact = expectStatus(
       await api.post(
         '/contacts',
@@ -185,7 +195,7 @@ describe.runIf(pgBase)('SPEC §4 delivery by worker processes on PostgreSQL', ()
   it('§4 two worker processes at once over one database: each email exactly once, claimed once', async () => {
     const pair = await Promise.all([spawnWorker(workerEnv()), spawnWorker(workerEnv())]);
     workers.push(...pair);
-    const { id, expected } = await request('Crowd two');
+    const { id, expected } = await request('Crowd two', halfGroupId, 100);
     const rows = await expectAllOnce(id, expected, 45_000);
     // No row was claimed by both: each was attempted once.
     expect(rows.filter((r) => r.attempts !== 1)).toEqual([]);

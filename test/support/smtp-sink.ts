@@ -192,7 +192,8 @@ export async function startSmtpSink(options: { port?: number } = {}): Promise<Sm
     },
     async release() {
       holding = false;
-      // onClose runs on setImmediate after a socket closes.
+      // Let the sockets of clients that died report their close (onClose runs on setImmediate after it).
+      await new Promise((r) => setTimeout(r, 300));
       await new Promise((r) => setImmediate(r));
       const list = held;
       held = [];

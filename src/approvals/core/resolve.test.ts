@@ -64,11 +64,19 @@ describe('deactivated members', () => {
   it('are never asked, however they are referenced', () => {
     const ctx = {
       ticket: { requesterId: null, contactIds: [], assigneeId: 'm2' },
-      groups: { g: [{ type: 'member' as const, id: 'm1' }, { type: 'member' as const, id: 'm3' }] },
+      groups: {
+        g: [
+          { type: 'member' as const, id: 'm1' },
+          { type: 'member' as const, id: 'm3' },
+        ],
+      },
       inactiveMemberIds: ['m1', 'm2'],
     };
     expect(
-      resolveApprovers([{ type: 'member', id: 'm1' }, { type: 'ticket_assignee' }, { type: 'group', id: 'g' }], ctx),
+      resolveApprovers(
+        [{ type: 'member', id: 'm1' }, { type: 'ticket_assignee' }, { type: 'group', id: 'g' }],
+        ctx,
+      ),
     ).toEqual([{ type: 'member', id: 'm3' }]);
   });
 });

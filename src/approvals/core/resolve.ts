@@ -22,5 +22,7 @@ function resolveOne(ref: ApproverRef, ctx: ResolutionContext): PersonRef[] {
 export function resolveApprovers(refs: readonly ApproverRef[], ctx: ResolutionContext): PersonRef[] {
   const inactive = new Set(ctx.inactiveMemberIds ?? []);
   const people = refs.flatMap((ref) => resolveOne(ref, ctx));
-  return uniquePeople(inactive.size === 0 ? people : people.filter((p) => p.type !== 'member' || !inactive.has(p.id)));
+  return uniquePeople(
+    inactive.size === 0 ? people : people.filter((p) => p.type !== 'member' || !inactive.has(p.id)),
+  );
 }

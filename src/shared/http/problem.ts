@@ -128,8 +128,4 @@ export function registerProblemHandlers(app: FastifyInstance): void {
     request.log.error({ err: error }, 'unhandled error');
     return sendProblem(reply, 500, 'internal_error', 'An unexpected error occurred');
   });
-
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(reply, 404, 'not_found', `No route for ${request.method} ${request.url.split('?')[0]}`),
-  );
 }

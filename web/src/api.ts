@@ -1,0 +1,62 @@
+/** The web app's client of the same /api/v1 as everyone: a session cookie, and a CSRF token for changes. */
+export type Problem = {
+  status: number;
+  code: string;
+  detail: string;
+  errors?: { field: string; message: string }[];
+};
+
+export class ApiError extends Error {
+  constructor(readonly problem: Problem) {
+    super(problem.detail);
+  }
+  get status() {
+    return this.problem.status;
+  }
+  get code() {
+    return this.problem.code;
+  }
+}
+
+let csrfToken: string | null = null;
+
+async function csrf(): Promise<string> {
+  if (!csrfToken) {
+    const res = await fetch('/api/v1/auth/csrf', { credentials: 'same-origin' });
+    csrfToken = ((await res.json()) as { csrfToken: string }).csrfToken;
+  }
+  return csrfToken;
+}
+
+export function setCsrfToken(token: string | null) {
+  csrfToken = token;
+}
+
+export async function api<T = any>(method: string, path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (method !== 'GET' && method !== 'HEAD') headers['x-csrf-token'] = await csrf();
+  const res = await fetch(`/api/v1${path}`, {
+    method,
+    headers,
+    credentials: 'same-origin',
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+  if (res.status === 204) return undefined as T;
+  const data = await res.json().catch(() => null);
+  if (!res.ok) {
+    // A stale CSRF secret (new cookie): fetch a fresh token once and retry.
+    if (res.status === 403 && data?.code === 'csrf_failed' && csrfToken) {
+      csrfToken = null;
+      return api<T>(method, path, body);
+    }
+    throw new ApiError(data ?? { status: res.status, code: 'network_error', detail: res.statusText });
+  }
+  return data as T;
+}
+
+export const get = <T = any>(path: string) => api<T>('GET', path);
+export const post = <T = any>(path: string, body?: unknown) => api<T>('POST', path, body ?? {});
+export const patch = <T = any>(path: string, body: unknown) => api<T>('PATCH', path, body);
+export const put = <T = any>(path: string, body: unknown) => api<T>('PUT', path, body);
+export const del = <T = any>(path: string) => api<T>('DELETE', path);

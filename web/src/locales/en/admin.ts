@@ -1,0 +1,4 @@
+/** Strings of the admin pages. */
+export default {
+  title: 'admin',
+} as const;

@@ -1,0 +1,4 @@
+/** Strings of the agent pages. */
+export default {
+  title: 'agent',
+} as const;

@@ -1,0 +1,4 @@
+/** Strings of the respond pages. */
+export default {
+  title: 'respond',
+} as const;

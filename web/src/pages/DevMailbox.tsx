@@ -1,0 +1,5 @@
+import { Page } from '../components/common.js';
+
+export function DevMailbox() {
+  return <Page title="DevMailbox">{null}</Page>;
+}

@@ -1,0 +1,5 @@
+import { Page } from '../../components/common.js';
+
+export function PortalTicket() {
+  return <Page title="PortalTicket">{null}</Page>;
+}
