@@ -18,7 +18,7 @@ function RequireMember({ children, admin = false }: { children: ReactNode; admin
   const { me, loading } = useSession();
   const location = useLocation();
   if (loading) return <Loading />;
-  if (!me || me.type !== 'member') {
+  if (me?.type !== 'member') {
     return (
       <Navigate to={`/signin?next=${encodeURIComponent(location.pathname + location.search)}`} replace />
     );
@@ -31,7 +31,7 @@ function RequireContact({ children }: { children: ReactNode }) {
   const { me, loading } = useSession();
   const location = useLocation();
   if (loading) return <Loading />;
-  if (!me || me.type !== 'contact') {
+  if (me?.type !== 'contact') {
     return (
       <Navigate
         to={`/portal/signin?next=${encodeURIComponent(location.pathname + location.search)}`}

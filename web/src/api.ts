@@ -32,7 +32,7 @@ export function setCsrfToken(token: string | null) {
   csrfToken = token;
 }
 
-export async function api<T = any>(method: string, path: string, body?: unknown): Promise<T> {
+export async function api<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET' && method !== 'HEAD') headers['x-csrf-token'] = await csrf();
@@ -55,8 +55,8 @@ export async function api<T = any>(method: string, path: string, body?: unknown)
   return data as T;
 }
 
-export const get = <T = any>(path: string) => api<T>('GET', path);
-export const post = <T = any>(path: string, body?: unknown) => api<T>('POST', path, body ?? {});
-export const patch = <T = any>(path: string, body: unknown) => api<T>('PATCH', path, body);
-export const put = <T = any>(path: string, body: unknown) => api<T>('PUT', path, body);
-export const del = <T = any>(path: string) => api<T>('DELETE', path);
+export const get = <T = unknown>(path: string) => api<T>('GET', path);
+export const post = <T = unknown>(path: string, body?: unknown) => api<T>('POST', path, body ?? {});
+export const patch = <T = unknown>(path: string, body: unknown) => api<T>('PATCH', path, body);
+export const put = <T = unknown>(path: string, body: unknown) => api<T>('PUT', path, body);
+export const del = <T = unknown>(path: string) => api<T>('DELETE', path);

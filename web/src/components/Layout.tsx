@@ -85,7 +85,8 @@ export function AgentLayout({ children }: { children: ReactNode }) {
               <NavLink to="/tasks">
                 {t('nav.tasks')} › {t('nav.approvalRequests')}
                 {count ? (
-                  <span className="count" aria-label={`${count}`}>
+                  <span className="count">
+                    <span className="visually-hidden">: </span>
                     {count}
                   </span>
                 ) : null}
