@@ -1,27 +1,32 @@
-import { type DependencyList, type ReactNode, useCallback, useEffect, useState } from 'react';
+import { type ReactNode, useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../api.js';
 
-/** Loads data for a page; `reload` runs it again after a change. */
-export function useAsync<T>(load: () => Promise<T>, deps: DependencyList) {
+/**
+ * Loads data for a page. `key` names what the loader depends on (an id, a filter): a new key loads again,
+ * and `reload` runs it again after a change.
+ */
+export function useAsync<T>(load: () => Promise<T>, key: string) {
   const [data, setData] = useState<T | null>(null);
   const [error, setError] = useState<Error | null>(null);
   const [loading, setLoading] = useState(true);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: the caller lists what the loader depends on
+  const loader = useRef(load);
+  loader.current = load;
   const reload = useCallback(async () => {
     setLoading(true);
     try {
-      setData(await load());
+      setData(await loader.current());
       setError(null);
     } catch (e) {
       setError(e as Error);
     } finally {
       setLoading(false);
     }
-  }, deps);
+  }, []);
   useEffect(() => {
+    void key;
     void reload();
-  }, [reload]);
+  }, [key, reload]);
   return { data, error, loading, reload, setData };
 }
 
