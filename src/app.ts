@@ -20,6 +20,7 @@ import { templateRoutes } from './approvals/templates/routes.js';
 import { bearerToken, principalFromToken } from './auth/authenticate.js';
 import { CSRF_COOKIE, SESSION_COOKIE, secureCookies } from './auth/cookies.js';
 import { authRoutes } from './auth/routes.js';
+import { signInLinkRoutes } from './auth/sign-in-links.js';
 import { mailRoutes } from './mail/routes.js';
 import { peopleRoutes } from './people/routes.js';
 import type { Config } from './shared/config.js';
@@ -172,6 +173,7 @@ export async function buildApp(options: AppOptions) {
     async (api) => {
       const typed = api.withTypeProvider<ZodTypeProvider>();
       authRoutes(typed, deps);
+      signInLinkRoutes(typed, deps);
       workspaceRoutes(typed, deps);
       peopleRoutes(typed, deps);
       ticketRoutes(typed, deps);

@@ -3,7 +3,7 @@ import type { PersonRef } from '../approvals/core/types.js';
 import type { Db } from '../shared/db/connect.js';
 
 /** The emails of SPEC §4, one outbox row per recipient. */
-export type MailKind =
+export type ApprovalMailKind =
   | 'approval_requested'
   | 'approval_reminder'
   | 'decision_recorded'
@@ -13,6 +13,9 @@ export type MailKind =
   | 'approval_expired'
   | 'appeal_requested'
   | 'appeal_decided';
+
+/** Every email: the approval ones, and the portal's passwordless sign-in link. */
+export type MailKind = ApprovalMailKind | 'sign_in_link';
 
 export type OutboxMessage = {
   /** One id per event: with the recipient it makes the stable Message-ID and the de-duplication key. */

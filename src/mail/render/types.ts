@@ -1,4 +1,4 @@
-import type { MailKind } from '../outbox.js';
+import type { ApprovalMailKind as MailKind } from '../outbox.js';
 
 export type Locale = 'en' | 'fr';
 

@@ -1,10 +1,12 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
 import * as m001 from './migrations/001_initial.js';
 import * as m002 from './migrations/002_links_and_delivery.js';
+import * as m003 from './migrations/003_sign_in_links.js';
 
 const migrations: Record<string, Migration> = {
   '001_initial': m001,
   '002_links_and_delivery': m002,
+  '003_sign_in_links': m003,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

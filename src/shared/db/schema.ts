@@ -235,6 +235,16 @@ export interface RateLimitsTable {
   count: number;
 }
 
+export interface SignInLinksTable {
+  token_hash: string;
+  workspace_id: string;
+  contact_id: string;
+  next_path: string | null;
+  created_at: Generated<Date>;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+}
+
 export interface Database {
   workspaces: WorkspacesTable;
   members: MembersTable;
@@ -253,6 +263,7 @@ export interface Database {
   activities: ActivitiesTable;
   outbox: OutboxTable;
   approval_links: ApprovalLinksTable;
+  sign_in_links: SignInLinksTable;
   idempotency_keys: IdempotencyKeysTable;
   rate_limits: RateLimitsTable;
 }

@@ -101,6 +101,9 @@ export function registerProblemHandlers(app: FastifyInstance): void {
       return sendProblem(reply, 400, 'invalid_request', `Invalid request: ${summary}`, { errors });
     }
     switch (error.code) {
+      case 'FST_CSRF_MISSING_SECRET':
+      case 'FST_CSRF_INVALID_TOKEN':
+        return sendProblem(reply, 403, 'csrf_failed', 'Missing or invalid CSRF token (send x-csrf-token)');
       case 'FST_ERR_CTP_BODY_TOO_LARGE':
         return sendProblem(reply, 413, 'payload_too_large', 'The request body is larger than 1 MiB');
       case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
