@@ -212,17 +212,22 @@ async function registerWebApp(app: FastifyInstance) {
   } else {
     app.log.warn(`web app not built (${WEB_DIST}); run npm run build:web`);
   }
-  const html = built ? readFileSync(join(WEB_DIST, 'index.html')) : null;
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0] ?? '';
     const isPage =
-      html !== null &&
+      built &&
       (request.method === 'GET' || request.method === 'HEAD') &&
       !path.startsWith('/api/') &&
       !path.startsWith('/docs') &&
       !/\.[a-z0-9]+$/i.test(path);
     if (!isPage) return sendProblem(reply, 404, 'not_found', `No route for ${request.method} ${path}`);
-    return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(html);
+    return (
+      reply
+        .type('text/html; charset=utf-8')
+        .header('cache-control', 'no-cache')
+        // Read each time: a rebuild (new asset names) is served without restarting the server.
+        .send(readFileSync(join(WEB_DIST, 'index.html')))
+    );
   });
 }
 

@@ -1,0 +1,273 @@
+import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { patch, post } from '../../api.js';
+import { ErrorMessage, Loading, Page } from '../../components/common.js';
+import { usePagedList } from './data.js';
+import { type FieldIssue, type FormProblem, isEmail, issueFor, type Translate } from './problems.js';
+import type { Contact, ContactCreate, ContactUpdate, Locale } from './types.js';
+import { Dialog, Field, LocaleOptions, MoreButton, ProblemAlert, StatusMessage } from './ui.js';
+import { useFormProblem } from './useFormProblem.js';
+
+type ContactDraft = {
+  name: string;
+  email: string;
+  organization: string;
+  locale: Locale | '';
+  password: string;
+};
+
+/** The fields shared by the add and edit forms; `email` is editable only when adding. */
+function ContactFields({
+  draft,
+  onChange,
+  problem,
+  editing,
+}: {
+  draft: ContactDraft;
+  onChange: (d: ContactDraft) => void;
+  problem: FormProblem | null;
+  editing: boolean;
+}) {
+  const { t } = useTranslation('admin');
+  const set = <K extends keyof ContactDraft>(key: K, value: ContactDraft[K]) =>
+    onChange({ ...draft, [key]: value });
+  return (
+    <>
+      <Field label={t('common.name')} error={issueFor(problem, 'name')}>
+        {(a11y) => (
+          <input
+            {...a11y}
+            autoComplete="off"
+            value={draft.name}
+            onChange={(e) => set('name', e.target.value)}
+          />
+        )}
+      </Field>
+      {editing ? (
+        <p>
+          <span className="admin-label">{t('common.email')}</span> {draft.email}{' '}
+          <span className="muted">({t('contacts.emailReadOnly')})</span>
+        </p>
+      ) : (
+        <Field label={t('common.email')} error={issueFor(problem, 'email')}>
+          {(a11y) => (
+            <input
+              {...a11y}
+              type="email"
+              autoComplete="off"
+              value={draft.email}
+              onChange={(e) => set('email', e.target.value)}
+            />
+          )}
+        </Field>
+      )}
+      <Field label={t('contacts.organization')} optional error={issueFor(problem, 'organization')}>
+        {(a11y) => (
+          <input
+            {...a11y}
+            autoComplete="off"
+            value={draft.organization}
+            onChange={(e) => set('organization', e.target.value)}
+          />
+        )}
+      </Field>
+      <Field label={t('common.language')} error={issueFor(problem, 'locale')}>
+        {(a11y) => (
+          <select
+            {...a11y}
+            value={draft.locale}
+            onChange={(e) => set('locale', e.target.value as Locale | '')}
+          >
+            <LocaleOptions />
+          </select>
+        )}
+      </Field>
+      <Field
+        label={editing ? t('common.newPassword') : t('common.password')}
+        optional
+        hint={editing ? t('contacts.newPasswordHelp') : t('contacts.passwordHelp')}
+        error={issueFor(problem, 'password')}
+      >
+        {(a11y) => (
+          <input
+            {...a11y}
+            type="password"
+            autoComplete="new-password"
+            value={draft.password}
+            onChange={(e) => set('password', e.target.value)}
+          />
+        )}
+      </Field>
+    </>
+  );
+}
+
+function contactIssues(d: ContactDraft, adding: boolean, t: Translate): FieldIssue[] {
+  const issues: FieldIssue[] = [];
+  if (!d.name.trim()) issues.push({ field: 'name', message: t('validation.required') });
+  if (adding && !isEmail(d.email)) issues.push({ field: 'email', message: t('validation.email') });
+  if (d.password && d.password.length < 8) {
+    issues.push({ field: 'password', message: t('validation.minLength', { n: 8 }) });
+  }
+  return issues;
+}
+
+/** Adds (no `contact`) or edits a contact. */
+function ContactDialog({
+  contact,
+  onClose,
+  onSaved,
+}: {
+  contact: Contact | null;
+  onClose: () => void;
+  onSaved: (c: Contact, created: boolean) => void;
+}) {
+  const { t } = useTranslation('admin');
+  const [draft, setDraft] = useState<ContactDraft>({
+    name: contact?.name ?? '',
+    email: contact?.email ?? '',
+    organization: contact?.organization ?? '',
+    locale: contact?.locale ?? '',
+    password: '',
+  });
+  const form = useFormProblem(draft, (d) => contactIssues(d, contact === null, t));
+  const problem = form.problem;
+  const [saving, setSaving] = useState(false);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (!form.check()) return;
+    setSaving(true);
+    try {
+      if (contact) {
+        const body: ContactUpdate = {
+          name: draft.name.trim(),
+          organization: draft.organization.trim() || null,
+          locale: draft.locale || null,
+          ...(draft.password ? { password: draft.password } : {}),
+        };
+        onSaved(await patch<Contact>(`/contacts/${contact.id}`, body), false);
+      } else {
+        const body: ContactCreate = {
+          name: draft.name.trim(),
+          email: draft.email.trim(),
+          ...(draft.organization.trim() ? { organization: draft.organization.trim() } : {}),
+          ...(draft.locale ? { locale: draft.locale } : {}),
+          ...(draft.password ? { password: draft.password } : {}),
+        };
+        onSaved(await post<Contact>('/contacts', body), true);
+      }
+    } catch (e) {
+      form.fail(e);
+      setSaving(false);
+    }
+  };
+
+  return (
+    <Dialog
+      title={contact ? t('contacts.editTitle', { name: contact.name }) : t('contacts.addTitle')}
+      onClose={onClose}
+    >
+      <form className="form" onSubmit={submit} noValidate>
+        <ContactFields draft={draft} onChange={setDraft} problem={problem} editing={contact !== null} />
+        <ProblemAlert problem={problem} />
+        <div className="row admin-actions">
+          <button type="submit" className="primary" disabled={saving}>
+            {saving ? t('common.saving') : contact ? t('common:actions.save') : t('contacts.add')}
+          </button>
+          <button type="button" onClick={onClose}>
+            {t('common:actions.cancel')}
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
+
+function ContactRow({ contact, onEdit }: { contact: Contact; onEdit: () => void }) {
+  const { t } = useTranslation(['admin', 'common']);
+  return (
+    <tr>
+      <td data-label={t('common.name')}>
+        <strong>{contact.name}</strong>
+      </td>
+      <td data-label={t('common.email')} className="admin-break">
+        {contact.email}
+      </td>
+      <td data-label={t('contacts.organization')}>
+        {contact.organization ?? <span className="muted">—</span>}
+      </td>
+      <td data-label={t('common.language')}>
+        {contact.locale ? t(`common:locales.${contact.locale}`) : t('common.defaultLanguage')}
+      </td>
+      <td>
+        <button type="button" onClick={onEdit} aria-label={t('common.editNamed', { name: contact.name })}>
+          {t('common:actions.edit')}
+        </button>
+      </td>
+    </tr>
+  );
+}
+
+/** `/admin/contacts`: customers, with add and edit. */
+export function ContactsPage() {
+  const { t } = useTranslation(['admin', 'common']);
+  const list = usePagedList<Contact>('/contacts');
+  const [dialog, setDialog] = useState<{ contact: Contact | null } | null>(null);
+  const [status, setStatus] = useState('');
+
+  return (
+    <Page
+      title={t('contacts.title')}
+      actions={
+        <button type="button" className="primary" onClick={() => setDialog({ contact: null })}>
+          {t('contacts.add')}
+        </button>
+      }
+    >
+      <p className="muted">{t('contacts.intro')}</p>
+      <StatusMessage message={status} />
+      <ErrorMessage error={list.error} />
+      {list.loading && list.items.length === 0 ? <Loading /> : null}
+      {!list.loading && !list.error && list.items.length === 0 ? <p>{t('contacts.empty')}</p> : null}
+      {list.items.length ? (
+        <table className="responsive admin-table">
+          <caption className="visually-hidden">{t('contacts.title')}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t('common.name')}</th>
+              <th scope="col">{t('common.email')}</th>
+              <th scope="col">{t('contacts.organization')}</th>
+              <th scope="col">{t('common.language')}</th>
+              <th scope="col">
+                <span className="visually-hidden">{t('common.actions')}</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {list.items.map((c) => (
+              <ContactRow key={c.id} contact={c} onEdit={() => setDialog({ contact: c })} />
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+      <MoreButton
+        count={list.items.length}
+        hasMore={list.hasMore}
+        loading={list.loading}
+        onMore={list.loadMore}
+      />
+      {dialog ? (
+        <ContactDialog
+          contact={dialog.contact}
+          onClose={() => setDialog(null)}
+          onSaved={(c, created) => {
+            list.upsert(c);
+            setDialog(null);
+            setStatus(t(created ? 'contacts.created' : 'contacts.updated', { name: c.name }));
+          }}
+        />
+      ) : null}
+    </Page>
+  );
+}

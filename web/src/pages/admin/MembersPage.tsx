@@ -1,0 +1,389 @@
+import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { patch, post } from '../../api.js';
+import { ErrorMessage, Loading, Page } from '../../components/common.js';
+import { useSession } from '../../session.js';
+import { usePagedList } from './data.js';
+import { type FieldIssue, isEmail, issueFor, type Translate } from './problems.js';
+import type { Locale, Member, MemberCreate, MemberUpdate, Role } from './types.js';
+import {
+  CheckboxField,
+  Dialog,
+  Field,
+  LocaleOptions,
+  MoreButton,
+  ProblemAlert,
+  StatusMessage,
+} from './ui.js';
+import { useFormProblem } from './useFormProblem.js';
+
+/** What the member forms check before sending: a name, an email when adding, an 8+ character password. */
+function memberIssues(d: { name: string; email?: string; password: string }, t: Translate): FieldIssue[] {
+  const issues: FieldIssue[] = [];
+  if (!d.name.trim()) issues.push({ field: 'name', message: t('validation.required') });
+  if (d.email !== undefined && !isEmail(d.email))
+    issues.push({ field: 'email', message: t('validation.email') });
+  if (d.password && d.password.length < 8) {
+    issues.push({ field: 'password', message: t('validation.minLength', { n: 8 }) });
+  }
+  return issues;
+}
+
+function RoleSelect({
+  value,
+  onChange,
+  error,
+  disabled = false,
+  hint,
+}: {
+  value: Role;
+  onChange: (role: Role) => void;
+  error?: string | undefined;
+  disabled?: boolean;
+  hint?: string | undefined;
+}) {
+  const { t } = useTranslation('admin');
+  return (
+    <Field label={t('members.role')} error={error} hint={hint}>
+      {(a11y) => (
+        <select
+          {...a11y}
+          value={value}
+          disabled={disabled}
+          onChange={(e) => onChange(e.target.value as Role)}
+        >
+          <option value="agent">{t('members.roles.agent')}</option>
+          <option value="admin">{t('members.roles.admin')}</option>
+        </select>
+      )}
+    </Field>
+  );
+}
+
+type NewMember = { name: string; email: string; role: Role; password: string; locale: Locale | '' };
+
+function AddMemberDialog({ onClose, onCreated }: { onClose: () => void; onCreated: (m: Member) => void }) {
+  const { t } = useTranslation('admin');
+  const [draft, setDraft] = useState<NewMember>({
+    name: '',
+    email: '',
+    role: 'agent',
+    password: '',
+    locale: '',
+  });
+  const form = useFormProblem(draft, (d) => memberIssues(d, t));
+  const problem = form.problem;
+  const [saving, setSaving] = useState(false);
+  const set = <K extends keyof NewMember>(key: K, value: NewMember[K]) =>
+    setDraft((d) => ({ ...d, [key]: value }));
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (!form.check()) return;
+    const body: MemberCreate = {
+      name: draft.name.trim(),
+      email: draft.email.trim(),
+      role: draft.role,
+      ...(draft.password ? { password: draft.password } : {}),
+      ...(draft.locale ? { locale: draft.locale } : {}),
+    };
+    setSaving(true);
+    try {
+      onCreated(await post<Member>('/members', body));
+    } catch (e) {
+      form.fail(e);
+      setSaving(false);
+    }
+  };
+
+  return (
+    <Dialog title={t('members.addTitle')} onClose={onClose}>
+      <form className="form" onSubmit={submit} noValidate>
+        <Field label={t('common.name')} error={issueFor(problem, 'name')}>
+          {(a11y) => (
+            <input
+              {...a11y}
+              autoComplete="off"
+              value={draft.name}
+              onChange={(e) => set('name', e.target.value)}
+            />
+          )}
+        </Field>
+        <Field label={t('common.email')} error={issueFor(problem, 'email')}>
+          {(a11y) => (
+            <input
+              {...a11y}
+              type="email"
+              autoComplete="off"
+              value={draft.email}
+              onChange={(e) => set('email', e.target.value)}
+            />
+          )}
+        </Field>
+        <RoleSelect value={draft.role} onChange={(v) => set('role', v)} error={issueFor(problem, 'role')} />
+        <Field
+          label={t('common.password')}
+          optional
+          hint={t('members.passwordHelp')}
+          error={issueFor(problem, 'password')}
+        >
+          {(a11y) => (
+            <input
+              {...a11y}
+              type="password"
+              autoComplete="new-password"
+              value={draft.password}
+              onChange={(e) => set('password', e.target.value)}
+            />
+          )}
+        </Field>
+        <Field label={t('common.language')} error={issueFor(problem, 'locale')}>
+          {(a11y) => (
+            <select
+              {...a11y}
+              value={draft.locale}
+              onChange={(e) => set('locale', e.target.value as Locale | '')}
+            >
+              <LocaleOptions />
+            </select>
+          )}
+        </Field>
+        <ProblemAlert problem={problem} />
+        <div className="row admin-actions">
+          <button type="submit" className="primary" disabled={saving}>
+            {saving ? t('common.saving') : t('members.add')}
+          </button>
+          <button type="button" onClick={onClose}>
+            {t('common:actions.cancel')}
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
+
+type MemberEdit = { name: string; role: Role; active: boolean; locale: Locale | ''; password: string };
+
+function EditMemberDialog({
+  member,
+  isSelf,
+  onClose,
+  onSaved,
+}: {
+  member: Member;
+  isSelf: boolean;
+  onClose: () => void;
+  onSaved: (m: Member) => void;
+}) {
+  const { t } = useTranslation('admin');
+  const [draft, setDraft] = useState<MemberEdit>({
+    name: member.name,
+    role: member.role,
+    active: member.active,
+    locale: member.locale ?? '',
+    password: '',
+  });
+  const form = useFormProblem(draft, (d) => memberIssues(d, t));
+  const problem = form.problem;
+  const [saving, setSaving] = useState(false);
+  const set = <K extends keyof MemberEdit>(key: K, value: MemberEdit[K]) =>
+    setDraft((d) => ({ ...d, [key]: value }));
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (!form.check()) return;
+    const body: MemberUpdate = {
+      name: draft.name.trim(),
+      locale: draft.locale || null,
+      // Admins cannot lock themselves out: their own role and active flag are not sent.
+      ...(isSelf ? {} : { role: draft.role, active: draft.active }),
+      ...(draft.password ? { password: draft.password } : {}),
+    };
+    setSaving(true);
+    try {
+      onSaved(await patch<Member>(`/members/${member.id}`, body));
+    } catch (e) {
+      form.fail(e);
+      setSaving(false);
+    }
+  };
+
+  return (
+    <Dialog title={t('members.editTitle', { name: member.name })} onClose={onClose}>
+      <form className="form" onSubmit={submit} noValidate>
+        <Field label={t('common.name')} error={issueFor(problem, 'name')}>
+          {(a11y) => (
+            <input
+              {...a11y}
+              autoComplete="off"
+              value={draft.name}
+              onChange={(e) => set('name', e.target.value)}
+            />
+          )}
+        </Field>
+        <p>
+          <span className="admin-label">{t('common.email')}</span> {member.email}
+        </p>
+        <RoleSelect
+          value={draft.role}
+          onChange={(v) => set('role', v)}
+          disabled={isSelf}
+          hint={isSelf ? t('members.selfHelp') : undefined}
+          error={issueFor(problem, 'role')}
+        />
+        <CheckboxField
+          label={t('members.activeLabel')}
+          hint={isSelf ? t('members.selfHelp') : t('members.activeHelp')}
+          checked={draft.active}
+          disabled={isSelf}
+          onChange={(v) => set('active', v)}
+        />
+        <Field label={t('common.language')} error={issueFor(problem, 'locale')}>
+          {(a11y) => (
+            <select
+              {...a11y}
+              value={draft.locale}
+              onChange={(e) => set('locale', e.target.value as Locale | '')}
+            >
+              <LocaleOptions />
+            </select>
+          )}
+        </Field>
+        <Field
+          label={t('common.newPassword')}
+          optional
+          hint={t('members.newPasswordHelp')}
+          error={issueFor(problem, 'password')}
+        >
+          {(a11y) => (
+            <input
+              {...a11y}
+              type="password"
+              autoComplete="new-password"
+              value={draft.password}
+              onChange={(e) => set('password', e.target.value)}
+            />
+          )}
+        </Field>
+        <ProblemAlert problem={problem} />
+        <div className="row admin-actions">
+          <button type="submit" className="primary" disabled={saving}>
+            {saving ? t('common.saving') : t('common:actions.save')}
+          </button>
+          <button type="button" onClick={onClose}>
+            {t('common:actions.cancel')}
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
+
+function MemberRow({ member, isSelf, onEdit }: { member: Member; isSelf: boolean; onEdit: () => void }) {
+  const { t } = useTranslation(['admin', 'common']);
+  return (
+    <tr>
+      <td data-label={t('common.name')}>
+        <strong>{member.name}</strong> {isSelf ? <span className="muted">{t('common.you')}</span> : null}
+      </td>
+      <td data-label={t('common.email')} className="admin-break">
+        {member.email}
+      </td>
+      <td data-label={t('members.role')}>{t(`members.roles.${member.role}`)}</td>
+      <td data-label={t('common.language')}>
+        {member.locale ? t(`common:locales.${member.locale}`) : t('common.defaultLanguage')}
+      </td>
+      <td data-label={t('members.status')}>
+        <span className={member.active ? 'badge badge-approved' : 'badge badge-none'}>
+          {member.active ? t('members.active') : t('members.inactive')}
+        </span>
+      </td>
+      <td>
+        <button type="button" onClick={onEdit} aria-label={t('common.editNamed', { name: member.name })}>
+          {t('common:actions.edit')}
+        </button>
+      </td>
+    </tr>
+  );
+}
+
+/** `/admin/members`: the team, with add and edit. */
+export function MembersPage() {
+  const { t } = useTranslation(['admin', 'common']);
+  const { me } = useSession();
+  const list = usePagedList<Member>('/members');
+  const [dialog, setDialog] = useState<{ kind: 'add' } | { kind: 'edit'; member: Member } | null>(null);
+  const [status, setStatus] = useState('');
+
+  return (
+    <Page
+      title={t('members.title')}
+      actions={
+        <button type="button" className="primary" onClick={() => setDialog({ kind: 'add' })}>
+          {t('members.add')}
+        </button>
+      }
+    >
+      <p className="muted">{t('members.intro')}</p>
+      <StatusMessage message={status} />
+      <ErrorMessage error={list.error} />
+      {list.loading && list.items.length === 0 ? <Loading /> : null}
+      {!list.loading && !list.error && list.items.length === 0 ? <p>{t('members.empty')}</p> : null}
+      {list.items.length ? (
+        <table className="responsive admin-table">
+          <caption className="visually-hidden">{t('members.title')}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t('common.name')}</th>
+              <th scope="col">{t('common.email')}</th>
+              <th scope="col">{t('members.role')}</th>
+              <th scope="col">{t('common.language')}</th>
+              <th scope="col">{t('members.status')}</th>
+              <th scope="col">
+                <span className="visually-hidden">{t('common.actions')}</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {list.items.map((m) => (
+              <MemberRow
+                key={m.id}
+                member={m}
+                isSelf={m.id === me?.id}
+                onEdit={() => setDialog({ kind: 'edit', member: m })}
+              />
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+      <MoreButton
+        count={list.items.length}
+        hasMore={list.hasMore}
+        loading={list.loading}
+        onMore={list.loadMore}
+      />
+      {dialog?.kind === 'add' ? (
+        <AddMemberDialog
+          onClose={() => setDialog(null)}
+          onCreated={(m) => {
+            list.upsert(m);
+            setDialog(null);
+            setStatus(t('members.created', { name: m.name }));
+          }}
+        />
+      ) : null}
+      {dialog?.kind === 'edit' ? (
+        <EditMemberDialog
+          member={dialog.member}
+          isSelf={dialog.member.id === me?.id}
+          onClose={() => setDialog(null)}
+          onSaved={(m) => {
+            list.upsert(m);
+            setDialog(null);
+            setStatus(t('members.updated', { name: m.name }));
+          }}
+        />
+      ) : null}
+    </Page>
+  );
+}

@@ -1,0 +1,234 @@
+import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { get, patch } from '../../api.js';
+import { ErrorMessage, Loading, Page, useAsync } from '../../components/common.js';
+import { useSession } from '../../session.js';
+import { type FieldIssue, issueFor, parseWhole } from './problems.js';
+import type { Locale, Settings } from './types.js';
+import { CheckboxField, Field, LocaleOptions, ProblemAlert, StatusMessage, SwitchField } from './ui.js';
+import { useFormProblem } from './useFormProblem.js';
+
+type BooleanSetting =
+  | 'approvalsEnabled'
+  | 'contactsCanViewApprovals'
+  | 'contactApprovalEmails'
+  | 'appealsEnabled'
+  | 'requireSignInForEmailResponses';
+
+/** The form's state: numbers as typed, so that a half-typed value can be shown and corrected. */
+type Draft = {
+  switches: Record<BooleanSetting, boolean>;
+  approvalLinkTtlHours: string;
+  defaultLocale: Locale;
+  autoRemind: boolean;
+  autoRemindAfterHours: string;
+  maxAutoReminders: string;
+};
+
+function toDraft(s: Settings): Draft {
+  return {
+    switches: {
+      approvalsEnabled: s.approvalsEnabled,
+      contactsCanViewApprovals: s.contactsCanViewApprovals,
+      contactApprovalEmails: s.contactApprovalEmails,
+      appealsEnabled: s.appealsEnabled,
+      requireSignInForEmailResponses: s.requireSignInForEmailResponses,
+    },
+    approvalLinkTtlHours: String(s.approvalLinkTtlHours),
+    defaultLocale: s.defaultLocale,
+    autoRemind: s.autoRemindAfterHours !== null,
+    autoRemindAfterHours: String(s.autoRemindAfterHours ?? 24),
+    maxAutoReminders: String(s.maxAutoReminders),
+  };
+}
+
+/** The PATCH body for a draft, or the fields that are not valid. */
+function fromDraft(d: Draft, t: (key: string, o?: Record<string, unknown>) => string) {
+  const issues: FieldIssue[] = [];
+  const whole = (field: string, value: string, min: number, max: number) => {
+    const n = parseWhole(value, min, max);
+    if (n === null) issues.push({ field, message: t('validation.wholeNumber', { min, max }) });
+    return n ?? min;
+  };
+  const body: Settings = {
+    ...d.switches,
+    approvalLinkTtlHours: whole('approvalLinkTtlHours', d.approvalLinkTtlHours, 1, 8760),
+    defaultLocale: d.defaultLocale,
+    autoRemindAfterHours: d.autoRemind ? whole('autoRemindAfterHours', d.autoRemindAfterHours, 1, 720) : null,
+    maxAutoReminders: whole('maxAutoReminders', d.maxAutoReminders, 0, 20),
+  };
+  return { body, issues };
+}
+
+/** Switches that only matter while the approvals module is on. */
+const APPROVAL_SWITCHES: BooleanSetting[] = [
+  'contactsCanViewApprovals',
+  'contactApprovalEmails',
+  'appealsEnabled',
+  'requireSignInForEmailResponses',
+];
+
+function SettingsForm({ initial }: { initial: Settings }) {
+  const { t } = useTranslation('admin');
+  const session = useSession();
+  const [draft, setDraft] = useState(() => toDraft(initial));
+  const form = useFormProblem(draft, (d) => fromDraft(d, t).issues);
+  const problem = form.problem;
+  const [status, setStatus] = useState('');
+  const [saving, setSaving] = useState(false);
+  const approvalsOn = draft.switches.approvalsEnabled;
+
+  const setSwitch = (key: BooleanSetting, value: boolean) =>
+    setDraft((d) => ({ ...d, switches: { ...d.switches, [key]: value } }));
+  const set = <K extends keyof Draft>(key: K, value: Draft[K]) => setDraft((d) => ({ ...d, [key]: value }));
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setStatus('');
+    if (!form.check()) return;
+    const { body } = fromDraft(draft, t);
+    setSaving(true);
+    try {
+      const saved = await patch<Settings>('/settings', body);
+      setDraft(toDraft(saved));
+      await session.refresh();
+      setStatus(t('settings.saved'));
+    } catch (e) {
+      form.fail(e);
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  return (
+    <form className="stack admin-settings" onSubmit={submit} noValidate>
+      <section className="card" aria-labelledby="settings-approvals">
+        <h2 id="settings-approvals">{t('settings.approvalsSection')}</h2>
+        <SwitchField
+          label={t('settings.approvalsEnabled')}
+          help={t('settings.approvalsEnabledHelp')}
+          checked={approvalsOn}
+          onChange={(v) => setSwitch('approvalsEnabled', v)}
+        />
+        {approvalsOn ? null : <p className="admin-warning">{t('settings.approvalsOffWarning')}</p>}
+      </section>
+
+      <section className="card" aria-labelledby="settings-contacts">
+        <h2 id="settings-contacts">{t('settings.contactsSection')}</h2>
+        {APPROVAL_SWITCHES.map((key) => (
+          <SwitchField
+            key={key}
+            label={t(`settings.${key}`)}
+            help={t(`settings.${key}Help`)}
+            note={!approvalsOn ? t('settings.dependsOnApprovals') : undefined}
+            checked={draft.switches[key]}
+            onChange={(v) => setSwitch(key, v)}
+          />
+        ))}
+      </section>
+
+      <section className="card form" aria-labelledby="settings-links">
+        <h2 id="settings-links">{t('settings.linksSection')}</h2>
+        <Field
+          label={t('settings.approvalLinkTtlHours')}
+          hint={t('settings.approvalLinkTtlHoursHelp')}
+          error={issueFor(problem, 'approvalLinkTtlHours')}
+        >
+          {(a11y) => (
+            <input
+              {...a11y}
+              className="admin-number"
+              type="number"
+              inputMode="numeric"
+              min={1}
+              max={8760}
+              value={draft.approvalLinkTtlHours}
+              onChange={(e) => set('approvalLinkTtlHours', e.target.value)}
+            />
+          )}
+        </Field>
+        <CheckboxField
+          label={t('settings.autoRemind')}
+          hint={t('settings.autoRemindHelp')}
+          checked={draft.autoRemind}
+          onChange={(v) => set('autoRemind', v)}
+        />
+        {draft.autoRemind ? (
+          <Field
+            label={t('settings.autoRemindAfterHours')}
+            hint={t('settings.autoRemindAfterHoursHelp')}
+            error={issueFor(problem, 'autoRemindAfterHours')}
+          >
+            {(a11y) => (
+              <input
+                {...a11y}
+                className="admin-number"
+                type="number"
+                inputMode="numeric"
+                min={1}
+                max={720}
+                value={draft.autoRemindAfterHours}
+                onChange={(e) => set('autoRemindAfterHours', e.target.value)}
+              />
+            )}
+          </Field>
+        ) : null}
+        <Field
+          label={t('settings.maxAutoReminders')}
+          hint={t('settings.maxAutoRemindersHelp')}
+          error={issueFor(problem, 'maxAutoReminders')}
+        >
+          {(a11y) => (
+            <input
+              {...a11y}
+              className="admin-number"
+              type="number"
+              inputMode="numeric"
+              min={0}
+              max={20}
+              value={draft.maxAutoReminders}
+              onChange={(e) => set('maxAutoReminders', e.target.value)}
+            />
+          )}
+        </Field>
+      </section>
+
+      <section className="card form" aria-labelledby="settings-general">
+        <h2 id="settings-general">{t('settings.generalSection')}</h2>
+        <Field label={t('settings.defaultLocale')} hint={t('settings.defaultLocaleHelp')}>
+          {(a11y) => (
+            <select
+              {...a11y}
+              value={draft.defaultLocale}
+              onChange={(e) => set('defaultLocale', e.target.value as Locale)}
+            >
+              <LocaleOptions withDefault={false} />
+            </select>
+          )}
+        </Field>
+      </section>
+
+      <ProblemAlert problem={problem} />
+      <div className="row admin-actions">
+        <button type="submit" className="primary" disabled={saving}>
+          {saving ? t('common.saving') : t('settings.save')}
+        </button>
+        <StatusMessage message={status} />
+      </div>
+    </form>
+  );
+}
+
+/** `/admin`: the workspace switches of SPEC §2. */
+export function SettingsPage() {
+  const { t } = useTranslation('admin');
+  const { data, error, loading } = useAsync(() => get<Settings>('/settings'), 'settings');
+  return (
+    <Page title={t('settings.title')}>
+      <p className="muted">{t('settings.intro')}</p>
+      {loading && !data ? <Loading /> : null}
+      <ErrorMessage error={error} />
+      {data ? <SettingsForm initial={data} /> : null}
+    </Page>
+  );
+}

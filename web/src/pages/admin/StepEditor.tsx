@@ -1,0 +1,245 @@
+import { useEffect, useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Directory } from './data.js';
+import { PeoplePicker } from './PeoplePicker.js';
+import { type FormProblem, issueFor } from './problems.js';
+import { type DraftStep, moveStep, newStep, type RuleType } from './templateDraft.js';
+import type { RefType } from './types.js';
+import { Field } from './ui.js';
+
+const APPROVER_KINDS: RefType[] = [
+  'member',
+  'contact',
+  'group',
+  'ticket_requester',
+  'ticket_contacts',
+  'ticket_assignee',
+];
+const RULES: RuleType[] = ['any', 'all', 'min'];
+
+/** Where focus goes after a change: an element id, tried in order (a button may be disabled). */
+type FocusRequest = string[];
+
+function RuleField({
+  step,
+  onChange,
+  countError,
+}: {
+  step: DraftStep;
+  onChange: (s: DraftStep) => void;
+  countError?: string | undefined;
+}) {
+  const { t } = useTranslation('admin');
+  const id = useId();
+  return (
+    <fieldset className="admin-rule">
+      <legend>{t('steps.rule')}</legend>
+      <div className="admin-radios">
+        {RULES.map((rule) => (
+          <div key={rule} className="admin-radio">
+            <input
+              type="radio"
+              id={`${id}-${rule}`}
+              name={`${id}-rule`}
+              value={rule}
+              checked={step.rule === rule}
+              aria-describedby={`${id}-${rule}-help`}
+              onChange={() => onChange({ ...step, rule })}
+            />
+            <label htmlFor={`${id}-${rule}`}>{t(`steps.rules.${rule}`)}</label>
+            <span id={`${id}-${rule}-help`} className="muted admin-hint">
+              {t(`steps.rules.${rule}Help`)}
+            </span>
+          </div>
+        ))}
+      </div>
+      {step.rule === 'min' ? (
+        <Field label={t('steps.count')} error={countError}>
+          {(a11y) => (
+            <input
+              {...a11y}
+              className="admin-number"
+              type="number"
+              inputMode="numeric"
+              min={1}
+              max={1000}
+              value={step.count}
+              onChange={(e) => onChange({ ...step, count: e.target.value })}
+            />
+          )}
+        </Field>
+      ) : null}
+    </fieldset>
+  );
+}
+
+function StepCard({
+  step,
+  index,
+  total,
+  directory,
+  problem,
+  onChange,
+  onMove,
+  onRemove,
+}: {
+  step: DraftStep;
+  index: number;
+  total: number;
+  directory: Directory;
+  problem: FormProblem | null;
+  onChange: (s: DraftStep) => void;
+  onMove: (to: number) => void;
+  onRemove: () => void;
+}) {
+  const { t } = useTranslation('admin');
+  const n = index + 1;
+  const field = (name: string) => issueFor(problem, `steps.${index}.${name}`);
+  return (
+    <li className="admin-step">
+      <fieldset>
+        <legend>
+          {step.name.trim() ? t('steps.stepNamed', { n, name: step.name.trim() }) : t('steps.step', { n })}
+        </legend>
+        <div className="row admin-step-tools">
+          <button
+            type="button"
+            id={`${step.key}-up`}
+            disabled={index === 0}
+            aria-label={t('steps.moveUpNamed', { n })}
+            onClick={() => onMove(index - 1)}
+          >
+            <span aria-hidden="true">↑ </span>
+            {t('steps.moveUp')}
+          </button>
+          <button
+            type="button"
+            id={`${step.key}-down`}
+            disabled={index === total - 1}
+            aria-label={t('steps.moveDownNamed', { n })}
+            onClick={() => onMove(index + 1)}
+          >
+            <span aria-hidden="true">↓ </span>
+            {t('steps.moveDown')}
+          </button>
+          <button
+            type="button"
+            className="admin-danger"
+            aria-label={t('steps.removeNamed', { n })}
+            onClick={onRemove}
+          >
+            {t('steps.remove')}
+          </button>
+        </div>
+        <Field id={`${step.key}-name`} label={t('steps.name')} error={field('name')}>
+          {(a11y) => (
+            <input
+              {...a11y}
+              autoComplete="off"
+              value={step.name}
+              onChange={(e) => onChange({ ...step, name: e.target.value })}
+            />
+          )}
+        </Field>
+        <PeoplePicker
+          legend={t('steps.approvers')}
+          kinds={APPROVER_KINDS}
+          value={step.approvers}
+          onChange={(approvers) => onChange({ ...step, approvers })}
+          directory={directory}
+          error={field('approvers')}
+        />
+        <RuleField step={step} onChange={onChange} countError={field('rule')} />
+      </fieldset>
+    </li>
+  );
+}
+
+/** The ordered steps of a template: add, move up / down, remove, and edit each one. */
+export function StepEditor({
+  steps,
+  onChange,
+  directory,
+  problem,
+}: {
+  steps: DraftStep[];
+  onChange: (steps: DraftStep[]) => void;
+  directory: Directory;
+  problem: FormProblem | null;
+}) {
+  const { t } = useTranslation('admin');
+  const [announcement, setAnnouncement] = useState('');
+  const [focus, setFocus] = useState<FocusRequest | null>(null);
+
+  useEffect(() => {
+    if (!focus) return;
+    for (const id of focus) {
+      const el = document.getElementById(id);
+      if (el instanceof HTMLButtonElement && el.disabled) continue;
+      if (el) {
+        el.focus();
+        break;
+      }
+    }
+    setFocus(null);
+  }, [focus]);
+
+  const move = (from: number, to: number) => {
+    const step = steps[from];
+    if (!step) return;
+    onChange(moveStep(steps, from, to));
+    setAnnouncement(t('steps.moved', { n: to + 1, total: steps.length }));
+    const direction = to < from ? 'up' : 'down';
+    const other = direction === 'up' ? 'down' : 'up';
+    setFocus([`${step.key}-${direction}`, `${step.key}-${other}`]);
+  };
+
+  const remove = (index: number) => {
+    const rest = steps.filter((_, i) => i !== index);
+    onChange(rest);
+    setAnnouncement(t('steps.removed'));
+    const neighbour = rest[index] ?? rest[index - 1];
+    setFocus(neighbour ? [`${neighbour.key}-name`] : ['steps-add']);
+  };
+
+  const add = () => {
+    const step = newStep();
+    onChange([...steps, step]);
+    setAnnouncement(t('steps.added', { n: steps.length + 1 }));
+    setFocus([`${step.key}-name`]);
+  };
+
+  const stepsError = problem?.issues.find((i) => i.field === 'steps')?.message;
+
+  return (
+    <section className="card" aria-labelledby="steps-title">
+      <h2 id="steps-title">{t('steps.title')}</h2>
+      <p className="muted admin-hint">{t('steps.help')}</p>
+      {steps.length ? (
+        <ol className="steps admin-steps">
+          {steps.map((step, index) => (
+            <StepCard
+              key={step.key}
+              step={step}
+              index={index}
+              total={steps.length}
+              directory={directory}
+              problem={problem}
+              onChange={(s) => onChange(steps.map((x) => (x.key === s.key ? s : x)))}
+              onMove={(to) => move(index, to)}
+              onRemove={() => remove(index)}
+            />
+          ))}
+        </ol>
+      ) : null}
+      {stepsError ? <p className="error admin-field-error">{stepsError}</p> : null}
+      <button type="button" id="steps-add" onClick={add} disabled={steps.length >= 20}>
+        <span aria-hidden="true">+ </span>
+        {t('steps.add')}
+      </button>
+      <p className="visually-hidden" role="status">
+        {announcement}
+      </p>
+    </section>
+  );
+}
