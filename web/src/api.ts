@@ -7,7 +7,11 @@ export type Problem = {
 };
 
 export class ApiError extends Error {
-  constructor(readonly problem: Problem) {
+  constructor(
+    readonly problem: Problem,
+    /** From the `Retry-After` header of a 429, in seconds. */
+    readonly retryAfterSeconds: number | null = null,
+  ) {
     super(problem.detail);
   }
   get status() {
@@ -50,7 +54,11 @@ export async function api<T = unknown>(method: string, path: string, body?: unkn
       csrfToken = null;
       return api<T>(method, path, body);
     }
-    throw new ApiError(data ?? { status: res.status, code: 'network_error', detail: res.statusText });
+    const retryAfter = Number(res.headers.get('retry-after'));
+    throw new ApiError(
+      data ?? { status: res.status, code: 'network_error', detail: res.statusText },
+      retryAfter > 0 ? retryAfter : null,
+    );
   }
   return data as T;
 }

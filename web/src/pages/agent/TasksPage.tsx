@@ -1,5 +1,105 @@
-import { Page } from '../../components/common.js';
+import { useId } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import { get } from '../../api.js';
+import { ErrorMessage, Loading, Page, StatusBadge, useAsync } from '../../components/common.js';
+import { formatDate, formatNumber } from '../../i18n.js';
+import { useSession } from '../../session.js';
+import { CellLabel } from './CellLabel.js';
+import type { ApprovalTask, ApprovalTasks } from './types.js';
+import './agent.css';
 
+/** `/tasks`: "Your tasks > Approval requests" — what awaits my answer, and what I asked for (rule 12). */
 export function TasksPage() {
-  return <Page title="TasksPage">{null}</Page>;
+  const { t } = useTranslation('agent');
+  const { settings } = useSession();
+  const enabled = settings?.approvalsEnabled ?? false;
+  const tasks = useAsync(
+    () => (enabled ? get<ApprovalTasks>('/me/approval-tasks?limit=200') : Promise.resolve(null)),
+    `tasks:${enabled}`,
+  );
+
+  return (
+    <Page title={t('tasks.title')}>
+      {!enabled ? (
+        <p className="muted">{t('tasks.disabled')}</p>
+      ) : tasks.data ? (
+        <>
+          <TaskList
+            title={t('tasks.awaitingMe')}
+            empty={t('tasks.awaitingEmpty')}
+            tasks={tasks.data.awaitingMe}
+          />
+          <TaskList
+            title={t('tasks.requestedByMe')}
+            empty={t('tasks.requestedEmpty')}
+            tasks={tasks.data.requestedByMe}
+          />
+        </>
+      ) : tasks.error ? (
+        <ErrorMessage error={tasks.error} />
+      ) : (
+        <Loading />
+      )}
+    </Page>
+  );
+}
+
+function TaskList({ title, empty, tasks }: { title: string; empty: string; tasks: ApprovalTask[] }) {
+  const { t, i18n } = useTranslation('agent');
+  const headingId = useId();
+  return (
+    <section aria-labelledby={headingId}>
+      <h2 id={headingId}>
+        {title} <span className="muted">({formatNumber(tasks.length, i18n.language)})</span>
+      </h2>
+      {tasks.length === 0 ? (
+        <p className="muted">{empty}</p>
+      ) : (
+        <table className="responsive ag-tasks">
+          <thead>
+            <tr>
+              <th scope="col">{t('tasks.approval')}</th>
+              <th scope="col">{t('tasks.ticket')}</th>
+              <th scope="col">{t('tasks.step')}</th>
+              <th scope="col">{t('tasks.status')}</th>
+              <th scope="col">{t('tasks.requestedBy')}</th>
+              <th scope="col">{t('tasks.date')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {tasks.map((task) => (
+              <tr key={task.id}>
+                <td>
+                  <strong>{t('approval.heading', { number: task.number, title: task.title })}</strong>
+                </td>
+                <td>
+                  <CellLabel label={t('tasks.ticket')} />
+                  <Link to={`/tickets/${task.ticketId}?approval=${task.id}`}>
+                    {t('tasks.ticketLabel', { number: task.ticket.number, subject: task.ticket.subject })}
+                  </Link>
+                </td>
+                <td>
+                  <CellLabel label={t('tasks.step')} />
+                  {task.currentStepName ?? '—'}
+                </td>
+                <td>
+                  <CellLabel label={t('tasks.status')} />
+                  <StatusBadge status={task.displayStatus} />
+                </td>
+                <td>
+                  <CellLabel label={t('tasks.requestedBy')} />
+                  {task.requestedBy.name ?? t('people.unknown')}
+                </td>
+                <td>
+                  <CellLabel label={t('tasks.date')} />
+                  <time dateTime={task.createdAt}>{formatDate(task.createdAt, i18n.language)}</time>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
 }

@@ -1,5 +1,142 @@
-import { Page } from '../../components/common.js';
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useLocation, useParams, useSearchParams } from 'react-router';
+import { get } from '../../api.js';
+import { ApprovalsTab } from '../../components/approval/ApprovalsTab.js';
+import { loadDirectory } from '../../components/approval/directory.js';
+import { ErrorMessage, Loading, Page, StatusBadge, useAsync } from '../../components/common.js';
+import { formatDate } from '../../i18n.js';
+import { useSession } from '../../session.js';
+import { ActivityTab } from './ActivityTab.js';
+import { ConversationTab } from './ConversationTab.js';
+import { type TabDef, Tabs } from './Tabs.js';
+import { TicketStatusControl } from './TicketStatusControl.js';
+import type { TicketDetail } from './types.js';
+import './agent.css';
 
+type TabKey = 'conversation' | 'approvals' | 'activity';
+
+/**
+ * `/tickets/:id`: header with status, then Conversation, Approvals and Activity tabs.
+ * `?approval=<id>` (the link in approval emails) opens the Approvals tab on that approval.
+ */
 export function TicketPage() {
-  return <Page title="TicketPage">{null}</Page>;
+  const { id = '' } = useParams();
+  const [params] = useSearchParams();
+  const location = useLocation();
+  const { t, i18n } = useTranslation('agent');
+  const { settings } = useSession();
+  const approvalsEnabled = settings?.approvalsEnabled ?? false;
+  const focusApproval = params.get('approval');
+  const ticket = useAsync(() => get<TicketDetail>(`/tickets/${id}`), id);
+  const directory = useAsync(() => loadDirectory(approvalsEnabled), `directory:${approvalsEnabled}`);
+  const [tab, setTab] = useState<TabKey>(focusApproval && approvalsEnabled ? 'approvals' : 'conversation');
+  const [activityVersion, setActivityVersion] = useState(0);
+
+  // Each navigation to `?approval=` (an email link, "View request" in the activity) opens the tab again.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: location.key marks a new navigation
+  useEffect(() => {
+    if (focusApproval && approvalsEnabled) setTab('approvals');
+  }, [focusApproval, approvalsEnabled, location.key]);
+
+  const select = (key: TabKey) => {
+    setTab(key);
+    if (key === 'activity') setActivityVersion((v) => v + 1);
+  };
+  const changed = () => {
+    void ticket.reload();
+  };
+
+  const data = ticket.data;
+  if (!data || data.id.toLowerCase() !== id.toLowerCase()) {
+    return (
+      <Page title={t('ticket.loadingTitle')}>
+        {ticket.error ? <ErrorMessage error={ticket.error} /> : <Loading />}
+        <p>
+          <Link to="/">{t('ticket.back')}</Link>
+        </p>
+      </Page>
+    );
+  }
+
+  const assignee = data.assigneeId
+    ? directory.data?.members.find((m) => m.id === data.assigneeId)
+    : undefined;
+  const tabs: TabDef<TabKey>[] = [
+    {
+      key: 'conversation',
+      label: t('tabs.conversation'),
+      panel: <ConversationTab ticketId={data.id} messages={data.messages} onSent={changed} />,
+    },
+  ];
+  if (approvalsEnabled) {
+    tabs.push({
+      key: 'approvals',
+      label: t('tabs.approvals'),
+      panel: directory.data ? (
+        <ApprovalsTab
+          ticketId={data.id}
+          directory={directory.data}
+          focusId={focusApproval}
+          focusKey={location.key}
+          active={tab === 'approvals'}
+          onChanged={changed}
+        />
+      ) : directory.error ? (
+        <ErrorMessage error={directory.error} />
+      ) : (
+        <Loading />
+      ),
+    });
+  }
+  tabs.push({
+    key: 'activity',
+    label: t('tabs.activity'),
+    panel: (
+      <ActivityTab
+        ticketId={data.id}
+        directory={directory.data}
+        approvalsEnabled={approvalsEnabled}
+        refreshKey={activityVersion}
+      />
+    ),
+  });
+
+  return (
+    <Page title={t('ticket.title', { number: data.number, subject: data.subject })}>
+      <p className="ag-breadcrumb">
+        <Link to="/">{t('ticket.back')}</Link>
+      </p>
+      <div className="card ag-ticket-header">
+        <TicketStatusControl
+          key={data.approvalStatus ?? 'none'}
+          ticket={data}
+          onChanged={(next) => ticket.setData({ ...data, ...next })}
+        />
+        <dl className="ag-facts">
+          <div>
+            <dt>{t('ticket.requester')}</dt>
+            <dd>{data.requester?.name ?? t('people.unknown')}</dd>
+          </div>
+          <div>
+            <dt>{t('ticket.assignee')}</dt>
+            <dd>{data.assigneeId ? (assignee?.name ?? t('people.unknown')) : t('ticket.unassigned')}</dd>
+          </div>
+          {approvalsEnabled ? (
+            <div>
+              <dt>{t('ticket.approvalStatus')}</dt>
+              <dd>
+                <StatusBadge status={data.approvalStatus} />
+              </dd>
+            </div>
+          ) : null}
+          <div>
+            <dt>{t('ticket.created')}</dt>
+            <dd>{formatDate(data.createdAt, i18n.language)}</dd>
+          </div>
+        </dl>
+      </div>
+      <Tabs label={t('tabs.label')} tabs={tabs} selected={tab} onSelect={select} />
+    </Page>
+  );
 }
