@@ -27,7 +27,7 @@ import type { Config } from './shared/config.js';
 import type { DatabaseHandle } from './shared/db/connect.js';
 import { ping } from './shared/db/connect.js';
 import { AppError, unauthorized } from './shared/errors.js';
-import { frameworkErrors, registerInputGuards } from './shared/http/input.js';
+import { clientError, frameworkErrors, registerInputGuards } from './shared/http/input.js';
 import { registerProblemHandlers, sendProblem } from './shared/http/problem.js';
 import { type AppDeps, DEFAULT_RATE_LIMITS, type RateLimits } from './shared/http/types.js';
 import { ticketRoutes } from './tickets/routes.js';
@@ -54,6 +54,7 @@ export async function buildApp(options: AppOptions) {
     trustProxy: false,
     ajv: undefined,
     frameworkErrors,
+    clientErrorHandler: clientError,
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
@@ -220,6 +221,15 @@ async function registerWebApp(app: FastifyInstance) {
       !path.startsWith('/api/') &&
       !path.startsWith('/docs') &&
       !/\.[a-z0-9]+$/i.test(path);
+    // Assets of a rebuild made after start-up (only files present at start are registered as routes).
+    if (
+      built &&
+      request.method === 'GET' &&
+      /^\/assets\/[\w.-]+$/.test(path) &&
+      existsSync(join(WEB_DIST, path))
+    ) {
+      return reply.header('cache-control', 'public, max-age=31536000, immutable').sendFile(path.slice(1));
+    }
     if (!isPage) return sendProblem(reply, 404, 'not_found', `No route for ${request.method} ${path}`);
     return (
       reply

@@ -10,6 +10,7 @@ import { TicketsPage } from './pages/agent/TicketsPage.js';
 import { DevMailbox } from './pages/DevMailbox.js';
 import { PortalHome } from './pages/portal/PortalHome.js';
 import { PortalTicket } from './pages/portal/PortalTicket.js';
+import { SignInLink } from './pages/portal/SignInLink.js';
 import { Respond } from './pages/respond/Respond.js';
 import { SignIn } from './pages/SignIn.js';
 import { useSession } from './session.js';
@@ -103,6 +104,14 @@ export function App() {
         element={
           <BareLayout>
             <SignIn portal />
+          </BareLayout>
+        }
+      />
+      <Route
+        path="/portal/sign-in/:token"
+        element={
+          <BareLayout>
+            <SignInLink />
           </BareLayout>
         }
       />

@@ -4,6 +4,7 @@ import { useNavigate, useSearchParams } from 'react-router';
 import { ApiError } from '../api.js';
 import { Page } from '../components/common.js';
 import { LAST_WORKSPACE_KEY, useSession } from '../session.js';
+import { EmailSignInLink } from './portal/EmailSignInLink.js';
 
 /** Sign-in for members (`/signin`) and contacts (`/portal/signin`); `?next=` brings them back. */
 export function SignIn({ portal = false }: { portal?: boolean }) {
@@ -74,6 +75,7 @@ export function SignIn({ portal = false }: { portal?: boolean }) {
           {t('signIn.submit')}
         </button>
       </form>
+      {portal ? <EmailSignInLink workspaceId={workspaceId} email={email} next={params.get('next')} /> : null}
     </Page>
   );
 }

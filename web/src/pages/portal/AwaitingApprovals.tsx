@@ -1,0 +1,52 @@
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import { get } from '../../api.js';
+import { ErrorMessage, Loading, StatusBadge, useAsync } from '../../components/common.js';
+import { formatDate } from '../../i18n.js';
+import type { ApprovalTask, ApprovalTasks } from './types.js';
+
+function AwaitingItem({ task }: { task: ApprovalTask }) {
+  const { t, i18n } = useTranslation('portal');
+  return (
+    <li>
+      <Link className="item-title" to={`/portal/tickets/${task.ticketId}?approval=${task.id}`}>
+        {t('approval.heading', { number: task.number, title: task.title })}
+      </Link>{' '}
+      <StatusBadge status={task.displayStatus} />
+      <p className="meta small">
+        <span>{t('awaiting.ticket', { number: task.ticket.number, subject: task.ticket.subject })}</span>
+        {task.currentStepName ? <span>{t('awaiting.step', { name: task.currentStepName })}</span> : null}
+        <span>
+          {t('awaiting.requestedBy', {
+            name: task.requestedBy.name ?? t('unknownPerson'),
+            date: formatDate(task.createdAt, i18n.language),
+          })}
+        </span>
+      </p>
+    </li>
+  );
+}
+
+/** "Approvals awaiting you": the approvals on which the contact is a current approver (rule 12). */
+export function AwaitingApprovals() {
+  const { t } = useTranslation('portal');
+  const { data, error, loading } = useAsync(() => get<ApprovalTasks>('/me/approval-tasks'), 'tasks');
+  return (
+    <section className="portal-section" aria-labelledby="awaiting-title">
+      <h2 id="awaiting-title">{t('awaiting.title')}</h2>
+      {loading && !data ? <Loading /> : null}
+      <ErrorMessage error={error} />
+      {data ? (
+        data.awaitingMe.length === 0 ? (
+          <p className="empty">{t('awaiting.empty')}</p>
+        ) : (
+          <ul className="portal-list">
+            {data.awaitingMe.map((task) => (
+              <AwaitingItem key={task.id} task={task} />
+            ))}
+          </ul>
+        )
+      ) : null}
+    </section>
+  );
+}
