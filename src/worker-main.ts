@@ -1,5 +1,6 @@
 import pino from 'pino';
 import { startBackground } from './background.js';
+import type { DeliveryPolicy } from './mail/worker.js';
 import { loadConfig } from './shared/config.js';
 import { openAndMigrate } from './shared/db/connect.js';
 
@@ -7,7 +8,19 @@ import { openAndMigrate } from './shared/db/connect.js';
 const config = loadConfig();
 const log = pino({ level: config.logLevel });
 const database = await openAndMigrate(config.database);
-const background = startBackground({ db: database.db, config, log });
+// Optional overrides of the delivery policy (src/mail/worker.ts DEFAULT_POLICY), in milliseconds.
+const policy: Partial<DeliveryPolicy> = {};
+for (const [name, key] of [
+  ['DELIVERY_LEASE_MS', 'leaseMs'],
+  ['DELIVERY_MAX_DELAY_MS', 'maxDelayMs'],
+] as const) {
+  const raw = process.env[name];
+  if (!raw) continue;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer (ms)`);
+  policy[key] = value;
+}
+const background = startBackground({ db: database.db, config, log, policy });
 log.info({ transport: background.transport.kind }, 'worker started');
 
 let stopping = false;

@@ -140,11 +140,28 @@ export class DeliveryWorker {
     const cache = new Map<string, unknown>();
     const deliver = async (row: OutboxRow) => {
       const messageId = messageIdOf(row, messageIdDomain);
+      let sent = false;
       try {
         const email = await compose(db, row, messageId, cache);
         await transport.send(email);
+        sent = true;
         await markSent(db, row, messageId);
       } catch (error) {
+        if (sent) {
+          // Delivered but not recorded (the database connection dropped): record it again rather than
+          // send it twice. If that keeps failing the row stays leased and is re-sent after the lease.
+          for (let attempt = 1; attempt <= 5; attempt++) {
+            await new Promise((r) => setTimeout(r, 100 * 2 ** attempt));
+            try {
+              await markSent(db, row, messageId);
+              return;
+            } catch {
+              // retried below
+            }
+          }
+          log?.error({ err: error, outboxId: row.id }, 'email sent but not recorded as sent');
+          return;
+        }
         log?.warn({ err: error, outboxId: row.id, attempts: row.attempts }, 'email delivery failed');
         await markFailed(db, row, error, policy).catch((e) =>
           log?.error({ err: e }, 'could not record failure'),

@@ -55,8 +55,8 @@ export function peopleRoutes(app: Api, { db }: AppDeps): void {
   });
 
   app.get('/members/:id', { schema: { tags: ['people'], params: idParams } }, async (request) => {
-    const me = requirePrincipal(request);
-    if (me.type !== 'member') throw notFound('Member');
+    // Like the list: contacts are refused as such (403 members_only), whichever id they ask for.
+    const me = requireMember(request);
     return repo.getMember(db, me.workspaceId, request.params.id);
   });
 

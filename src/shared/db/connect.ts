@@ -32,6 +32,12 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
     const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 20 });
     // An idle client whose server connection dies must not crash the process.
     pool.on('error', () => {});
+    // Nor one checked out between two queries of a transaction (pg_terminate_backend, failover): pg emits
+    // 'error' on the client, which has no listener then. Its next query fails instead (503), and the pool
+    // discards it on release.
+    pool.on('connect', (client) => {
+      client.on('error', () => {});
+    });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, engine: 'postgres', pool, close: () => db.destroy() };
   }
