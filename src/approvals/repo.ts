@@ -385,7 +385,9 @@ export async function refreshTicketApprovalStatus(
   // Lock the ticket first: the UPDATE below then reads the approvals in a snapshot taken after any other
   // transaction refreshing this ticket (for another of its approvals) has committed. Without it, that
   // UPDATE waits on the row lock but computes from its older snapshot, and the later writer wins stale.
-  await sql`SELECT 1 FROM tickets WHERE workspace_id = ${workspaceId} AND id = ${ticketId} FOR UPDATE`.execute(db);
+  await sql`SELECT 1 FROM tickets WHERE workspace_id = ${workspaceId} AND id = ${ticketId} FOR UPDATE`.execute(
+    db,
+  );
   await sql`
     UPDATE tickets SET approval_status = (
       SELECT display_status FROM approvals
