@@ -385,7 +385,9 @@ export async function refreshTicketApprovalStatus(
   // Lock the ticket first: the UPDATE below then reads the approvals in a snapshot taken after any other
   // transaction refreshing this ticket (for another of its approvals) has committed. Without it, that
   // UPDATE waits on the row lock but computes from its older snapshot, and the later writer wins stale.
-  await sql`SELECT 1 FROM tickets WHERE workspace_id = ${workspaceId} AND id = ${ticketId} FOR UPDATE`.execute(
+  // NO KEY UPDATE, like the UPDATE itself: it does not wait on the key-share locks that foreign keys
+  // (activities, approvals) take on the ticket in concurrent transactions, which would deadlock.
+  await sql`SELECT 1 FROM tickets WHERE workspace_id = ${workspaceId} AND id = ${ticketId} FOR NO KEY UPDATE`.execute(
     db,
   );
   await sql`

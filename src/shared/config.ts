@@ -6,6 +6,7 @@ const schema = z.object({
   HOST: z.string().default('0.0.0.0'),
   PUBLIC_URL: z.url().optional(),
   DATABASE_URL: z.string().optional(),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(10),
   DATA_DIR: z.string().default('./data'),
   SMTP_URL: z.string().optional(),
   MAIL_FROM: z.string().default('Signoff <signoff@localhost>'),
@@ -18,7 +19,7 @@ export type Config = {
   port: number;
   host: string;
   publicUrl: string;
-  database: { engine: 'postgres'; url: string } | { engine: 'pglite'; dataDir: string };
+  database: { engine: 'postgres'; url: string; poolSize: number } | { engine: 'pglite'; dataDir: string };
   dataDir: string;
   smtpUrl: string | null;
   mailFrom: string;
@@ -40,7 +41,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: e.HOST,
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
     database: e.DATABASE_URL
-      ? { engine: 'postgres', url: e.DATABASE_URL }
+      ? { engine: 'postgres', url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE }
       : { engine: 'pglite', dataDir: resolve(dataDir, 'pglite') },
     dataDir,
     smtpUrl: e.SMTP_URL || null,

@@ -29,7 +29,7 @@ export type DatabaseOptions =
 
 export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
   if (options.engine === 'postgres') {
-    const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 20 });
+    const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 });
     // An idle client whose server connection dies must not crash the process.
     pool.on('error', () => {});
     // Nor one checked out between two queries of a transaction (pg_terminate_backend, failover): pg emits
