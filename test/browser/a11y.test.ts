@@ -36,7 +36,7 @@ async function expectAccessible(page: Page, name: string) {
   expect(serious, `${name} (${page.url()})`).toEqual([]);
 }
 
-describe.skipIf(!browserAvailable())('browser: accessibility (axe-core, WCAG 2 A/AA)', () => {
+describe.skipIf(!browserAvailable())('browser: accessibility (axe, WCAG 2 A/AA)', { timeout: 60_000 }, () => {
   beforeAll(async () => {
     env = await startBrowserEnv();
     ws = await newWorkspace(env.api, {
@@ -80,7 +80,7 @@ describe.skipIf(!browserAvailable())('browser: accessibility (axe-core, WCAG 2 A
       { token: agent.token },
     );
     await ws.ticket(customer, { subject: 'Printer jam' });
-  });
+  }, 120_000);
   afterEach(async (ctx) => {
     if (ctx.task.result?.state === 'fail') {
       const dir = await env?.snapshotPages(ctx.task.name);

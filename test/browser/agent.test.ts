@@ -28,10 +28,10 @@ const card = (page: Page, number: number, lang: 'en' | 'fr' = 'en') =>
 const approvalOf = async (token: string, id: string) =>
   (await env.api.get(`/approvals/${id}`, { token })).body;
 
-describe.skipIf(!browserAvailable())('browser: admin and agent journeys', () => {
+describe.skipIf(!browserAvailable())('browser: admin and agent journeys', { timeout: 60_000 }, () => {
   beforeAll(async () => {
     env = await startBrowserEnv();
-  });
+  }, 120_000);
   afterEach(async (ctx) => {
     if (ctx.task.result?.state === 'fail') {
       const dir = await env?.snapshotPages(ctx.task.name);
@@ -353,8 +353,12 @@ describe.skipIf(!browserAvailable())('browser: admin and agent journeys', () => 
 
     // The choice is remembered on the next visit.
     await page.reload();
-    await page.getByRole('tab', { name: 'Conversation' }).waitFor();
-    await page.getByRole('link', { name: 'Administration' }).waitFor({ state: 'detached' });
+    await page.getByRole('tab', { name: 'Activité' }).click();
+    await page
+      .getByRole('tabpanel', { name: 'Activité' })
+      .getByText(/Paul Approbateur a approuvé/)
+      .waitFor();
     await page.getByRole('button', { name: 'Se déconnecter' }).waitFor();
+    expect(await page.locator('html').getAttribute('lang')).toBe('fr');
   });
 });

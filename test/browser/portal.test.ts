@@ -28,10 +28,10 @@ const portalCard = (page: Page, number: number) =>
     .locator('article')
     .filter({ has: page.getByRole('heading', { name: new RegExp(`^Request #${number}:`) }) });
 
-describe.skipIf(!browserAvailable())('browser: portal and approval links', () => {
+describe.skipIf(!browserAvailable())('browser: portal and approval links', { timeout: 60_000 }, () => {
   beforeAll(async () => {
     env = await startBrowserEnv();
-  });
+  }, 120_000);
   afterEach(async (ctx) => {
     if (ctx.task.result?.state === 'fail') {
       const dir = await env?.snapshotPages(ctx.task.name);
