@@ -120,12 +120,14 @@ export async function startLoadEnv(
   try {
     // The first process migrates the empty database; the others start on the migrated one.
     servers.push(await spawnServer(created.url, { env: serverEnv }));
-    const rest = await Promise.all(
-      Array.from({ length: n - 1 }, () => spawnServer(created.url, { env: serverEnv })),
-    );
-    servers.push(...rest);
+    const started = await Promise.allSettled([
+      env.startWorker(),
+      ...Array.from({ length: n - 1 }, () => spawnServer(created.url, { env: serverEnv })),
+    ]);
+    for (const s of started.slice(1)) if (s.status === 'fulfilled') servers.push(s.value as ServerProcess);
+    const failed = started.find((s) => s.status === 'rejected');
+    if (failed) throw (failed as PromiseRejectedResult).reason;
     handle = await openDatabase({ engine: 'postgres', url: created.url, poolSize: 3 });
-    await env.startWorker();
   } catch (error) {
     await env.close();
     throw error;

@@ -290,8 +290,9 @@ export async function seedLoad(
   sizes = { workspaces: 2, staff: 20, contacts: 10, tickets: 25, approvalsPerTicket: 2 },
 ): Promise<LoadFixture> {
   const apis = urls.map((u) => client(u));
-  const seeded = [];
-  for (let i = 0; i < sizes.workspaces; i++) seeded.push(await seedWorkspace(apis, i, sizes, rand));
+  const seeded = await Promise.all(
+    Array.from({ length: sizes.workspaces }, (_, i) => seedWorkspace(apis, i, sizes, rand)),
+  );
   const byEmail = new Map<string, { ws: number; person: LoadPerson }>();
   for (const { ws } of seeded) {
     for (const p of [ws.admin, ...ws.staff, ...ws.outsiders, ...ws.contacts]) {
