@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { requireAdmin, requireMember } from '../../auth/authenticate.js';
-import { decodeCursor, encodeCursor, paginationQuery } from '../../shared/http/pagination.js';
+import { decodeCursor, paginationQuery, toPage } from '../../shared/http/pagination.js';
 import { approverRef, id, idParams, name, rule } from '../../shared/http/schemas.js';
 import type { Api, AppDeps } from '../../shared/http/types.js';
 import { requireApprovalsEnabled } from '../../workspaces/repo.js';
@@ -60,9 +60,7 @@ export function templateRoutes(app: Api, { db }: AppDeps): void {
       await requireApprovalsEnabled(db, m.workspaceId);
       const after = decodeCursor(request.query.cursor, idCursor);
       const rows = await repo.listTemplates(db, m.workspaceId, after?.id ?? null, request.query.limit);
-      const more = rows.length > request.query.limit;
-      const items = rows.slice(0, request.query.limit);
-      return { items, nextCursor: more ? encodeCursor({ id: items.at(-1)!.id }) : null };
+      return toPage(rows, request.query.limit, (r) => r, (r) => ({ id: r.id }));
     },
   );
 
