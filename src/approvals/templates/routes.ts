@@ -60,7 +60,12 @@ export function templateRoutes(app: Api, { db }: AppDeps): void {
       await requireApprovalsEnabled(db, m.workspaceId);
       const after = decodeCursor(request.query.cursor, idCursor);
       const rows = await repo.listTemplates(db, m.workspaceId, after?.id ?? null, request.query.limit);
-      return toPage(rows, request.query.limit, (r) => r, (r) => ({ id: r.id }));
+      return toPage(
+        rows,
+        request.query.limit,
+        (r) => r,
+        (r) => ({ id: r.id }),
+      );
     },
   );
 
