@@ -242,6 +242,27 @@ export async function buildFuzzFixture(): Promise<FuzzFixture> {
         .executeTakeFirstOrThrow()
     ).id;
 
+  // Dead link tokens; none may be the live one, or its case would rightly be accepted.
+  const dead: Record<string, string> = {
+    used: usedT,
+    revoked: revokedT,
+    expired: expiredT,
+    canceled: canceledT,
+    'step-answered': answeredT,
+    'one-char-changed': flip(active),
+    'random-43': randomBytes(32).toString('base64url'),
+    'too-short': active.slice(0, 42),
+    'too-long': `${active}A`,
+    padded: `${active}=`,
+    // The same 32 bytes in standard base64 (RFC 4648 §4): padded, so never the live token itself.
+    'standard-base64': Buffer.from(active, 'base64url').toString('base64'),
+    // The standard alphabet without padding only differs when the token holds a '-' or '_'
+    // (about 3 tokens in 4); otherwise it would be the live token, not a dead one.
+    ...(/[-_]/.test(active) ? { 'standard-alphabet': active.replace(/-/g, '+').replace(/_/g, '/') } : {}),
+    'session-token': ws.admin.token,
+  };
+  for (const [name, token] of Object.entries(dead)) expect(token, `dead link ${name}`).not.toBe(active);
+
   return {
     env,
     api,
@@ -288,23 +309,7 @@ export async function buildFuzzFixture(): Promise<FuzzFixture> {
       'too-long': `${ws.admin.token}${'A'.repeat(4000)}`,
       'lower-cased': ws.admin.token.toLowerCase(),
     },
-    links: {
-      active,
-      dead: {
-        used: usedT,
-        revoked: revokedT,
-        expired: expiredT,
-        canceled: canceledT,
-        'step-answered': answeredT,
-        'one-char-changed': flip(active),
-        'random-43': randomBytes(32).toString('base64url'),
-        'too-short': active.slice(0, 42),
-        'too-long': `${active}A`,
-        padded: `${active}=`,
-        'standard-base64': active.replace(/-/g, '+').replace(/_/g, '/'),
-        'session-token': ws.admin.token,
-      },
-    },
+    links: { active, dead },
   };
 }
 
