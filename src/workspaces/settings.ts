@@ -44,6 +44,6 @@ export const settingsPatchSchema = settingsSchema.partial();
 
 /** Stored settings merged over the defaults, so settings added later get their default. */
 export function readSettings(stored: unknown): WorkspaceSettings {
-  const parsed = settingsSchema.partial().safeParse(stored);
+  const parsed = settingsPatchSchema.safeParse(stored);
   return { ...DEFAULT_SETTINGS, ...(parsed.success ? parsed.data : {}) };
 }
