@@ -215,7 +215,7 @@ function markdown(
     lines.push(
       '### Reads',
       '',
-      'Baseline: a hello-world Fastify route in its own process, same load, same run. Target: ratio ≥ 0.4.',
+      'Baseline: a hello-world Fastify route in its own process, same load, same run. Target: ratio ≥ 0.4. For scale, the same process also serves a route that runs one `SELECT 1` on the same PostgreSQL server (the floor of any database read).',
       '',
     );
     head([
@@ -241,6 +241,8 @@ function markdown(
           route.load.serverErrors,
           x.baseline.requestsPerSecond,
           route.ratio,
+          x.oneQuery?.requestsPerSecond ?? '—',
+          route.ratioToOneQuery ?? '—',
         ]);
       }
     }

@@ -15,7 +15,9 @@ export type ReadsResult = {
   engine: Engine;
   connections: number;
   baseline: LoadResult;
-  routes: { route: string; load: LoadResult; ratio: number }[];
+  /** A route of the same framework that runs one `SELECT 1` (PostgreSQL only): the floor of a database read. */
+  oneQuery: LoadResult | null;
+  routes: { route: string; load: LoadResult; ratio: number; ratioToOneQuery: number | null }[];
 };
 
 export async function reads(
@@ -56,7 +58,11 @@ export async function reads(
   await api.close();
   await handle.close();
 
-  const baseline = await helloWorld(options.connections, options.seconds);
+  const { hello: baseline, oneQuery } = await helloWorld(
+    options.connections,
+    options.seconds,
+    database.url ?? undefined,
+  );
   const server = await database.serve();
   const routes: ReadsResult['routes'] = [];
   try {
@@ -78,17 +84,21 @@ export async function reads(
         headers: auth(target.token),
       });
       const ratio = Math.round((result.requestsPerSecond / baseline.requestsPerSecond) * 1000) / 1000;
-      routes.push({ route: target.route, load: result, ratio });
+      const ratioToOneQuery = oneQuery
+        ? Math.round((result.requestsPerSecond / oneQuery.requestsPerSecond) * 1000) / 1000
+        : null;
+      routes.push({ route: target.route, load: result, ratio, ratioToOneQuery });
       console.log(
         `  reads ${engine} ${target.route}: ${result.requestsPerSecond}/s p50 ${result.p50Ms} ms p99 ${result.p99Ms} ms` +
-          ` (statuses ${JSON.stringify(result.statuses)}) | hello world ${baseline.requestsPerSecond}/s → ratio ${ratio}`,
+          ` (statuses ${JSON.stringify(result.statuses)}) | hello world ${baseline.requestsPerSecond}/s → ratio ${ratio}` +
+          (oneQuery ? ` | one-query route ${oneQuery.requestsPerSecond}/s → ratio ${ratioToOneQuery}` : ''),
       );
     }
   } finally {
     await server.stop();
     await database.drop();
   }
-  return { engine, connections: options.connections, baseline, routes };
+  return { engine, connections: options.connections, baseline, oneQuery, routes };
 }
 
 const auth = (token: string) => ({ authorization: `Bearer ${token}` });

@@ -118,12 +118,19 @@ export async function pgliteTpcb(clients: number, seconds: number, scale = 1): P
   };
 }
 
-/** Requests/s of a hello-world Fastify route in its own process, under the same load. */
-export async function helloWorld(connections: number, seconds: number): Promise<LoadResult> {
+/**
+ * Requests/s of a hello-world Fastify route in its own process, under the same
+ * load; with `pgUrl`, also of a route that runs one `SELECT 1` on that server.
+ */
+export async function helloWorld(
+  connections: number,
+  seconds: number,
+  pgUrl?: string,
+): Promise<{ hello: LoadResult; oneQuery: LoadResult | null }> {
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', 'bench/support/hello-server.ts'], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(port), NODE_OPTIONS: '' },
+    env: { ...process.env, PORT: String(port), NODE_OPTIONS: '', PG_URL: pgUrl ?? '' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   await new Promise<void>((ready, fail) => {
@@ -132,9 +139,16 @@ export async function helloWorld(connections: number, seconds: number): Promise<
     });
     child.once('exit', (code) => fail(new Error(`hello server exited with ${code}`)));
   });
+  const base = `http://127.0.0.1:${port}`;
   try {
-    await load({ url: `http://127.0.0.1:${port}/hello`, connections: 2, amount: 500 });
-    return await load({ url: `http://127.0.0.1:${port}/hello`, connections, duration: seconds });
+    await load({ url: `${base}/hello`, connections: 2, amount: 500 });
+    const hello = await load({ url: `${base}/hello`, connections, duration: seconds });
+    let oneQuery: LoadResult | null = null;
+    if (pgUrl) {
+      await load({ url: `${base}/hello-db`, connections: 2, amount: 500 });
+      oneQuery = await load({ url: `${base}/hello-db`, connections, duration: seconds });
+    }
+    return { hello, oneQuery };
   } finally {
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));
