@@ -228,6 +228,8 @@ function markdown(
       '5xx',
       'hello world req/s',
       'ratio',
+      'one-query route req/s',
+      'ratio to it',
     ]);
     for (const x of r.reads) {
       for (const route of x.routes) {
