@@ -15,50 +15,67 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * The principal of a live session, in one query: the session joined with its
+ * member or contact. A revoked or expired session, a deactivated member or a
+ * person who no longer exists gives null.
+ */
 export async function principalFromToken(db: Db, token: string, now: Date): Promise<Principal | null> {
   const parsed = parseSessionToken(token);
   if (!parsed) return null;
-  const session = await db
-    .selectFrom('sessions')
-    .select(['principal_type', 'principal_id'])
-    .where('workspace_id', '=', parsed.workspaceId)
+  const row = await db
+    .selectFrom('sessions as s')
+    .leftJoin('members as m', (join) =>
+      join
+        .on('s.principal_type', '=', 'member')
+        .onRef('m.workspace_id', '=', 's.workspace_id')
+        .onRef('m.id', '=', 's.principal_id'),
+    )
+    .leftJoin('contacts as c', (join) =>
+      join
+        .on('s.principal_type', '=', 'contact')
+        .onRef('c.workspace_id', '=', 's.workspace_id')
+        .onRef('c.id', '=', 's.principal_id'),
+    )
+    .select([
+      's.principal_type',
+      'm.id as member_id',
+      'm.role as member_role',
+      'm.name as member_name',
+      'm.email as member_email',
+      'm.locale as member_locale',
+      'm.active as member_active',
+      'c.id as contact_id',
+      'c.name as contact_name',
+      'c.email as contact_email',
+      'c.locale as contact_locale',
+    ])
+    .where('s.workspace_id', '=', parsed.workspaceId)
     .where('token_hash', '=', parsed.hash)
-    .where('revoked_at', 'is', null)
-    .where('expires_at', '>', now)
+    .where('s.revoked_at', 'is', null)
+    .where('s.expires_at', '>', now)
     .executeTakeFirst();
-  if (!session) return null;
-  if (session.principal_type === 'member') {
-    const m = await db
-      .selectFrom('members')
-      .select(['id', 'role', 'name', 'email', 'locale', 'active'])
-      .where('workspace_id', '=', parsed.workspaceId)
-      .where('id', '=', session.principal_id)
-      .executeTakeFirst();
-    if (!m?.active) return null;
+  if (!row) return null;
+  if (row.principal_type === 'member') {
+    if (!row.member_id || !row.member_active) return null;
     return {
       type: 'member',
       workspaceId: parsed.workspaceId,
-      id: m.id,
-      role: m.role,
-      name: m.name,
-      email: m.email,
-      locale: m.locale,
+      id: row.member_id,
+      role: row.member_role!,
+      name: row.member_name!,
+      email: row.member_email!,
+      locale: row.member_locale ?? null,
     };
   }
-  const c = await db
-    .selectFrom('contacts')
-    .select(['id', 'name', 'email', 'locale'])
-    .where('workspace_id', '=', parsed.workspaceId)
-    .where('id', '=', session.principal_id)
-    .executeTakeFirst();
-  if (!c) return null;
+  if (!row.contact_id) return null;
   return {
     type: 'contact',
     workspaceId: parsed.workspaceId,
-    id: c.id,
-    name: c.name,
-    email: c.email,
-    locale: c.locale,
+    id: row.contact_id,
+    name: row.contact_name!,
+    email: row.contact_email!,
+    locale: row.contact_locale ?? null,
   };
 }
 
