@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import type { PersonRef } from '../approvals/core/types.js';
 import { hashPassword } from '../auth/passwords.js';
 import { isUuid } from '../auth/tokens.js';
@@ -187,7 +188,7 @@ export type PersonInfo = { name: string; email: string; locale: 'en' | 'fr' | nu
 
 export const personKey = (p: PersonRef) => `${p.type}:${p.id}`;
 
-/** Names (and emails, for notifications) of many people in two queries. */
+/** Names (and emails, for notifications) of many people, members and contacts, in one query. */
 export async function loadPeople(
   db: Db,
   workspaceId: string,
@@ -196,24 +197,27 @@ export async function loadPeople(
   const memberIds = [...new Set(refs.filter((r) => r.type === 'member').map((r) => r.id))];
   const contactIds = [...new Set(refs.filter((r) => r.type === 'contact').map((r) => r.id))];
   const out = new Map<string, PersonInfo>();
-  if (memberIds.length > 0) {
-    const rows = await db
-      .selectFrom('members')
-      .select(['id', 'name', 'email', 'locale', 'active'])
-      .where('workspace_id', '=', workspaceId)
-      .where('id', 'in', memberIds)
-      .execute();
-    for (const r of rows) out.set(`member:${r.id}`, r);
-  }
-  if (contactIds.length > 0) {
-    const rows = await db
-      .selectFrom('contacts')
-      .select(['id', 'name', 'email', 'locale'])
-      .where('workspace_id', '=', workspaceId)
-      .where('id', 'in', contactIds)
-      .execute();
-    for (const r of rows) out.set(`contact:${r.id}`, { ...r, active: true });
-  }
+  if (memberIds.length === 0 && contactIds.length === 0) return out;
+  const members = db
+    .selectFrom('members')
+    .select([sql<PersonRef['type']>`'member'`.as('type'), 'id', 'name', 'email', 'locale', 'active'])
+    .where('workspace_id', '=', workspaceId)
+    .where('id', 'in', memberIds);
+  const contacts = db
+    .selectFrom('contacts')
+    .select([
+      sql<PersonRef['type']>`'contact'`.as('type'),
+      'id',
+      'name',
+      'email',
+      'locale',
+      sql<boolean>`true`.as('active'),
+    ])
+    .where('workspace_id', '=', workspaceId)
+    .where('id', 'in', contactIds);
+  const query =
+    memberIds.length === 0 ? contacts : contactIds.length === 0 ? members : members.unionAll(contacts);
+  for (const { type, ...person } of await query.execute()) out.set(`${type}:${person.id}`, person);
   return out;
 }
 
