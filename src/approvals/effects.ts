@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { MailKind, OutboxMessage } from '../mail/outbox.js';
-import type { ActivityInput } from '../tickets/activity.js';
+import type { OperationNodeSource } from 'kysely';
+import { enqueue, type MailKind, type OutboxMessage } from '../mail/outbox.js';
+import type { Db } from '../shared/db/connect.js';
+import { type ActivityInput, activitiesInsert, recordActivities } from '../tickets/activity.js';
 import { uniquePeople } from './core/people.js';
 import type { Approval, ApprovalEvent, Channel, PersonRef } from './core/types.js';
 import type { ApprovalMeta } from './repo.js';
@@ -166,4 +168,55 @@ export function effectsOf(events: ApprovalEvent[], ctx: EffectContext): Effects 
     }
   }
   return { activities, outbox };
+}
+
+/**
+ * The INSERT of outbox rows exactly as `enqueue` (src/mail/outbox.ts) writes
+ * them, for `executeAsOne`; test/api/outbox-insert.test.ts keeps the two in step.
+ */
+export function outboxInsert(db: Db, workspaceId: string, messages: OutboxMessage[]) {
+  return db
+    .insertInto('outbox')
+    .values(
+      messages.map((m) => ({
+        workspace_id: workspaceId,
+        id: randomUUID(),
+        event_id: m.eventId,
+        kind: m.kind,
+        approval_id: m.approvalId,
+        recipient_type: m.recipient.type,
+        recipient_id: m.recipient.id,
+        payload: JSON.stringify(m.payload),
+      })),
+    )
+    .onConflict((oc) =>
+      oc.columns(['workspace_id', 'event_id', 'recipient_type', 'recipient_id']).doNothing(),
+    );
+}
+
+/** Rows beyond which effects get statements of their own, to stay within PostgreSQL's 65,535 parameters. */
+const ROWS_IN_ONE_STATEMENT = 1000;
+
+/**
+ * The statements that write `effects`, to run in one round trip with the
+ * transition's others (`executeAsOne`); null when there are too many rows
+ * for one statement: then `writeEffects`.
+ */
+export function effectStatements(
+  db: Db,
+  workspaceId: string,
+  effects: Effects,
+): OperationNodeSource[] | null {
+  const { activities, outbox } = effects;
+  if (activities.length + outbox.length > ROWS_IN_ONE_STATEMENT) return null;
+  return [
+    ...(activities.length > 0 ? [activitiesInsert(db, workspaceId, activities).returning('id')] : []),
+    ...(outbox.length > 0 ? [outboxInsert(db, workspaceId, outbox).returning('id')] : []),
+  ];
+}
+
+/** Writes `effects` in statements of their own, as many as their size needs. */
+export async function writeEffects(db: Db, workspaceId: string, effects: Effects): Promise<void> {
+  await recordActivities(db, workspaceId, effects.activities);
+  await enqueue(db, workspaceId, effects.outbox);
 }

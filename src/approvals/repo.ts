@@ -1,6 +1,6 @@
-import { sql } from 'kysely';
+import { type OperationNodeSource, sql } from 'kysely';
 import { isUuid } from '../auth/tokens.js';
-import type { Db } from '../shared/db/connect.js';
+import { type Db, executeAsOne } from '../shared/db/connect.js';
 import { notFound } from '../shared/errors.js';
 import { displayStatus } from './core/index.js';
 import type {
@@ -185,6 +185,108 @@ function toStored(row: ApprovalRow, assignments: AssignmentRow[]): StoredApprova
   };
 }
 
+/** A comment of an approval as stored; `created_at` is read back into a Date. */
+export type CommentRow = {
+  id: string;
+  author_type: 'member' | 'contact';
+  author_id: string;
+  body: string;
+  internal: boolean;
+  created_at: Date;
+};
+
+/** What `fetchApproval` may load in the same statement as the approval. */
+export type LoadOptions = {
+  /** Takes the row lock that serialises every change to this approval (SPEC rule 13). */
+  lock?: boolean;
+  /** The workspace's stored settings (raw JSON, for `readSettings`). */
+  settings?: boolean;
+  /** Its comments (at most 1,000, oldest first), without internal ones for `public`. */
+  comments?: 'all' | 'public';
+};
+
+export type LoadedApproval = { stored: StoredApproval; settings: unknown; comments: CommentRow[] | null };
+
+type LoadedRow = ApprovalRow & {
+  version: number;
+  seen_version: number | null;
+  assignments: AssignmentRow[];
+  settings?: unknown;
+  comments?: (Omit<CommentRow, 'created_at'> & { seq: number; created_at: string })[];
+};
+
+/**
+ * The approval and its assignments (and, as asked, the workspace settings
+ * and the comments) in one statement: one round trip.
+ *
+ * With `lock`, the statement waits for the approval's row lock; under READ
+ * COMMITTED it then returns the newest version of the approval row, but its
+ * subqueries still read the snapshot taken before the wait, so they may miss
+ * what the transaction that held the lock wrote. `seen_version` is the
+ * version in that snapshot: every change to an approval or its assignments
+ * bumps `version` in the same transaction (`saveApproval`), so when it equals
+ * the locked row's version nothing was committed in between and the
+ * snapshot is current. Otherwise the statement runs once more; holding the
+ * lock now, it reads a fresh snapshot that nobody can change.
+ */
+function loadStatement(workspaceId: string, id: string, options: LoadOptions) {
+  const assignments = sql`(
+    SELECT coalesce(json_agg(x ORDER BY x.ordinal), '[]')
+    FROM (
+      SELECT ${sql.join(assignmentColumns.map((c) => sql.ref(`x.${c}`)))}
+      FROM approval_assignments x
+      WHERE x.workspace_id = a.workspace_id AND x.approval_id = a.id
+    ) x
+  ) AS assignments`;
+  const seenVersion = options.lock
+    ? sql`, (SELECT v.version FROM approvals v WHERE v.workspace_id = a.workspace_id AND v.id = a.id) AS seen_version`
+    : sql``;
+  const settings = options.settings
+    ? sql`, (SELECT w.settings FROM workspaces w WHERE w.id = a.workspace_id) AS settings`
+    : sql``;
+  const comments = options.comments
+    ? sql`, (
+        SELECT coalesce(json_agg(c ORDER BY c.seq), '[]')
+        FROM (
+          SELECT c.id, c.seq, c.author_type, c.author_id, c.body, c.internal, c.created_at
+          FROM approval_comments c
+          WHERE c.workspace_id = a.workspace_id AND c.approval_id = a.id
+            ${options.comments === 'public' ? sql`AND NOT c.internal` : sql``}
+          ORDER BY c.seq
+          LIMIT 1000
+        ) c
+      ) AS comments`
+    : sql``;
+  return sql<LoadedRow>`
+    SELECT ${sql.join(approvalColumns.map((c) => sql.ref(`a.${c}`)))}, a.version, ${assignments}
+      ${seenVersion} ${settings} ${comments}
+    FROM approvals a
+    WHERE a.workspace_id = ${workspaceId} AND a.id = ${id}
+    ${options.lock ? sql`FOR UPDATE OF a` : sql``}`;
+}
+
+/** One approval with what `options` asks for, or null when there is none with this id. */
+export async function fetchApproval(
+  db: Db,
+  workspaceId: string,
+  id: string,
+  options: LoadOptions = {},
+): Promise<LoadedApproval | null> {
+  if (!isUuid(id)) return null;
+  const statement = loadStatement(workspaceId, id, options);
+  let row = (await statement.execute(db)).rows[0];
+  if (row && options.lock && row.seen_version !== row.version) row = (await statement.execute(db)).rows[0];
+  if (!row) return null;
+  const { assignments, settings, comments, version: _v, seen_version: _s, ...approval } = row;
+  return {
+    stored: toStored(approval, assignments),
+    settings: settings ?? null,
+    comments: comments
+      ? comments.map(({ seq: _seq, ...c }) => ({ ...c, created_at: date(c.created_at) }))
+      : null,
+  };
+}
+
 /**
  * Loads one approval with its assignments. `lock` takes the row lock that
  * serialises every change to this approval (SPEC rule 13).
@@ -195,22 +297,9 @@ export async function loadApproval(
   id: string,
   lock = false,
 ): Promise<StoredApproval> {
-  if (!isUuid(id)) throw notFound('Approval');
-  let q = db
-    .selectFrom('approvals')
-    .select(approvalColumns)
-    .where('workspace_id', '=', workspaceId)
-    .where('id', '=', id);
-  if (lock) q = q.forUpdate();
-  const row = await q.executeTakeFirst();
-  if (!row) throw notFound('Approval');
-  const assignments = await db
-    .selectFrom('approval_assignments')
-    .select(assignmentColumns)
-    .where('workspace_id', '=', workspaceId)
-    .where('approval_id', '=', row.id)
-    .execute();
-  return toStored(row, assignments);
+  const loaded = await fetchApproval(db, workspaceId, id, { lock });
+  if (!loaded) throw notFound('Approval');
+  return loaded.stored;
 }
 
 /** Many approvals with their assignments, in the order of `ids`. */
@@ -340,56 +429,112 @@ function assignmentChanged(
   );
 }
 
+/** The columns of `assignmentValues` after the two keys, as `json_to_recordset` reads them. */
+const assignmentRecord =
+  sql.raw(`ordinal int, step_index int, person_type text, person_id uuid, decision text,
+  decision_comment text, decided_at timestamptz, channel text, added_at timestamptz, removed_at timestamptz,
+  last_reminder_at timestamptz, reminder_count int, awaiting boolean`);
+
 /**
- * Writes what a transition changed. The core only appends assignments and
- * replaces them in place, so position in the array is the row's ordinal.
+ * The statements that write what a transition changed: the approval row
+ * (whose `version` goes up, see `loadStatement`), then its changed and new
+ * assignments, each set in one statement whatever its size (the rows travel
+ * as one JSON parameter). The core only appends assignments and replaces
+ * them in place, so position in the array is the row's ordinal. They touch
+ * different rows, so `executeAsOne` may run them together.
  */
+export function approvalWrites(
+  db: Db,
+  workspaceId: string,
+  id: string,
+  before: Approval,
+  after: Approval,
+): OperationNodeSource[] {
+  const statements: OperationNodeSource[] = [
+    db
+      .updateTable('approvals')
+      .set({ ...stateColumns(after), version: sql`version + 1`, updated_at: sql`now()` })
+      .where('workspace_id', '=', workspaceId)
+      .where('id', '=', id)
+      .returning('id'),
+  ];
+  const rows = (from: number, to: number) =>
+    after.assignments.slice(from, to).map((a, i) => {
+      const { workspace_id, approval_id, ...values } = assignmentValues(workspaceId, id, after, a, from + i);
+      return values;
+    });
+  const changed = rows(0, before.assignments.length).filter((row) => {
+    const i = row.ordinal;
+    const b = before.assignments[i]!;
+    const a = after.assignments[i]!;
+    return assignmentChanged(b, a, isAwaiting(before, b), isAwaiting(after, a));
+  });
+  if (changed.length > 0) {
+    statements.push(sql`
+      UPDATE approval_assignments x
+      SET step_index = v.step_index, person_type = v.person_type, person_id = v.person_id,
+        decision = v.decision, decision_comment = v.decision_comment, decided_at = v.decided_at,
+        channel = v.channel, added_at = v.added_at, removed_at = v.removed_at,
+        last_reminder_at = v.last_reminder_at, reminder_count = v.reminder_count, awaiting = v.awaiting
+      FROM json_to_recordset(${JSON.stringify(changed)}::json) AS v(${assignmentRecord})
+      WHERE x.workspace_id = ${workspaceId} AND x.approval_id = ${id} AND x.ordinal = v.ordinal
+      RETURNING x.ordinal`);
+  }
+  const added = rows(before.assignments.length, after.assignments.length);
+  if (added.length > 0) {
+    statements.push(sql`
+      INSERT INTO approval_assignments (workspace_id, approval_id, ordinal, step_index, person_type, person_id,
+        decision, decision_comment, decided_at, channel, added_at, removed_at, last_reminder_at, reminder_count,
+        awaiting)
+      SELECT ${workspaceId}::uuid, ${id}::uuid, v.ordinal, v.step_index, v.person_type, v.person_id,
+        v.decision, v.decision_comment, v.decided_at, v.channel, v.added_at, v.removed_at, v.last_reminder_at,
+        v.reminder_count, v.awaiting
+      FROM json_to_recordset(${JSON.stringify(added)}::json) AS v(${assignmentRecord})
+      RETURNING ordinal`);
+  }
+  return statements;
+}
+
+/** Writes what a transition changed, in one statement. */
 export async function saveApproval(
   db: Db,
   workspaceId: string,
   id: string,
   before: Approval,
   after: Approval,
-) {
-  await db
-    .updateTable('approvals')
-    .set({ ...stateColumns(after), version: sql`version + 1`, updated_at: sql`now()` })
-    .where('workspace_id', '=', workspaceId)
-    .where('id', '=', id)
-    .execute();
-  const inserts = after.assignments
-    .slice(before.assignments.length)
-    .map((a, i) => assignmentValues(workspaceId, id, after, a, before.assignments.length + i));
-  if (inserts.length > 0) await db.insertInto('approval_assignments').values(inserts).execute();
-  for (let i = 0; i < before.assignments.length; i++) {
-    const b = before.assignments[i]!;
-    const a = after.assignments[i]!;
-    if (!assignmentChanged(b, a, isAwaiting(before, b), isAwaiting(after, a))) continue;
-    const { workspace_id, approval_id, ordinal, ...values } = assignmentValues(workspaceId, id, after, a, i);
-    await db
-      .updateTable('approval_assignments')
-      .set(values)
-      .where('workspace_id', '=', workspace_id)
-      .where('approval_id', '=', approval_id)
-      .where('ordinal', '=', ordinal)
-      .execute();
-  }
+): Promise<void> {
+  await executeAsOne(db, approvalWrites(db, workspaceId, id, before, after));
 }
 
-/** A ticket shows the display status of its latest approval that was not canceled (SPEC §5). */
+/**
+ * The ticket's row lock that must be held before `refreshTicketApprovalStatus`
+ * recomputes its status, taken in an earlier statement of the transaction:
+ * see there.
+ */
+export function lockTicketForRefresh(workspaceId: string, ticketId: string) {
+  return sql`SELECT 1 FROM tickets WHERE workspace_id = ${workspaceId} AND id = ${ticketId} FOR NO KEY UPDATE`;
+}
+
+/**
+ * A ticket shows the display status of its latest approval that was not
+ * canceled (SPEC §5). `locked`: the transaction already holds the ticket's
+ * row lock, taken in an earlier statement (`lockTicketForRefresh`, or
+ * `findTicket(…, true)`).
+ */
 export async function refreshTicketApprovalStatus(
   db: Db,
   workspaceId: string,
   ticketId: string,
+  options: { locked?: boolean } = {},
 ): Promise<void> {
   // Lock the ticket first: the UPDATE below then reads the approvals in a snapshot taken after any other
   // transaction refreshing this ticket (for another of its approvals) has committed. Without it, that
   // UPDATE waits on the row lock but computes from its older snapshot, and the later writer wins stale.
+  // So the lock must be taken in an earlier statement than the UPDATE (under READ COMMITTED each statement
+  // takes its own snapshot when it starts), never in the UPDATE itself.
   // NO KEY UPDATE, like the UPDATE itself: it does not wait on the key-share locks that foreign keys
   // (activities, approvals) take on the ticket in concurrent transactions, which would deadlock.
-  await sql`SELECT 1 FROM tickets WHERE workspace_id = ${workspaceId} AND id = ${ticketId} FOR NO KEY UPDATE`.execute(
-    db,
-  );
+  if (!options.locked) await lockTicketForRefresh(workspaceId, ticketId).execute(db);
   await sql`
     UPDATE tickets SET approval_status = (
       SELECT display_status FROM approvals

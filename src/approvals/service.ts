@@ -1,14 +1,18 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Principal } from '../auth/principal.js';
-import { enqueue } from '../mail/outbox.js';
 import { assertPeopleExist } from '../people/repo.js';
-import { type Db, inTransaction } from '../shared/db/connect.js';
+import { type Db, executeAsOne, inTransaction } from '../shared/db/connect.js';
 import { AppError, conflict, forbidden, invalid, notFound } from '../shared/errors.js';
 import type { AppDeps } from '../shared/http/types.js';
-import { recordActivities } from '../tickets/activity.js';
+import { activitiesInsert } from '../tickets/activity.js';
 import { contactHasTicketAccess, findTicket, ticketContactIds } from '../tickets/repo.js';
-import { nextNumber, requireApprovalsEnabled } from '../workspaces/repo.js';
-import type { WorkspaceSettings } from '../workspaces/settings.js';
+import {
+  assertApprovalsEnabled,
+  getSettings,
+  nextNumber,
+  requireApprovalsEnabled,
+} from '../workspaces/repo.js';
+import { readSettings, type WorkspaceSettings } from '../workspaces/settings.js';
 import * as core from './core/index.js';
 import type {
   Actor,
@@ -23,19 +27,20 @@ import type {
   StepDefinition,
   Transition,
 } from './core/types.js';
-import { effectsOf } from './effects.js';
+import { effectStatements, effectsOf, writeEffects } from './effects.js';
 import { groupPeople } from './groups/repo.js';
 import { assertRefsExist } from './refs.js';
 import {
   type ApprovalMeta,
+  approvalWrites,
+  fetchApproval,
   insertApproval,
-  loadApproval,
+  lockTicketForRefresh,
   refreshTicketApprovalStatus,
   type StoredApproval,
-  saveApproval,
 } from './repo.js';
 import { getTemplate } from './templates/repo.js';
-import { approvalView } from './view.js';
+import { approvalView, type KnownComments } from './view.js';
 
 /** Domain error codes as HTTP problems; 400s use the generic `invalid_request` with the failing field. */
 export function toHttpError(error: DomainError): AppError {
@@ -122,7 +127,44 @@ export async function contextForRemainingSteps(db: Db, workspaceId: string, stor
   return resolutionContext(db, workspaceId, stored.meta.ticketId, refs);
 }
 
-type Loaded = { tx: Db; stored: StoredApproval; actor: Actor; settings: WorkspaceSettings };
+/**
+ * The approval as the principal may see it, with the workspace settings (and,
+ * with `comments`, its comments as the principal may see them) read in the
+ * same statement. As before: 409 approvals_disabled first, then 404 for an
+ * approval that does not exist or that the principal may not see.
+ */
+async function openApproval(
+  db: Db,
+  principal: Principal,
+  approvalId: string,
+  options: { lock: boolean; comments: boolean },
+) {
+  const ws = principal.workspaceId;
+  const includeInternal = principal.type === 'member';
+  const loaded = await fetchApproval(db, ws, approvalId, {
+    lock: options.lock,
+    settings: true,
+    ...(options.comments ? { comments: includeInternal ? ('all' as const) : ('public' as const) } : {}),
+  });
+  const settings = assertApprovalsEnabled(loaded ? readSettings(loaded.settings) : await getSettings(db, ws));
+  if (!loaded) throw notFound('Approval');
+  const { stored } = loaded;
+  const actor = await actorOf(db, principal, stored.meta.ticketId);
+  if (!core.canSee(stored.state, actor, settings)) throw notFound('Approval');
+  const comments: KnownComments | undefined = loaded.comments
+    ? { includeInternal, rows: loaded.comments }
+    : undefined;
+  return { stored, actor, settings, comments };
+}
+
+type Loaded = {
+  tx: Db;
+  stored: StoredApproval;
+  actor: Actor;
+  settings: WorkspaceSettings;
+  /** Read under the lock; no change of an approval touches its comments. */
+  comments: KnownComments | undefined;
+};
 
 /**
  * Runs `fn` in one transaction holding the approval's row lock: every change
@@ -135,14 +177,18 @@ async function withLockedApproval<T>(
   fn: (loaded: Loaded) => Promise<T>,
 ): Promise<T> {
   return inTransaction(deps.db, async (tx) => {
-    const settings = await requireApprovalsEnabled(tx, principal.workspaceId);
-    const stored = await loadApproval(tx, principal.workspaceId, approvalId, true);
-    const actor = await actorOf(tx, principal, stored.meta.ticketId);
-    if (!core.canSee(stored.state, actor, settings)) throw notFound('Approval');
-    return fn({ tx, stored, actor, settings });
+    const opened = await openApproval(tx, principal, approvalId, { lock: true, comments: true });
+    return fn({ tx, ...opened });
   });
 }
 
+/**
+ * Writes a transition: the approval, its assignments, its activity and
+ * outbox rows in one statement, and then the ticket's approval status when
+ * it changes. That statement also takes the ticket's row lock, so the
+ * refresh after it reads a snapshot taken once the lock is held
+ * (`refreshTicketApprovalStatus`).
+ */
 export async function commit(
   tx: Db,
   workspaceId: string,
@@ -154,7 +200,6 @@ export async function commit(
 ): Promise<StoredApproval> {
   const after = transition.approval;
   if (transition.events.length === 0) return stored;
-  await saveApproval(tx, workspaceId, stored.meta.id, stored.state, after);
   const effects = effectsOf(transition.events, {
     meta: stored.meta,
     approval: after,
@@ -162,20 +207,23 @@ export async function commit(
     channel,
     contactApprovalEmails: settings.contactApprovalEmails,
   });
-  await recordActivities(tx, workspaceId, effects.activities);
-  await enqueue(tx, workspaceId, effects.outbox);
-  if (core.displayStatus(stored.state) !== core.displayStatus(after)) {
-    await refreshTicketApprovalStatus(tx, workspaceId, stored.meta.ticketId);
-  }
+  const ticketId = stored.meta.ticketId;
+  const ticketChanges = core.displayStatus(stored.state) !== core.displayStatus(after);
+  const effectsTogether = effectStatements(tx, workspaceId, effects);
+  await executeAsOne(tx, [
+    ...approvalWrites(tx, workspaceId, stored.meta.id, stored.state, after),
+    ...(effectsTogether ?? []),
+    ...(ticketChanges ? [lockTicketForRefresh(workspaceId, ticketId)] : []),
+  ]);
+  if (!effectsTogether) await writeEffects(tx, workspaceId, effects);
+  if (ticketChanges) await refreshTicketApprovalStatus(tx, workspaceId, ticketId, { locked: true });
   return { meta: { ...stored.meta, updatedAt: new Date() }, state: after };
 }
 
-function view(
-  loaded: { tx: Db; actor: Actor; settings: WorkspaceSettings },
-  workspaceId: string,
-  stored: StoredApproval,
-) {
-  return approvalView(loaded.tx, workspaceId, stored, loaded.actor, loaded.settings);
+function view(loaded: Loaded, workspaceId: string, stored: StoredApproval) {
+  return approvalView(loaded.tx, workspaceId, stored, loaded.actor, loaded.settings, {
+    comments: loaded.comments,
+  });
 }
 
 export type RequestApprovalInput = {
@@ -259,14 +307,19 @@ export async function requestApproval(
       channel,
       contactApprovalEmails: settings.contactApprovalEmails,
     });
-    await recordActivities(tx, ws, effects.activities);
-    await enqueue(tx, ws, effects.outbox);
-    await refreshTicketApprovalStatus(tx, ws, ticket.id);
+    const effectsTogether = effectStatements(tx, ws, effects);
+    if (effectsTogether) await executeAsOne(tx, effectsTogether);
+    else await writeEffects(tx, ws, effects);
+    // findTicket(…, true) above took the ticket's row lock.
+    await refreshTicketApprovalStatus(tx, ws, ticket.id, { locked: true });
     const stored: StoredApproval = {
       meta: { ...meta, createdAt: now, updatedAt: now },
       state: started.approval,
     };
-    return approvalView(tx, ws, stored, await actorOf(tx, principal, ticket.id), settings);
+    // A new approval has no comments yet.
+    return approvalView(tx, ws, stored, await actorOf(tx, principal, ticket.id), settings, {
+      comments: { includeInternal: principal.type === 'member', rows: [] },
+    });
   });
 }
 
@@ -482,18 +535,29 @@ export async function addComment(
     throw invalid('body.internal', 'is only available to members');
   }
   return inTransaction(deps.db, async (tx) => {
-    const settings = await requireApprovalsEnabled(tx, ws);
-    const stored = await loadApproval(tx, ws, approvalId);
-    const actor = await actorOf(tx, principal, stored.meta.ticketId);
-    if (!core.canSee(stored.state, actor, settings)) throw notFound('Approval');
+    const { stored, actor } = await openApproval(tx, principal, approvalId, { lock: false, comments: false });
     if (!core.canComment(stored.state, actor)) {
       throw forbidden('not_an_approver', 'Only approvers of the current step and members can comment');
     }
+    const commentId = randomUUID();
+    // The comment and its activity in one statement.
+    const activity = activitiesInsert(tx, ws, [
+      {
+        ticketId: stored.meta.ticketId,
+        approvalId: stored.meta.id,
+        type: 'comment',
+        actor: self(principal),
+        channel,
+        internal: input.internal,
+        data: { commentId, body: input.body },
+      },
+    ]).returning('id');
     const row = await tx
+      .with('activity', () => activity)
       .insertInto('approval_comments')
       .values({
         workspace_id: ws,
-        id: randomUUID(),
+        id: commentId,
         approval_id: stored.meta.id,
         author_type: principal.type,
         author_id: principal.id,
@@ -502,17 +566,6 @@ export async function addComment(
       })
       .returning(['id', 'body', 'internal', 'created_at'])
       .executeTakeFirstOrThrow();
-    await recordActivities(tx, ws, [
-      {
-        ticketId: stored.meta.ticketId,
-        approvalId: stored.meta.id,
-        type: 'comment',
-        actor: self(principal),
-        channel,
-        internal: input.internal,
-        data: { commentId: row.id, body: input.body },
-      },
-    ]);
     return {
       id: row.id,
       author: { type: principal.type, id: principal.id, name: principal.name },
@@ -526,9 +579,9 @@ export async function addComment(
 /** GET /approvals/{id}: the approval as the caller may see it, or 404. */
 export async function getApproval(deps: AppDeps, principal: Principal, approvalId: string) {
   const ws = principal.workspaceId;
-  const settings = await requireApprovalsEnabled(deps.db, ws);
-  const stored = await loadApproval(deps.db, ws, approvalId);
-  const actor = await actorOf(deps.db, principal, stored.meta.ticketId);
-  if (!core.canSee(stored.state, actor, settings)) throw notFound('Approval');
-  return approvalView(deps.db, ws, stored, actor, settings);
+  const { stored, actor, settings, comments } = await openApproval(deps.db, principal, approvalId, {
+    lock: false,
+    comments: true,
+  });
+  return approvalView(deps.db, ws, stored, actor, settings, { comments });
 }

@@ -1,4 +1,4 @@
-import { loadPeople, type PersonInfo, personKey } from '../people/repo.js';
+import { loadPeople, personKey } from '../people/repo.js';
 import type { Db } from '../shared/db/connect.js';
 import {
   canAppeal,
@@ -9,7 +9,7 @@ import {
   displayStatus,
 } from './core/index.js';
 import type { Approval, ApprovalSettings, PersonRef, Actor as PrincipalActor } from './core/types.js';
-import type { StoredApproval } from './repo.js';
+import type { CommentRow, StoredApproval } from './repo.js';
 
 export type CommentView = {
   id: string;
@@ -32,12 +32,15 @@ function peopleOf(state: Approval, meta: StoredApproval['meta']): PersonRef[] {
   return refs;
 }
 
+/** Comments already read (`fetchApproval`), and whether internal ones were included. */
+export type KnownComments = { includeInternal: boolean; rows: CommentRow[] };
+
 export async function loadComments(
   db: Db,
   workspaceId: string,
   approvalId: string,
   includeInternal: boolean,
-) {
+): Promise<CommentRow[]> {
   let q = db
     .selectFrom('approval_comments')
     .select(['id', 'author_type', 'author_id', 'body', 'internal', 'created_at'])
@@ -57,13 +60,16 @@ export async function approvalView(
   stored: StoredApproval,
   viewer: PrincipalActor,
   settings: ApprovalSettings,
-  preloaded?: Map<string, PersonInfo>,
+  known: { comments?: KnownComments | undefined } = {},
 ) {
   const { meta, state } = stored;
   const isMember = viewer.type === 'member';
-  const comments = await loadComments(db, workspaceId, meta.id, isMember);
+  const comments =
+    known.comments?.includeInternal === isMember
+      ? known.comments.rows
+      : await loadComments(db, workspaceId, meta.id, isMember);
   const refs = [...peopleOf(state, meta), ...comments.map((c) => ({ type: c.author_type, id: c.author_id }))];
-  const people = preloaded ?? (await loadPeople(db, workspaceId, refs));
+  const people = await loadPeople(db, workspaceId, refs);
   const named = (p: PersonRef): Named => ({
     type: p.type,
     id: p.id,

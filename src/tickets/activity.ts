@@ -31,25 +31,27 @@ export type ActivityInput = {
   internal?: boolean;
 };
 
+/** The INSERT of activity entries (at least one). */
+export function activitiesInsert(db: Db, workspaceId: string, entries: ActivityInput[]) {
+  return db.insertInto('activities').values(
+    entries.map((e) => ({
+      workspace_id: workspaceId,
+      id: randomUUID(),
+      ticket_id: e.ticketId,
+      approval_id: e.approvalId ?? null,
+      type: e.type,
+      actor_type: e.actor?.type ?? null,
+      actor_id: e.actor?.id ?? null,
+      channel: e.channel ?? null,
+      internal: e.internal ?? false,
+      data: JSON.stringify(e.data ?? {}),
+    })),
+  );
+}
+
 export async function recordActivities(db: Db, workspaceId: string, entries: ActivityInput[]): Promise<void> {
   if (entries.length === 0) return;
-  await db
-    .insertInto('activities')
-    .values(
-      entries.map((e) => ({
-        workspace_id: workspaceId,
-        id: randomUUID(),
-        ticket_id: e.ticketId,
-        approval_id: e.approvalId ?? null,
-        type: e.type,
-        actor_type: e.actor?.type ?? null,
-        actor_id: e.actor?.id ?? null,
-        channel: e.channel ?? null,
-        internal: e.internal ?? false,
-        data: JSON.stringify(e.data ?? {}),
-      })),
-    )
-    .execute();
+  await activitiesInsert(db, workspaceId, entries).execute();
 }
 
 export async function listActivity(

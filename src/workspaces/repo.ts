@@ -52,13 +52,17 @@ export async function updateSettings(
   });
 }
 
-/** Settings of the approvals module, or 409 approvals_disabled (SPEC rule 1). */
-export async function requireApprovalsEnabled(db: Db, workspaceId: string): Promise<WorkspaceSettings> {
-  const settings = await getSettings(db, workspaceId);
+/** SPEC rule 1: 409 approvals_disabled unless the module is on. */
+export function assertApprovalsEnabled(settings: WorkspaceSettings): WorkspaceSettings {
   if (!settings.approvalsEnabled) {
     throw conflict('approvals_disabled', 'The approvals module is turned off for this workspace');
   }
   return settings;
+}
+
+/** Settings of the approvals module, or 409 approvals_disabled (SPEC rule 1). */
+export async function requireApprovalsEnabled(db: Db, workspaceId: string): Promise<WorkspaceSettings> {
+  return assertApprovalsEnabled(await getSettings(db, workspaceId));
 }
 
 /** Next per-workspace number; the row lock serialises concurrent creations in one workspace. */

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
-import { Kysely, PostgresDialect, sql } from 'kysely';
+import { Kysely, type OperationNodeSource, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { migrateToLatest } from './migrate.js';
 import { PGliteDialect } from './pglite-dialect.js';
@@ -69,4 +69,26 @@ export async function ping(db: Db): Promise<void> {
 /** Runs `fn` in a transaction, joining the caller's when `db` already is one. */
 export function inTransaction<T>(db: Db, fn: (tx: Db) => Promise<T>): Promise<T> {
   return db.isTransaction ? fn(db) : db.transaction().execute(fn);
+}
+
+/**
+ * Runs several statements as one, each in a WITH query of its own: one round
+ * trip instead of one each. Every statement must return rows (an INSERT,
+ * UPDATE or DELETE with RETURNING, or a SELECT such as one taking row
+ * locks); answers how many rows each returned.
+ *
+ * They all run on the snapshot the statement starts with, and none sees the
+ * rows another one writes: combine only statements that do not depend on each
+ * other. A later statement of the transaction sees all their changes.
+ */
+export async function executeAsOne(db: Db, statements: OperationNodeSource[]): Promise<number[]> {
+  if (statements.length === 0) return [];
+  const name = (i: number) => sql.ref(`s${i}`);
+  const { rows } = await sql<Record<string, number>>`
+    WITH ${sql.join(statements.map((s, i) => sql`${name(i)} AS (${s})`))}
+    SELECT ${sql.join(statements.map((_, i) => sql`(SELECT count(*) FROM ${name(i)})::int AS ${name(i)}`))}`.execute(
+    db,
+  );
+  const counts = rows[0]!;
+  return statements.map((_, i) => Number(counts[`s${i}`]));
 }
