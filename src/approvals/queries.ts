@@ -44,42 +44,86 @@ const taskColumns = sql`a.id, a.number, a.ticket_id, t.number AS ticket_number, 
   a.title, a.status, a.display_status, a.current_step_index, a.steps, a.requested_by,
   m.name AS requested_by_name, a.created_at, a.updated_at`;
 
+/** Beyond this many waiting approvals, `awaitingQuery` walks the workspace's approvals instead. */
+const MANY_AWAITING = 1000;
+
 /**
  * SPEC rule 12: approvals on which the person is a current approver who has
  * not answered (or a reviewer of a pending appeal), newest first.
+ *
+ * Two plans, both exact; a gate picks the one that is fast for this person.
+ * - A few waiting (the usual case): the ids from their two sources, a UNION
+ *   so that each is read from its own index (`approval_assignments_awaiting_idx`,
+ *   `approvals_appeal_pending_idx`), each approval then looked up. The OR of
+ *   the two in one WHERE (the other plan) reads every approval of the
+ *   workspace when fewer than `limit` are found.
+ * - Thousands waiting: looking each one up to sort them costs more than
+ *   walking the workspace's approvals newest first, probing a hashed set of
+ *   the ids, until `limit` are found (an index scan that stops early).
+ * The gate counts at most MANY_AWAITING index entries (`OFFSET` past them).
  */
-export async function awaitingTasks(db: Db, principal: Principal, limit: number): Promise<TaskRow[]> {
+function awaitingQuery(principal: Principal, limit: number) {
   const ws = principal.workspaceId;
-  const person = JSON.stringify([{ type: principal.type, id: principal.id }]);
-  const { rows } = await sql<TaskRow>`
-    SELECT ${taskColumns}
-    FROM approvals a
+  const assigned = sql`
+    SELECT x.approval_id FROM approval_assignments x
+    WHERE x.workspace_id = ${ws} AND x.person_type = ${principal.type} AND x.person_id = ${principal.id}
+      AND x.awaiting`;
+  const reviewing = sql`a.status = 'appeal_pending'
+    AND a.appeal -> 'reviewers' @> ${JSON.stringify([{ type: principal.type, id: principal.id }])}::jsonb`;
+  const many = sql`EXISTS (${assigned} OFFSET ${MANY_AWAITING - 1})`;
+  return sql`
+    SELECT 'awaiting' AS list, ${taskColumns}
+    FROM (
+      (SELECT a.id
+      FROM (${assigned} UNION SELECT a.id FROM approvals a WHERE a.workspace_id = ${ws} AND ${reviewing}) w
+      JOIN approvals a ON a.workspace_id = ${ws} AND a.id = w.approval_id
+      WHERE NOT ${many}
+      ORDER BY a.number DESC
+      LIMIT ${limit})
+      UNION ALL
+      (SELECT a.id
+      FROM approvals a
+      WHERE a.workspace_id = ${ws} AND (a.id IN (${assigned}) OR ${reviewing}) AND ${many}
+      ORDER BY a.number DESC
+      LIMIT ${limit})
+    ) awaiting
+    JOIN approvals a ON a.workspace_id = ${ws} AND a.id = awaiting.id
     JOIN tickets t ON t.workspace_id = a.workspace_id AND t.id = a.ticket_id
     JOIN members m ON m.workspace_id = a.workspace_id AND m.id = a.requested_by
-    WHERE a.workspace_id = ${ws} AND (
-      a.id IN (
-        SELECT x.approval_id FROM approval_assignments x
-        WHERE x.workspace_id = ${ws} AND x.person_type = ${principal.type} AND x.person_id = ${principal.id} AND x.awaiting
-      )
-      OR (a.status = 'appeal_pending' AND a.appeal -> 'reviewers' @> ${person}::jsonb)
-    )
-    ORDER BY a.number DESC
-    LIMIT ${limit}`.execute(db);
-  return rows;
+    ORDER BY a.number DESC`;
 }
 
-export async function requestedTasks(db: Db, principal: Principal, limit: number): Promise<TaskRow[]> {
-  if (principal.type !== 'member') return [];
+/** Approvals the member requested that were not canceled, newest first. */
+function requestedQuery(principal: Principal, limit: number) {
   const ws = principal.workspaceId;
-  const { rows } = await sql<TaskRow>`
-    SELECT ${taskColumns}
+  return sql`
+    SELECT 'requested' AS list, ${taskColumns}
     FROM approvals a
     JOIN tickets t ON t.workspace_id = a.workspace_id AND t.id = a.ticket_id
     JOIN members m ON m.workspace_id = a.workspace_id AND m.id = a.requested_by
     WHERE a.workspace_id = ${ws} AND a.requested_by = ${principal.id} AND a.status <> 'canceled'
     ORDER BY a.number DESC
-    LIMIT ${limit}`.execute(db);
-  return rows;
+    LIMIT ${limit}`;
+}
+
+/** Both lists of SPEC rule 12 in one statement (a contact requests nothing). */
+export async function approvalTasks(
+  db: Db,
+  principal: Principal,
+  limit: number,
+): Promise<{ awaiting: TaskRow[]; requested: TaskRow[] }> {
+  const lists =
+    principal.type === 'member'
+      ? sql`(${awaitingQuery(principal, limit)}) UNION ALL (${requestedQuery(principal, limit)})`
+      : awaitingQuery(principal, limit);
+  const query = sql<TaskRow & { list: string }>`SELECT * FROM (${lists}) tasks`;
+  const { rows } = await query.execute(db);
+  const list = (name: string) =>
+    rows
+      .filter((r) => r.list === name)
+      .map(({ list: _list, ...row }) => row)
+      .sort((a, b) => b.number - a.number);
+  return { awaiting: list('awaiting'), requested: list('requested') };
 }
 
 export function toTask(r: TaskRow) {

@@ -9,7 +9,7 @@ import type { Api, AppDeps } from '../shared/http/types.js';
 import { contactHasTicketAccess, visibleTicket } from '../tickets/repo.js';
 import { requireApprovalsEnabled } from '../workspaces/repo.js';
 import * as core from './core/index.js';
-import { awaitingTasks, requestedTasks, ticketApprovalIds, toTask } from './queries.js';
+import { approvalTasks, ticketApprovalIds, toTask } from './queries.js';
 import { normalizeRef } from './refs.js';
 import { loadApprovals } from './repo.js';
 import * as service from './service.js';
@@ -216,10 +216,7 @@ export function approvalRoutes(app: Api, deps: AppDeps): void {
     const settings = await requireApprovalsEnabled(db, p.workspaceId);
     if (p.type === 'contact' && !settings.contactsCanViewApprovals)
       return { awaitingMe: [], requestedByMe: [] };
-    const [awaiting, requested] = await Promise.all([
-      awaitingTasks(db, p, request.query.limit),
-      requestedTasks(db, p, request.query.limit),
-    ]);
+    const { awaiting, requested } = await approvalTasks(db, p, request.query.limit);
     return { awaitingMe: awaiting.map(toTask), requestedByMe: requested.map(toTask) };
   });
 }
