@@ -1,8 +1,35 @@
+import { sql } from 'kysely';
+import type { Db } from '../../../src/shared/db/connect.js';
 import { type AuditReport, auditDatabase, auditLedger, auditMail, type MailReport } from './audit.js';
 import { type LoadEnv, waitForDrain } from './load-env.js';
 import { formatStatuses, type LoadResult } from './load-run.js';
 
 export type Settled = { audit: AuditReport; mail: MailReport; ledger: string[]; drainMs: number };
+
+export type Latency = { n: number; p50: number; p95: number; p99: number; max: number };
+
+/**
+ * Outbox-to-send latency of the sent rows (`sent_at - created_at`, in seconds), over the rows
+ * created since `since` when given. SPEC §4: an email within 5 s of its event under normal load.
+ */
+export async function outboxLatency(db: Db, since?: Date): Promise<Latency> {
+  const { rows } = await sql<Latency>`
+    WITH l AS (
+      SELECT extract(epoch FROM sent_at - created_at)::float8 AS s FROM outbox
+      WHERE status = 'sent' AND sent_at IS NOT NULL AND created_at >= ${since ?? new Date(0)}
+    )
+    SELECT count(*)::int AS n,
+      coalesce(percentile_cont(0.5) WITHIN GROUP (ORDER BY s), 0)::float8 AS p50,
+      coalesce(percentile_cont(0.95) WITHIN GROUP (ORDER BY s), 0)::float8 AS p95,
+      coalesce(percentile_cont(0.99) WITHIN GROUP (ORDER BY s), 0)::float8 AS p99,
+      coalesce(max(s), 0)::float8 AS max
+    FROM l`.execute(db);
+  const r = rows[0]!;
+  return { n: Number(r.n), p50: Number(r.p50), p95: Number(r.p95), p99: Number(r.p99), max: Number(r.max) };
+}
+
+export const formatLatency = (l: Latency) =>
+  `${l.n} emails, p50 ${l.p50.toFixed(2)} s, p95 ${l.p95.toFixed(2)} s, p99 ${l.p99.toFixed(2)} s, max ${l.max.toFixed(2)} s`;
 
 /**
  * After a load: waits for the outbox to drain, runs the SQL audit, the mail audit (by
@@ -21,6 +48,9 @@ export async function settleAndAudit(
   const audit = await auditDatabase(env.db);
   const mail = await auditMail(env.db, env.sink.messages);
   const ledger = await auditLedger(env.db, result.ledger);
+  // Printed, not asserted: faults and the seeding burst make these figures vary.
+  const latencyAll = await outboxLatency(env.db);
+  const latencyLoad = await outboxLatency(env.db, new Date(result.startedAt));
   const lines = [
     `[${label}] ${formatStatuses(result)}`,
     `  faults: ${result.faults.length === 0 ? 'none' : result.faults.map((f) => `${f.name} at op ${f.at} (${f.startedMs}-${f.endedMs} ms)${f.error ? ` FAILED ${f.error}` : ''}`).join('; ')}`,
@@ -29,6 +59,7 @@ export async function settleAndAudit(
       .map(([k, v]) => `${k} ${v}`)
       .join(', ')}`,
     `  mail: ${mail.sentRows} sent rows, ${mail.received} received, ${mail.uniqueReceived} unique Message-IDs, ${mail.missing.length} missing, ${mail.duplicates.length} delivered more than once, ${mail.unknown.length} unknown; drained in ${drainMs} ms`,
+    `  outbox latency (sent_at - created_at): during the load ${formatLatency(latencyLoad)}; all sent rows (seeding too) ${formatLatency(latencyAll)}`,
     `  audit violations: ${audit.violations.length === 0 ? 'none' : audit.violations.map((v) => `${v.check} (${v.rows.length})`).join('; ')}; ledger problems: ${ledger.length}`,
   ];
   if (result.networkErrors.length > 0 || result.serverErrors.some((e) => e.status !== 503)) {

@@ -99,6 +99,8 @@ export type Answer = { status: number; body: any; contentType: string; url: stri
 export type LoadResult = {
   operations: number;
   requests: number;
+  /** When the load began (epoch ms): outbox rows created from then on are the load's. */
+  startedAt: number;
   durationMs: number;
   /** By HTTP status ('network' for a request that got no answer). */
   statuses: Record<string, number>;
@@ -125,6 +127,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const result: LoadResult = {
     operations: 0,
     requests: 0,
+    startedAt: started,
     durationMs: 0,
     statuses: {},
     byKind: {},
