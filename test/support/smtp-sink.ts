@@ -1,6 +1,4 @@
-import type { Socket } from 'node:net';
-import { simpleParser } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
+import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
 
 /** One email as the sink received and parsed it. */
 export type ReceivedEmail = {
@@ -46,109 +44,87 @@ export type SmtpSink = {
   clear(): void;
 };
 
-type Held = { sessionId: string; accept: () => void; drop: () => void };
-
 /**
  * A real SMTP server for tests: smtp-server on 127.0.0.1, no TLS, no auth
  * required; each message parsed with mailparser. It can go down and come
  * back on the same port, and hold messages mid-transaction.
+ *
+ * The server runs on a thread of its own (./smtp-sink-thread.mjs) so that it answers as fast when the
+ * test's thread is busy (a load's clients) as when it is idle. An email is posted to this thread just
+ * before its 250, and every read of `messages`, `heldCount` or `aborted` first takes in whatever the
+ * server thread posted: once a sender has its 250 (and, say, recorded the email as sent), the email is
+ * in `messages`.
  */
 export async function startSmtpSink(options: { port?: number } = {}): Promise<SmtpSink> {
   const messages: ReceivedEmail[] = [];
-  const sockets = new Set<Socket>();
-  const closedSessions = new Set<string>();
-  let held: Held[] = [];
-  let holding = false;
+  const flags = new Int32Array(new SharedArrayBuffer(4));
+  const { port1: events, port2: theirs } = new MessageChannel();
+  const thread = new Worker(new URL('./smtp-sink-thread.mjs', import.meta.url), {
+    workerData: { events: theirs, flags, port: options.port ?? 0 },
+    transferList: [theirs],
+  });
+  let port = 0;
+  let running = false;
+  let heldCount = 0;
   let aborted = 0;
-  let server: SMTPServer | null = null;
-  let port = options.port ?? 0;
+  let failure: Error | null = null;
+  let nextId = 0;
+  const replies = new Map<number, { resolve: (port: number) => void; reject: (e: Error) => void }>();
 
-  const lower = (a: string) => a.toLowerCase();
+  type Event =
+    | { type: 'email'; email: ReceivedEmail }
+    | { type: 'state'; heldCount: number; aborted: number }
+    | { type: 'reply'; id: number; port?: number; error?: string };
+  const handle = (e: Event) => {
+    if (e.type === 'email') messages.push(e.email);
+    else if (e.type === 'state') {
+      heldCount = e.heldCount;
+      aborted = e.aborted;
+    } else {
+      const r = replies.get(e.id);
+      replies.delete(e.id);
+      if (replies.size === 0) events.unref();
+      if (e.error !== undefined) r?.reject(new Error(e.error));
+      else r?.resolve(e.port!);
+    }
+  };
+  /** Takes in, synchronously, everything the server thread has posted so far. */
+  const drain = () => {
+    for (let m = receiveMessageOnPort(events); m; m = receiveMessageOnPort(events)) handle(m.message);
+  };
+  events.on('message', handle);
+  const dead = (error: Error) => {
+    failure = error;
+    for (const r of replies.values()) r.reject(error);
+    replies.clear();
+  };
+  thread.on('error', dead);
+  thread.on('exit', (code) => dead(new Error(`smtp sink thread exited (${code})`)));
+  // Neither keeps the process alive, except while a request waits for its answer (after the listeners,
+  // since adding a 'message' listener refs a port again).
+  events.unref();
+  thread.unref();
 
-  function create(): SMTPServer {
-    const s = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS', 'AUTH'],
-      hideSTARTTLS: true,
-      logger: false,
-      closeTimeout: 100,
-      size: 10 * 1024 * 1024,
-      onClose(session) {
-        closedSessions.add(session.id);
-      },
-      onData(stream, session, callback) {
-        const chunks: Buffer[] = [];
-        stream.on('data', (c: Buffer) => chunks.push(c));
-        stream.on('error', (e) => callback(e));
-        stream.on('end', () => {
-          const raw = Buffer.concat(chunks);
-          const envelopeTo = session.envelope.rcptTo.map((r) => lower(r.address));
-          const accept = () => {
-            simpleParser(raw)
-              .then((parsed) => {
-                const toHeader = parsed.to
-                  ? (Array.isArray(parsed.to) ? parsed.to : [parsed.to]).flatMap((t) => t.value)
-                  : [];
-                const headers: Record<string, any> = {};
-                for (const [k, v] of parsed.headers) headers[lower(k)] = v;
-                messages.push({
-                  messageId: parsed.messageId ?? '',
-                  to: toHeader.map((a) => lower(a.address ?? '')),
-                  envelopeTo,
-                  subject: parsed.subject ?? '',
-                  text: parsed.text ?? '',
-                  html: typeof parsed.html === 'string' ? parsed.html : '',
-                  headers,
-                  receivedAt: Date.now(),
-                });
-                callback();
-              })
-              .catch((e) => callback(e));
-          };
-          if (!holding) return accept();
-          held.push({
-            sessionId: session.id,
-            accept,
-            drop: () => {
-              aborted++;
-            },
-          });
-        });
-      },
+  const request = (op: 'start' | 'stop' | 'release') =>
+    new Promise<number>((resolve, reject) => {
+      if (failure) return reject(failure);
+      const id = nextId++;
+      replies.set(id, { resolve, reject });
+      events.ref();
+      thread.postMessage({ op, id });
+    }).then((p) => {
+      drain();
+      return p;
     });
-    s.on('error', () => {
-      // A client that vanishes mid-command is not the sink's problem.
-    });
-    return s;
-  }
 
   async function start(): Promise<void> {
-    if (server) return;
-    const s = create();
-    s.server.on('connection', (socket: Socket) => {
-      sockets.add(socket);
-      socket.once('close', () => sockets.delete(socket));
-    });
-    await new Promise<void>((resolve, reject) => {
-      s.server.once('error', reject);
-      s.listen(port, '127.0.0.1', () => {
-        s.server.removeListener('error', reject);
-        resolve();
-      });
-    });
-    const address = s.server.address();
-    if (address && typeof address === 'object') port = address.port;
-    server = s;
+    port = await request('start');
+    running = true;
   }
 
   async function stop(): Promise<void> {
-    const s = server;
-    if (!s) return;
-    server = null;
-    const closed = new Promise<void>((resolve) => s.close(() => resolve()));
-    for (const socket of sockets) socket.destroy();
-    sockets.clear();
-    await closed;
+    running = false;
+    await request('stop');
   }
 
   await start();
@@ -160,19 +136,25 @@ export async function startSmtpSink(options: { port?: number } = {}): Promise<Sm
     get port() {
       return port;
     },
-    messages,
+    get messages() {
+      drain();
+      return messages;
+    },
     get aborted() {
+      drain();
       return aborted;
     },
     get running() {
-      return server !== null;
+      return running;
     },
     get heldCount() {
-      return held.length;
+      drain();
+      return heldCount;
     },
     async waitFor(predicate, timeoutMs = 10_000, count = 1) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
+        drain();
         const found = messages.filter(predicate);
         if (found.length >= count) return found.slice(0, count);
         if (Date.now() > deadline) {
@@ -188,21 +170,14 @@ export async function startSmtpSink(options: { port?: number } = {}): Promise<Sm
     stop,
     start,
     hold() {
-      holding = true;
+      Atomics.store(flags, 0, 1);
     },
     async release() {
-      holding = false;
-      // Let the sockets of clients that died report their close (onClose runs on setImmediate after it).
-      await new Promise((r) => setTimeout(r, 300));
-      await new Promise((r) => setImmediate(r));
-      const list = held;
-      held = [];
-      for (const h of list) {
-        if (closedSessions.has(h.sessionId)) h.drop();
-        else h.accept();
-      }
+      Atomics.store(flags, 0, 0);
+      await request('release');
     },
     clear() {
+      drain();
       messages.length = 0;
     },
   };
