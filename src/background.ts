@@ -2,14 +2,18 @@ import { expireDue, remindDue } from './approvals/scheduler.js';
 import { outboxComposer } from './mail/assemble.js';
 import { mailboxDir } from './mail/routes.js';
 import { devMailboxTransport, type MailTransport, smtpTransport } from './mail/transport.js';
-import { type DeliveryPolicy, DeliveryWorker, type Logger } from './mail/worker.js';
+import { listenForOutbox } from './mail/wake.js';
+import { DEFAULT_POLICY, type DeliveryPolicy, DeliveryWorker, type Logger } from './mail/worker.js';
 import type { Config } from './shared/config.js';
-import type { Db } from './shared/db/connect.js';
+import type { DatabaseHandle, Db } from './shared/db/connect.js';
 
 export type Background = { worker: DeliveryWorker; transport: MailTransport; stop(): Promise<void> };
 
-export function createTransport(config: Config): MailTransport {
-  return config.smtpUrl ? smtpTransport(config.smtpUrl) : devMailboxTransport(mailboxDir(config.dataDir));
+/** SMTP when configured (one pooled connection per email the worker sends at once), else the dev mailbox. */
+export function createTransport(config: Config, maxConnections = DEFAULT_POLICY.concurrency): MailTransport {
+  return config.smtpUrl
+    ? smtpTransport(config.smtpUrl, { maxConnections })
+    : devMailboxTransport(mailboxDir(config.dataDir));
 }
 
 /**
@@ -24,9 +28,12 @@ export function startBackground(options: {
   transport?: MailTransport;
   policy?: Partial<DeliveryPolicy>;
   scheduleEveryMs?: number;
+  /** The database handle of `db`: with it, new outbox rows wake the worker at once (else it only polls). */
+  database?: DatabaseHandle;
 }): Background {
   const { db, config, log } = options;
-  const transport = options.transport ?? createTransport(config);
+  const concurrency = options.policy?.concurrency ?? DEFAULT_POLICY.concurrency;
+  const transport = options.transport ?? createTransport(config, concurrency);
   const worker = new DeliveryWorker({
     db,
     transport,
@@ -36,6 +43,7 @@ export function startBackground(options: {
     log,
   });
   worker.start();
+  const wakeup = options.database ? listenForOutbox(options.database, () => worker.wake(), log) : null;
   let stopped = false;
   let pass: Promise<void> | null = null;
   const schedule = setInterval(() => {
@@ -58,6 +66,7 @@ export function startBackground(options: {
     async stop() {
       stopped = true;
       clearInterval(schedule);
+      await wakeup?.close();
       await pass;
       await worker.stop();
       await transport.close();

@@ -35,7 +35,7 @@ await app.listen({ port: config.port, host: config.host });
 
 // The delivery worker and scheduler run inside the server unless WORKER=off (then run `npm run worker`).
 const background =
-  process.env.WORKER === 'off' ? null : startBackground({ db: database.db, config, log: app.log });
+  process.env.WORKER === 'off' ? null : startBackground({ db: database.db, database, config, log: app.log });
 
 let stopping = false;
 async function shutdown(signal: string) {

@@ -1,6 +1,7 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
+import { DEFAULT_POLICY } from './worker.js';
 
 export type OutgoingEmail = {
   from: string;
@@ -19,12 +20,12 @@ export interface MailTransport {
   close(): Promise<void>;
 }
 
-/** SMTP through nodemailer, with pooled connections. */
-export function smtpTransport(url: string): MailTransport {
+/** SMTP through nodemailer, with pooled connections: by default as many as the worker sends at once. */
+export function smtpTransport(url: string, options: { maxConnections?: number } = {}): MailTransport {
   const u = new URL(url);
   const transporter = nodemailer.createTransport({
     pool: true,
-    maxConnections: 5,
+    maxConnections: options.maxConnections ?? DEFAULT_POLICY.concurrency,
     host: u.hostname,
     port: u.port ? Number(u.port) : u.protocol === 'smtps:' ? 465 : 587,
     secure: u.protocol === 'smtps:',

@@ -16,6 +16,7 @@ export type OutboxRow = {
 };
 
 export type DeliveryPolicy = {
+  /** Most rows one claim takes. */
   batchSize: number;
   /** Attempts before a message is dead (listed for admins, who may retry it). */
   maxAttempts: number;
@@ -24,8 +25,9 @@ export type DeliveryPolicy = {
   maxDelayMs: number;
   /** How long a claimed message is reserved for the worker that claimed it. */
   leaseMs: number;
+  /** How long the worker waits before looking again once nothing is due (a wake-up cuts it short). */
   pollMs: number;
-  /** Emails sent at the same time. */
+  /** Emails sent at the same time (the SMTP pool has as many connections). */
   concurrency: number;
 };
 
@@ -36,7 +38,7 @@ export const DEFAULT_POLICY: DeliveryPolicy = {
   maxDelayMs: 3_600_000,
   leaseMs: 120_000,
   pollMs: 1_000,
-  concurrency: 5,
+  concurrency: 16,
 };
 
 export function backoffMs(attempts: number, policy: DeliveryPolicy): number {
@@ -52,18 +54,22 @@ export function messageIdOf(
 }
 
 /**
- * Claims due messages: several workers (and processes) share the outbox
- * safely, since SKIP LOCKED hands each row to one claimer and the lease keeps
- * it theirs until they finish or die.
+ * Claims up to `limit` due messages: several workers (and processes) share the
+ * outbox safely, since SKIP LOCKED hands each row to one claimer and the lease
+ * keeps it theirs until they finish or die.
  */
-export async function claimDue(db: Db, policy: DeliveryPolicy): Promise<OutboxRow[]> {
+export async function claimDue(
+  db: Db,
+  policy: DeliveryPolicy,
+  limit = policy.batchSize,
+): Promise<OutboxRow[]> {
   const { rows } = await sql<OutboxRow>`
     UPDATE outbox o SET locked_until = now() + make_interval(secs => ${policy.leaseMs / 1000}), attempts = o.attempts + 1
     FROM (
       SELECT workspace_id, id FROM outbox
       WHERE status = 'pending' AND next_attempt_at <= now() AND (locked_until IS NULL OR locked_until < now())
       ORDER BY next_attempt_at, seq
-      LIMIT ${policy.batchSize}
+      LIMIT ${limit}
       FOR UPDATE SKIP LOCKED
     ) due
     WHERE o.workspace_id = due.workspace_id AND o.id = due.id
@@ -72,13 +78,17 @@ export async function claimDue(db: Db, policy: DeliveryPolicy): Promise<OutboxRo
   return rows;
 }
 
-async function markSent(db: Db, row: OutboxRow, messageId: string) {
-  await db
-    .updateTable('outbox')
-    .set({ status: 'sent', sent_at: sql`now()`, locked_until: null, message_id: messageId, last_error: null })
-    .where('workspace_id', '=', row.workspace_id)
-    .where('id', '=', row.id)
-    .execute();
+type Sent = { row: OutboxRow; messageId: string };
+
+/** Records delivered messages, several in one UPDATE. */
+export async function markSent(db: Db, sent: Sent[]): Promise<void> {
+  if (sent.length === 0) return;
+  await sql`
+    UPDATE outbox o SET status = 'sent', sent_at = now(), locked_until = NULL, message_id = v.message_id,
+      last_error = NULL
+    FROM (VALUES ${sql.join(sent.map((s) => sql`(${s.row.workspace_id}::uuid, ${s.row.id}::uuid, ${s.messageId}::text)`))})
+      AS v(workspace_id, id, message_id)
+    WHERE o.workspace_id = v.workspace_id AND o.id = v.id`.execute(db);
 }
 
 async function markFailed(db: Db, row: OutboxRow, error: unknown, policy: DeliveryPolicy) {
@@ -97,7 +107,19 @@ async function markFailed(db: Db, row: OutboxRow, error: unknown, policy: Delive
     .execute();
 }
 
-/** Renders a row; `cache` lives for one batch, so rows of one approval share what they load. */
+/** Hands rows claimed but never attempted back at once (the worker is stopping), rather than after their lease. */
+async function release(db: Db, rows: OutboxRow[]) {
+  if (rows.length === 0) return;
+  await sql`
+    UPDATE outbox o SET locked_until = NULL, attempts = o.attempts - 1
+    FROM (VALUES ${sql.join(rows.map((r) => sql`(${r.workspace_id}::uuid, ${r.id}::uuid, ${r.attempts}::int)`))})
+      AS v(workspace_id, id, attempts)
+    WHERE o.workspace_id = v.workspace_id AND o.id = v.id AND o.status = 'pending' AND o.attempts = v.attempts`.execute(
+    db,
+  );
+}
+
+/** Renders a row; `cache` is shared by the rows of one claim, so rows of one approval share what they load. */
 export type Composer = (
   db: Db,
   row: OutboxRow,
@@ -111,11 +133,33 @@ export type Logger = {
   error(obj: object, msg?: string): void;
 };
 
-/** Delivers the outbox: claim, compose (minting links), send, record. At least once; Message-ID makes it idempotent. */
+type Claimed = { row: OutboxRow; cache: Map<string, unknown>; claimedAt: number };
+
+const keyOf = (row: OutboxRow) => `${row.workspace_id}:${row.id}`;
+
+/**
+ * Delivers the outbox: claim, compose (minting links), send, record. At least once; Message-ID makes it idempotent.
+ *
+ * A pipeline rather than batch after batch: `concurrency` lanes each compose and send one email after
+ * another, taking them from a small queue that the claimer refills (FOR UPDATE SKIP LOCKED, with a lease)
+ * as soon as it runs low, so one slow email never holds up the others. The claimer only sleeps when a
+ * claim found less than it asked for, until `pollMs` has passed or `wake()` is called (a NOTIFY on
+ * PostgreSQL, see ./wake.ts). Delivered emails are recorded together, in one UPDATE per flush.
+ */
 export class DeliveryWorker {
-  #timer: NodeJS.Timeout | null = null;
-  #running: Promise<void> | null = null;
   #stopped = true;
+  #loop: Promise<void> | null = null;
+  #queue: Claimed[] = [];
+  /** Rows this worker holds (queued or being delivered): never delivered twice by it, even if claimed again. */
+  #held = new Set<string>();
+  /** Set by `wake()`; cleared when the claimer looks for due rows. */
+  #woken = false;
+  /** Lanes waiting for the queue to fill. */
+  #idleLanes: (() => void)[] = [];
+  /** The claimer, when it waits: for the queue to run low ('refill'), or for the poll or a wake-up ('idle'). */
+  #claimerWaits: { why: 'refill' | 'idle'; resume: () => void } | null = null;
+  #marks: { sent: Sent; done: (error?: unknown) => void }[] = [];
+  #flushing: Promise<void> | null = null;
 
   constructor(
     private readonly deps: {
@@ -132,74 +176,210 @@ export class DeliveryWorker {
     return { ...DEFAULT_POLICY, ...this.deps.policy };
   }
 
-  /** One pass: returns how many messages it handled. */
+  /** Something new may be due: look at once instead of at the next poll. */
+  wake(): void {
+    this.#woken = true;
+    this.#resumeClaimer();
+  }
+
+  #resumeClaimer(only?: 'refill') {
+    const waits = this.#claimerWaits;
+    if (!waits || (only && waits.why !== only)) return;
+    this.#claimerWaits = null;
+    waits.resume();
+  }
+
+  /** Waits up to `ms` for `#resumeClaimer()`. */
+  #claimerWait(why: 'refill' | 'idle', ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.#claimerWaits = null;
+        resolve();
+      }, ms);
+      this.#claimerWaits = {
+        why,
+        resume: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+      };
+    });
+  }
+
+  #resumeLanes(count: number) {
+    for (let i = 0; i < count && this.#idleLanes.length > 0; i++) this.#idleLanes.shift()!();
+  }
+
+  /**
+   * One pass, for tests and tools: claims one batch and delivers it completely. Returns how many
+   * messages it handled. Not to be mixed with `start()`.
+   */
   async runOnce(): Promise<number> {
-    const { db, transport, compose, messageIdDomain, log } = this.deps;
     const policy = this.policy;
-    const rows = await claimDue(db, policy);
+    const rows = await claimDue(this.deps.db, policy);
     const cache = new Map<string, unknown>();
-    const deliver = async (row: OutboxRow) => {
-      const messageId = messageIdOf(row, messageIdDomain);
-      let sent = false;
-      try {
-        const email = await compose(db, row, messageId, cache);
-        await transport.send(email);
-        sent = true;
-        await markSent(db, row, messageId);
-      } catch (error) {
-        if (sent) {
-          // Delivered but not recorded (the database connection dropped): record it again rather than
-          // send it twice. If that keeps failing the row stays leased and is re-sent after the lease.
-          for (let attempt = 1; attempt <= 5; attempt++) {
-            await new Promise((r) => setTimeout(r, 100 * 2 ** attempt));
-            try {
-              await markSent(db, row, messageId);
-              return;
-            } catch {
-              // retried below
-            }
-          }
-          log?.error({ err: error, outboxId: row.id }, 'email sent but not recorded as sent');
-          return;
-        }
-        log?.warn({ err: error, outboxId: row.id, attempts: row.attempts }, 'email delivery failed');
-        await markFailed(db, row, error, policy).catch((e) =>
-          log?.error({ err: e }, 'could not record failure'),
-        );
-      }
-    };
-    // A few sends in flight at once, as many as the SMTP pool has connections.
     let next = 0;
     const lanes = Array.from({ length: Math.min(policy.concurrency, rows.length) }, async () => {
-      while (next < rows.length) await deliver(rows[next++]!);
+      while (next < rows.length) await this.#deliver(rows[next++]!, cache, policy);
     });
     await Promise.all(lanes);
     return rows.length;
   }
 
+  async #deliver(row: OutboxRow, cache: Map<string, unknown>, policy: DeliveryPolicy): Promise<void> {
+    const { db, transport, compose, messageIdDomain, log } = this.deps;
+    const messageId = messageIdOf(row, messageIdDomain);
+    let sent = false;
+    try {
+      const email = await compose(db, row, messageId, cache);
+      await transport.send(email);
+      sent = true;
+      await this.#recordSent({ row, messageId });
+    } catch (error) {
+      if (sent) {
+        // Delivered but not recorded (the database connection dropped): record it again rather than
+        // send it twice. If that keeps failing the row stays leased and is re-sent after the lease.
+        for (let attempt = 1; attempt <= 5; attempt++) {
+          await new Promise((r) => setTimeout(r, 100 * 2 ** attempt));
+          try {
+            await markSent(db, [{ row, messageId }]);
+            return;
+          } catch {
+            // retried below
+          }
+        }
+        log?.error({ err: error, outboxId: row.id }, 'email sent but not recorded as sent');
+        return;
+      }
+      log?.warn({ err: error, outboxId: row.id, attempts: row.attempts }, 'email delivery failed');
+      await markFailed(db, row, error, policy).catch((e) =>
+        log?.error({ err: e }, 'could not record failure'),
+      );
+    }
+  }
+
+  /**
+   * Records a delivered email; emails delivered while an UPDATE is under way are recorded by the next
+   * one, together. Resolves once this one is recorded, so a lane has at most one email delivered and
+   * not yet recorded.
+   */
+  #recordSent(sent: Sent): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.#marks.push({ sent, done: (error) => (error === undefined ? resolve() : reject(error)) });
+      if (!this.#flushing) this.#flushing = this.#flush();
+    });
+  }
+
+  async #flush(): Promise<void> {
+    while (this.#marks.length > 0) {
+      const marks = this.#marks;
+      this.#marks = [];
+      try {
+        await markSent(
+          this.deps.db,
+          marks.map((m) => m.sent),
+        );
+        for (const m of marks) m.done();
+      } catch (error) {
+        for (const m of marks) m.done(error ?? new Error('markSent failed'));
+      }
+    }
+    this.#flushing = null;
+  }
+
+  /** A lane: delivers queued emails one after the other until the worker stops. */
+  async #lane(policy: DeliveryPolicy): Promise<void> {
+    for (;;) {
+      const item = this.#queue.shift();
+      if (!item) {
+        if (this.#stopped) return;
+        await new Promise<void>((resolve) => this.#idleLanes.push(resolve));
+        continue;
+      }
+      // Running low: the claimer refills while this lane works.
+      if (this.#queue.length < policy.concurrency) this.#resumeClaimer('refill');
+      const key = keyOf(item.row);
+      // Waited so long that its lease may run out mid-send and another worker take it: leave it to them.
+      if (Date.now() - item.claimedAt > policy.leaseMs / 2) {
+        this.#held.delete(key);
+        continue;
+      }
+      try {
+        await this.#deliver(item.row, item.cache, policy);
+      } finally {
+        this.#held.delete(key);
+      }
+    }
+  }
+
+  /** The claimer: keeps the queue stocked while rows are due, then sleeps until the poll or a wake-up. */
+  async #claimer(policy: DeliveryPolicy): Promise<void> {
+    const { db, log } = this.deps;
+    const capacity = Math.max(policy.batchSize, policy.concurrency);
+    while (!this.#stopped) {
+      // Enough queued for every lane: wait until the lanes have taken some.
+      if (this.#queue.length >= policy.concurrency) {
+        await this.#claimerWait('refill', policy.pollMs);
+        continue;
+      }
+      this.#woken = false;
+      const room = Math.min(policy.batchSize, capacity - this.#queue.length);
+      let rows: OutboxRow[];
+      try {
+        rows = await claimDue(db, policy, room);
+      } catch (error) {
+        log?.error({ err: error }, 'delivery pass failed');
+        await this.#claimerWait('idle', policy.pollMs);
+        continue;
+      }
+      if (this.#stopped) {
+        await release(db, rows).catch(() => {});
+        break;
+      }
+      const cache = new Map<string, unknown>();
+      const claimedAt = Date.now();
+      let queued = 0;
+      for (const row of rows) {
+        const key = keyOf(row);
+        if (this.#held.has(key)) continue;
+        this.#held.add(key);
+        this.#queue.push({ row, cache, claimedAt });
+        queued++;
+      }
+      this.#resumeLanes(queued);
+      // Fewer than asked for: nothing else is due now. Sleep until the poll, unless woken meanwhile.
+      if (rows.length < room && !this.#woken) await this.#claimerWait('idle', policy.pollMs);
+    }
+  }
+
   start(): void {
     if (!this.#stopped) return;
     this.#stopped = false;
-    const tick = async () => {
-      if (this.#stopped) return;
-      this.#running = (async () => {
-        try {
-          // Drain while there is work, then wait for the next poll.
-          while (!this.#stopped && (await this.runOnce()) > 0) {}
-        } catch (error) {
-          this.deps.log?.error({ err: error }, 'delivery pass failed');
-        }
-      })();
-      await this.#running;
-      this.#running = null;
-      if (!this.#stopped) this.#timer = setTimeout(tick, this.policy.pollMs);
-    };
-    this.#timer = setTimeout(tick, 0);
+    const policy = this.policy;
+    this.#loop = (async () => {
+      const lanes = Array.from({ length: policy.concurrency }, () => this.#lane(policy));
+      await this.#claimer(policy);
+      await Promise.all(lanes);
+    })().catch((error) => this.deps.log?.error({ err: error }, 'delivery worker failed'));
   }
 
+  /** Stops claiming, finishes the emails being delivered, and hands the others back. */
   async stop(): Promise<void> {
+    if (this.#stopped) {
+      await this.#loop;
+      return;
+    }
     this.#stopped = true;
-    if (this.#timer) clearTimeout(this.#timer);
-    await this.#running;
+    const unstarted = this.#queue.splice(0);
+    for (const item of unstarted) this.#held.delete(keyOf(item.row));
+    this.#resumeClaimer();
+    this.#resumeLanes(this.#idleLanes.length);
+    await this.#loop;
+    this.#loop = null;
+    await this.#flushing;
+    await release(
+      this.deps.db,
+      unstarted.map((i) => i.row),
+    ).catch((error) => this.deps.log?.warn({ err: error }, 'could not hand back claimed emails'));
   }
 }

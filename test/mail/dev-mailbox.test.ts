@@ -112,12 +112,20 @@ describe(`SPEC §4 dev mailbox without SMTP_URL (${engine})`, () => {
       expect(item.html).toContain('Try the flow locally');
       expect(typeof item.receivedAt).toBe('string');
     }
-    // The outbox recorded them as sent, under the same Message-IDs.
-    const rows = await server.database.handle.db
-      .selectFrom('outbox')
-      .select(['status', 'message_id'])
-      .where('approval_id', '=', approval.id)
-      .execute();
+    // The outbox recorded them as sent, under the same Message-IDs. The worker records an email after
+    // delivering it, so the mailbox may show it a moment before its row says so.
+    const outboxRows = () =>
+      server.database.handle.db
+        .selectFrom('outbox')
+        .select(['status', 'message_id'])
+        .where('approval_id', '=', approval.id)
+        .execute();
+    let rows = await outboxRows();
+    const deadline1 = Date.now() + 5_000;
+    while (rows.some((r) => r.status !== 'sent') && Date.now() < deadline1) {
+      await sleep(50);
+      rows = await outboxRows();
+    }
     expect(rows.map((r) => r.status)).toEqual(['sent', 'sent']);
     expect(rows.map((r) => r.message_id).sort()).toEqual([toA.messageId, toB.messageId].sort());
 

@@ -83,6 +83,7 @@ export async function startMailEnv(
       const chosen = policy === undefined ? options.policy : policy;
       const bg = startBackground({
         db,
+        database: server.database.handle,
         config,
         log,
         ...(chosen ? { policy: chosen } : {}),
