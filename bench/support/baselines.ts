@@ -78,8 +78,9 @@ export async function pgliteTpcb(clients: number, seconds: number, scale = 1): P
     INSERT INTO pgbench_branches SELECT b, 0, '' FROM generate_series(1, ${scale}) b;
     INSERT INTO pgbench_tellers SELECT t, (t - 1) / 10 + 1, 0, '' FROM generate_series(1, ${10 * scale}) t;
     INSERT INTO pgbench_accounts SELECT a, (a - 1) / 100000 + 1, 0, '' FROM generate_series(1, ${100_000 * scale}) a;
-    VACUUM ANALYZE;
   `);
+  // As pgbench -i does; VACUUM cannot share the implicit transaction of a multi-statement exec.
+  await db.exec('VACUUM ANALYZE');
   const rnd = (n: number) => 1 + Math.floor(Math.random() * n);
   let transactions = 0;
   let latencyTotal = 0;

@@ -47,7 +47,8 @@ export async function benchDatabase(engine: Engine): Promise<BenchDatabase> {
   return {
     engine,
     url: null,
-    open: () => openAndMigrate({ engine: 'pglite', dataDir }),
+    // Where the server keeps its PGlite database inside DATA_DIR (src/shared/config.ts).
+    open: () => openAndMigrate({ engine: 'pglite', dataDir: join(dataDir, 'pglite') }),
     serve: (env = {}, nodeArgs = []) =>
       spawnServer('', {
         env: { WORKER: 'off', LOG_LEVEL: 'warn', DATA_DIR: dataDir, ...env },
