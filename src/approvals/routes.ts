@@ -13,7 +13,7 @@ import { approvalTasks, ticketApprovalIds, toTask } from './queries.js';
 import { normalizeRef } from './refs.js';
 import { loadApprovals } from './repo.js';
 import * as service from './service.js';
-import { approvalView } from './view.js';
+import { approvalViews } from './view.js';
 
 const title = z.string().trim().min(1).max(200);
 const description = z.string().max(10_000);
@@ -110,11 +110,8 @@ export function approvalRoutes(app: Api, deps: AppDeps): void {
               id: p.id,
               hasTicketAccess: await contactHasTicketAccess(db, p.workspaceId, ticket.id, p.id),
             };
-      const items = [];
-      for (const s of stored) {
-        if (core.canSee(s.state, actor, settings))
-          items.push(await approvalView(db, p.workspaceId, s, actor, settings));
-      }
+      const visible = stored.filter((s) => core.canSee(s.state, actor, settings));
+      const items = await approvalViews(db, p.workspaceId, visible, actor, settings);
       return { items, nextCursor: page.nextCursor };
     },
   );

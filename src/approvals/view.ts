@@ -1,4 +1,4 @@
-import { loadPeople, personKey } from '../people/repo.js';
+import { loadPeople, type PersonInfo, personKey } from '../people/repo.js';
 import type { Db } from '../shared/db/connect.js';
 import {
   canAppeal,
@@ -62,14 +62,66 @@ export async function approvalView(
   settings: ApprovalSettings,
   known: { comments?: KnownComments | undefined } = {},
 ) {
-  const { meta, state } = stored;
   const isMember = viewer.type === 'member';
   const comments =
     known.comments?.includeInternal === isMember
       ? known.comments.rows
-      : await loadComments(db, workspaceId, meta.id, isMember);
-  const refs = [...peopleOf(state, meta), ...comments.map((c) => ({ type: c.author_type, id: c.author_id }))];
-  const people = await loadPeople(db, workspaceId, refs);
+      : await loadComments(db, workspaceId, stored.meta.id, isMember);
+  const people = await loadPeople(db, workspaceId, refsOf(stored, comments));
+  return buildView(stored, comments, people, viewer, settings);
+}
+
+/** Several approvals as `viewer` may see them: their comments in one query, everyone's names in one more. */
+export async function approvalViews(
+  db: Db,
+  workspaceId: string,
+  stored: StoredApproval[],
+  viewer: PrincipalActor,
+  settings: ApprovalSettings,
+) {
+  if (stored.length === 0) return [];
+  const isMember = viewer.type === 'member';
+  let q = db
+    .selectFrom('approval_comments')
+    .select(['approval_id', 'id', 'author_type', 'author_id', 'body', 'internal', 'created_at'])
+    .where('workspace_id', '=', workspaceId)
+    .where(
+      'approval_id',
+      'in',
+      stored.map((s) => s.meta.id),
+    );
+  if (!isMember) q = q.where('internal', '=', false);
+  const byApproval = new Map<string, CommentRow[]>();
+  for (const { approval_id, ...row } of await q.orderBy('seq').execute()) {
+    const list = byApproval.get(approval_id) ?? [];
+    // The same cap as one approval's view (loadComments).
+    if (list.length < 1000) list.push(row);
+    byApproval.set(approval_id, list);
+  }
+  const people = await loadPeople(
+    db,
+    workspaceId,
+    stored.flatMap((s) => refsOf(s, byApproval.get(s.meta.id) ?? [])),
+  );
+  return stored.map((s) => buildView(s, byApproval.get(s.meta.id) ?? [], people, viewer, settings));
+}
+
+function refsOf(stored: StoredApproval, comments: CommentRow[]): PersonRef[] {
+  return [
+    ...peopleOf(stored.state, stored.meta),
+    ...comments.map((c) => ({ type: c.author_type, id: c.author_id })),
+  ];
+}
+
+function buildView(
+  stored: StoredApproval,
+  comments: CommentRow[],
+  people: Map<string, PersonInfo>,
+  viewer: PrincipalActor,
+  settings: ApprovalSettings,
+) {
+  const { meta, state } = stored;
+  const isMember = viewer.type === 'member';
   const named = (p: PersonRef): Named => ({
     type: p.type,
     id: p.id,
