@@ -40,7 +40,7 @@ import {
   type StoredApproval,
 } from './repo.js';
 import { getTemplate } from './templates/repo.js';
-import { approvalView, type KnownComments } from './view.js';
+import { type ApprovalView, approvalView, type KnownComments } from './view.js';
 
 /** Domain error codes as HTTP problems; 400s use the generic `invalid_request` with the failing field. */
 export function toHttpError(error: DomainError): AppError {
@@ -335,7 +335,8 @@ export async function decideApproval(
   options: { idempotencyKey?: string | undefined; channel: Channel },
 ) {
   const ws = principal.workspaceId;
-  return withLockedApproval(deps, principal, approvalId, async (loaded) => {
+  type Outcome = { answer: ApprovalView } | { saved: StoredApproval; loaded: Loaded };
+  const outcome = await withLockedApproval(deps, principal, approvalId, async (loaded): Promise<Outcome> => {
     const { tx, stored } = loaded;
     const key = options.idempotencyKey;
     const hash = requestHash({ approvalId: stored.meta.id, ...input });
@@ -357,7 +358,7 @@ export async function decideApproval(
             'This Idempotency-Key was used for another request',
           );
         }
-        return previous.response as Awaited<ReturnType<typeof view>>;
+        return { answer: previous.response as ApprovalView };
       }
     }
     const ctx = await contextForRemainingSteps(tx, ws, stored);
@@ -373,23 +374,28 @@ export async function decideApproval(
       ),
     );
     const saved = await commit(tx, ws, stored, transition, self(principal), options.channel, loaded.settings);
+    if (!key) return { saved, loaded };
+    // The stored answer must be the one this transaction produced, so it is built under the lock.
     const result = await view(loaded, ws, saved);
-    if (key) {
-      await tx
-        .insertInto('idempotency_keys')
-        .values({
-          workspace_id: ws,
-          principal_type: principal.type,
-          principal_id: principal.id,
-          key,
-          request_hash: hash,
-          status_code: 200,
-          response: JSON.stringify(result),
-        })
-        .execute();
-    }
-    return result;
+    await tx
+      .insertInto('idempotency_keys')
+      .values({
+        workspace_id: ws,
+        principal_type: principal.type,
+        principal_id: principal.id,
+        key,
+        request_hash: hash,
+        status_code: 200,
+        response: JSON.stringify(result),
+      })
+      .execute();
+    return { answer: result };
   });
+  if ('answer' in outcome) return outcome.answer;
+  // Built after the commit: the approval's lock is not held while names are read and the answer is built,
+  // which is what 200 approvers answering one step at once wait on.
+  const { saved, loaded } = outcome;
+  return approvalView(deps.db, ws, saved, loaded.actor, loaded.settings, { comments: loaded.comments });
 }
 
 export async function decideAppeal(
