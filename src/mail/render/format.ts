@@ -40,8 +40,15 @@ export function formatDate(locale: Locale, date: Date, style: 'long' | 'medium')
   return format.format(date);
 }
 
+const listFormats = new Map<Locale, Intl.ListFormat>();
+
 export function formatList(locale: Locale, items: string[]): string {
-  return new Intl.ListFormat(locale, { style: 'long', type: 'conjunction' }).format(items);
+  let format = listFormats.get(locale);
+  if (!format) {
+    format = new Intl.ListFormat(locale, { style: 'long', type: 'conjunction' });
+    listFormats.set(locale, format);
+  }
+  return format.format(items);
 }
 
 const MAX_VALUE = 2000;
