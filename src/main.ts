@@ -3,6 +3,7 @@ import { startBackground } from './background.js';
 import { ensureDemoWorkspace } from './demo.js';
 import { loadConfig } from './shared/config.js';
 import { openAndMigrate } from './shared/db/connect.js';
+import { startEmbeddedMaintenance } from './shared/db/maintenance.js';
 
 const config = loadConfig();
 const database = await openAndMigrate(config.database);
@@ -32,6 +33,7 @@ if (config.database.engine === 'pglite' || process.env.SIGNOFF_DEMO === '1') {
 }
 
 await app.listen({ port: config.port, host: config.host });
+const maintenance = startEmbeddedMaintenance(database, app.log);
 
 // The delivery worker and scheduler run inside the server unless WORKER=off (then run `npm run worker`).
 const background =
@@ -46,6 +48,7 @@ async function shutdown(signal: string) {
   const timer = setTimeout(() => process.exit(1), 10_000);
   timer.unref();
   try {
+    maintenance.stop();
     await app.close();
     await background?.stop();
     await database.close();
