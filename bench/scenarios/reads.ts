@@ -6,6 +6,7 @@
  * measured under the same load in the same run.
  */
 
+import { sql } from 'kysely';
 import { helloWorld } from '../support/baselines.js';
 import { benchDatabase, type Engine } from '../support/engine.js';
 import { type LoadResult, load } from '../support/load.js';
