@@ -9,12 +9,9 @@
  * `--verbose` prints the statements of each request.
  */
 
-import { Kysely, PostgresDialect } from 'kysely';
-import { buildApp } from '../src/app.js';
-import { loadConfig } from '../src/shared/config.js';
 import { openAndMigrate } from '../src/shared/db/connect.js';
-import type { Database } from '../src/shared/db/schema.js';
 import { createPostgresDatabase } from '../test/support/database.js';
+import { recordingApp } from './support/recording-app.js';
 import {
   cloneApprovals,
   createTicket,
@@ -65,25 +62,13 @@ const allIds = [
   ...(await cloneApprovals(handle.db, ws.id, allProto.id, 2, { returnIds: true })),
 ];
 
-const log: string[] = [];
-const db = new Kysely<Database>({
-  dialect: new PostgresDialect({ pool: handle.pool! }),
-  log(event) {
-    log.push(event.query.sql.replace(/\s+/g, ' ').trim());
-  },
-});
-const app = await buildApp({
-  database: { ...handle, db },
-  config: loadConfig({ ...process.env, LOG_LEVEL: 'silent', DATABASE_URL: '', SMTP_URL: '' }),
-  logger: false,
-});
-await app.ready();
+const { app, statements: recorded } = await recordingApp(handle);
 
 type Request = { method: 'GET' | 'POST'; url: string; body?: unknown };
 
 /** Statements of one request; fails on anything but a 2xx. */
 async function statements(request: Request): Promise<string[]> {
-  log.length = 0;
+  recorded.length = 0;
   const res = await app.inject({
     method: request.method,
     url: `/api/v1${request.url}`,
@@ -95,7 +80,7 @@ async function statements(request: Request): Promise<string[]> {
   });
   if (res.statusCode >= 300)
     throw new Error(`${request.method} ${request.url}: ${res.statusCode} ${res.body}`);
-  return [...log];
+  return recorded.map((r) => r.sql.replace(/\s+/g, ' ').trim());
 }
 
 const decision = { decision: 'approve' };

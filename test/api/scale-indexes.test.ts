@@ -1,10 +1,7 @@
-import { CompiledQuery, Kysely, PostgresDialect } from 'kysely';
+import { CompiledQuery } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RecordedStatement, recordingApp } from '../../bench/support/recording-app.js';
 import { type ScaleSeed, seedScale } from '../../bench/support/scale-seed.js';
-import { buildApp } from '../../src/app.js';
-import { loadConfig } from '../../src/shared/config.js';
-import { PGliteDialect } from '../../src/shared/db/pglite-dialect.js';
-import type { Database } from '../../src/shared/db/schema.js';
 import { engine, openTestDatabase, type TestDatabase } from '../support/database.js';
 
 /**
@@ -15,12 +12,10 @@ import { engine, openTestDatabase, type TestDatabase } from '../support/database
  * can serve it.
  */
 
-type Captured = { sql: string; parameters: readonly unknown[] };
-
 let database: TestDatabase;
 let seed: ScaleSeed;
-let captured: Captured[] = [];
-let app: Awaited<ReturnType<typeof buildApp>>;
+let captured: RecordedStatement[] = [];
+let app: Awaited<ReturnType<typeof recordingApp>>['app'];
 
 beforeAll(async () => {
   database = await openTestDatabase();
@@ -29,22 +24,9 @@ beforeAll(async () => {
     { tickets: 400, approvals: 120, workspaces: 3, busyWaiting: 30 },
     () => {},
   );
-  const handle = database.handle;
-  const dialect = handle.pool
-    ? new PostgresDialect({ pool: handle.pool })
-    : new PGliteDialect(handle.pglite!);
-  const db = new Kysely<Database>({
-    dialect,
-    log(event) {
-      if (event.level === 'query')
-        captured.push({ sql: event.query.sql, parameters: event.query.parameters });
-    },
-  });
-  app = await buildApp({
-    database: { ...handle, db },
-    config: loadConfig({ ...process.env, LOG_LEVEL: 'silent', DATABASE_URL: '' }),
-    logger: false,
-  });
+  const recording = await recordingApp(database.handle);
+  app = recording.app;
+  captured = recording.statements;
 });
 
 afterAll(async () => {
@@ -60,10 +42,10 @@ function nodesOf(plan: PlanNode): PlanNode[] {
 
 /** Every SELECT the request ran, with the plan nodes that read a table. */
 async function plansOf(url: string, token: string) {
-  captured = [];
+  captured.length = 0;
   const res = await app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${token}` } });
   expect(res.statusCode, res.body).toBe(200);
-  const selects = captured.filter((q) => /^\s*select/i.test(q.sql));
+  const selects = captured.filter((q) => q.level === 'query' && /^\s*select/i.test(q.sql));
   return database.handle.db.transaction().execute(async (tx) => {
     await tx.executeQuery(CompiledQuery.raw('SET LOCAL enable_seqscan = off'));
     const out = [];
