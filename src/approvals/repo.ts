@@ -480,6 +480,8 @@ export function approvalWrites(
       WHERE x.workspace_id = ${workspaceId} AND x.approval_id = ${id} AND x.ordinal = v.ordinal
       RETURNING x.ordinal`);
   }
+  const revoked = revokeLinksOfRemoved(workspaceId, id, before, after);
+  if (revoked) statements.push(revoked);
   const added = rows(before.assignments.length, after.assignments.length);
   if (added.length > 0) {
     statements.push(sql`
@@ -493,6 +495,27 @@ export function approvalWrites(
       RETURNING ordinal`);
   }
   return statements;
+}
+
+/**
+ * Rule 7: the links of people this transition removed from a step stop
+ * working, for good: re-added, they are asked on a fresh assignment and
+ * get fresh links, while the old ones stay revoked (SPEC §8.1 reason
+ * `removed`). Null when nobody was removed.
+ */
+function revokeLinksOfRemoved(workspaceId: string, id: string, before: Approval, after: Approval) {
+  const removed = before.assignments.flatMap((b, i) =>
+    b.removedAt === null && after.assignments[i]!.removedAt !== null
+      ? [{ step_index: b.stepIndex, person_type: b.person.type, person_id: b.person.id }]
+      : [],
+  );
+  if (removed.length === 0) return null;
+  return sql`
+    UPDATE approval_links l SET revoked_at = now()
+    FROM json_to_recordset(${JSON.stringify(removed)}::json) AS v(step_index int, person_type text, person_id uuid)
+    WHERE l.workspace_id = ${workspaceId} AND l.approval_id = ${id} AND l.step_index = v.step_index
+      AND l.person_type = v.person_type AND l.person_id = v.person_id AND l.revoked_at IS NULL
+    RETURNING l.token_hash`;
 }
 
 /** Writes what a transition changed, in one statement. */

@@ -545,41 +545,55 @@ export async function addComment(
     if (!core.canComment(stored.state, actor)) {
       throw forbidden('not_an_approver', 'Only approvers of the current step and members can comment');
     }
-    const commentId = randomUUID();
-    // The comment and its activity in one statement.
-    const activity = activitiesInsert(tx, ws, [
-      {
-        ticketId: stored.meta.ticketId,
-        approvalId: stored.meta.id,
-        type: 'comment',
-        actor: self(principal),
-        channel,
-        internal: input.internal,
-        data: { commentId, body: input.body },
-      },
-    ]).returning('id');
-    const row = await tx
-      .with('activity', () => activity)
-      .insertInto('approval_comments')
-      .values({
-        workspace_id: ws,
-        id: commentId,
-        approval_id: stored.meta.id,
-        author_type: principal.type,
-        author_id: principal.id,
-        body: input.body,
-        internal: input.internal,
-      })
-      .returning(['id', 'body', 'internal', 'created_at'])
-      .executeTakeFirstOrThrow();
-    return {
-      id: row.id,
-      author: { type: principal.type, id: principal.id, name: principal.name },
-      body: row.body,
-      internal: row.internal,
-      createdAt: row.created_at,
-    };
+    return insertComment(tx, ws, stored, { ...self(principal), name: principal.name }, input, channel);
   });
+}
+
+/**
+ * Writes a comment and its activity line (one statement) and answers it as
+ * the comments endpoints do. Who may comment is the caller's check.
+ */
+export async function insertComment(
+  tx: Db,
+  ws: string,
+  stored: StoredApproval,
+  author: PersonRef & { name: string | null },
+  input: { body: string; internal: boolean },
+  channel: Channel,
+) {
+  const commentId = randomUUID();
+  const activity = activitiesInsert(tx, ws, [
+    {
+      ticketId: stored.meta.ticketId,
+      approvalId: stored.meta.id,
+      type: 'comment',
+      actor: { type: author.type, id: author.id },
+      channel,
+      internal: input.internal,
+      data: { commentId, body: input.body },
+    },
+  ]).returning('id');
+  const row = await tx
+    .with('activity', () => activity)
+    .insertInto('approval_comments')
+    .values({
+      workspace_id: ws,
+      id: commentId,
+      approval_id: stored.meta.id,
+      author_type: author.type,
+      author_id: author.id,
+      body: input.body,
+      internal: input.internal,
+    })
+    .returning(['id', 'body', 'internal', 'created_at'])
+    .executeTakeFirstOrThrow();
+  return {
+    id: row.id,
+    author: { type: author.type, id: author.id, name: author.name },
+    body: row.body,
+    internal: row.internal,
+    createdAt: row.created_at,
+  };
 }
 
 /** GET /approvals/{id}: the approval as the caller may see it, or 404. */

@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { revokeLinksOfDeactivatedMember } from '../approvals/links/service.js';
 import { requireAdmin, requireMember, requirePrincipal } from '../auth/authenticate.js';
+import { inTransaction } from '../shared/db/connect.js';
 import { notFound } from '../shared/errors.js';
 import { decodeCursor, paginationQuery, toPage } from '../shared/http/pagination.js';
 import { email, id, idParams, locale, name, password } from '../shared/http/schemas.js';
@@ -65,7 +67,12 @@ export function peopleRoutes(app: Api, { db }: AppDeps): void {
     { schema: { tags: ['people'], params: idParams, body: memberPatch } },
     async (request) => {
       const admin = requireAdmin(request);
-      return repo.updateMember(db, admin.workspaceId, request.params.id, request.body);
+      return inTransaction(db, async (tx) => {
+        const member = await repo.updateMember(tx, admin.workspaceId, request.params.id, request.body);
+        if (request.body.active === false)
+          await revokeLinksOfDeactivatedMember(tx, admin.workspaceId, member.id);
+        return member;
+      });
     },
   );
 

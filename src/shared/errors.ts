@@ -10,7 +10,12 @@ export class AppError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
-    readonly details: { errors?: FieldError[]; retryAfterSeconds?: number } = {},
+    readonly details: {
+      errors?: FieldError[];
+      retryAfterSeconds?: number;
+      /** RFC 9457 extension members, added to the problem body as they are (never secrets). */
+      extensions?: Record<string, unknown>;
+    } = {},
   ) {
     super(message);
     this.name = 'AppError';

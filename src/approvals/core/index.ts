@@ -21,3 +21,12 @@ export { resolveApprovers } from './resolve.js';
 export { evaluateStep, type StepOutcome } from './rules.js';
 export { type StartApprovalInput, startApproval } from './start.js';
 export * from './types.js';
+export {
+  APPEAL_STEP,
+  DEAD_LINK_REASONS,
+  type DeadLinkReason,
+  deadLinkReason,
+  type LinkAnswer,
+  type LinkFacts,
+  linkAnswer,
+} from './links.js';

@@ -3,7 +3,7 @@ import type { Db } from '../../shared/db/connect.js';
 import type { PersonRef } from '../core/types.js';
 
 /** The step index stored for an appeal reviewer's link. */
-export const APPEAL_STEP = -1;
+export { APPEAL_STEP } from '../core/links.js';
 
 export type LinkRow = {
   token_hash: string;
@@ -14,6 +14,7 @@ export type LinkRow = {
   person_id: string;
   expires_at: Date;
   used_at: Date | null;
+  revoked_at: Date | null;
 };
 
 const TOKEN = /^[A-Za-z0-9_-]{43}$/;
@@ -65,6 +66,7 @@ export async function findLink(db: Db, token: string, lock = false): Promise<Lin
       'person_id',
       'expires_at',
       'used_at',
+      'revoked_at',
     ])
     .where('token_hash', '=', sha256(token));
   if (lock) q = q.forUpdate();
@@ -73,4 +75,22 @@ export async function findLink(db: Db, token: string, lock = false): Promise<Lin
 
 export async function markUsed(db: Db, tokenHash: string, now: Date): Promise<void> {
   await db.updateTable('approval_links').set({ used_at: now }).where('token_hash', '=', tokenHash).execute();
+}
+
+/**
+ * Kills every live link of one person in a workspace (a member deactivated):
+ * they stay dead if the member is reactivated, who then answers through new
+ * links or signed in. Call it in the transaction that deactivates.
+ */
+export async function revokeLinksOfPerson(db: Db, workspaceId: string, person: PersonRef): Promise<number> {
+  const result = await db
+    .updateTable('approval_links')
+    .set({ revoked_at: new Date() })
+    .where('workspace_id', '=', workspaceId)
+    .where('person_type', '=', person.type)
+    .where('person_id', '=', person.id)
+    .where('revoked_at', 'is', null)
+    .where('used_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
 }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { hit } from '../../auth/rate-limit.js';
 import { tooManyRequests } from '../../shared/errors.js';
 import type { Api, AppDeps } from '../../shared/http/types.js';
-import { decideByLink, linkPage } from './service.js';
+import { commentByLink, decideByLink, linkPage } from './service.js';
 
 const params = z.strictObject({ token: z.string().max(200) });
 // No default decision: a form submitted without a chosen button decides nothing (SPEC §4).
@@ -11,6 +11,8 @@ const decisionBody = z.strictObject({
   decision: z.enum(['approve', 'deny']),
   comment: z.string().max(10_000).optional(),
 });
+// Feedback without deciding (SPEC §8.1): a public comment; an empty one is 400.
+const commentBody = z.strictObject({ body: z.string().trim().min(1).max(10_000) });
 
 export function linkRoutes(app: Api, deps: AppDeps): void {
   const tags = ['approval links'];
@@ -40,6 +42,18 @@ export function linkRoutes(app: Api, deps: AppDeps): void {
       reply.header('referrer-policy', 'no-referrer');
       reply.header('cache-control', 'no-store');
       return decideByLink(deps, request.params.token, request.principal, request.body);
+    },
+  );
+
+  app.post(
+    '/approval-links/:token/comments',
+    { config: { public: true }, schema: { tags, params, body: commentBody } },
+    async (request, reply) => {
+      await limit(request);
+      reply.header('referrer-policy', 'no-referrer');
+      reply.header('cache-control', 'no-store');
+      const comment = await commentByLink(deps, request.params.token, request.principal, request.body);
+      return reply.code(201).send(comment);
     },
   );
 }

@@ -1,70 +1,176 @@
 import type { Principal } from '../../auth/principal.js';
-import { loadPeople, personKey } from '../../people/repo.js';
-import { inTransaction } from '../../shared/db/connect.js';
-import { AppError, forbidden } from '../../shared/errors.js';
+import { loadPeople, type PersonInfo, personKey } from '../../people/repo.js';
+import { type Db, inTransaction } from '../../shared/db/connect.js';
+import { AppError, notFound } from '../../shared/errors.js';
 import type { AppDeps } from '../../shared/http/types.js';
-import { findTicket } from '../../tickets/repo.js';
-import { getWorkspace, requireApprovalsEnabled } from '../../workspaces/repo.js';
+import { findTicket, listMessages } from '../../tickets/repo.js';
+import { assertApprovalsEnabled, getWorkspace } from '../../workspaces/repo.js';
 import * as core from '../core/index.js';
-import type { Approval, Decision, PersonRef } from '../core/types.js';
-import { loadApproval, type StoredApproval } from '../repo.js';
-import { commit, contextForRemainingSteps, toHttpError } from '../service.js';
-import { APPEAL_STEP, findLink, type LinkRow, markUsed } from './repo.js';
+import type { Decision, PersonRef } from '../core/types.js';
+import { type CommentRow, fetchApproval, type StoredApproval } from '../repo.js';
+import { commit, contextForRemainingSteps, insertComment, toHttpError } from '../service.js';
+import { APPEAL_STEP, findLink, type LinkRow, markUsed, revokeLinksOfPerson } from './repo.js';
 
+/** An unknown or malformed token: a bare 410, so a link never tells whether it existed (SPEC §4). */
 export const linkInactive = () => new AppError(410, 'link_inactive', 'This link is no longer active');
+
+/** The public messages of the ticket the response page shows, newest ones (as in the approval email). */
+export const THREAD_LIMIT = 10;
 
 const personOf = (link: LinkRow): PersonRef => ({ type: link.person_type, id: link.person_id });
 
-/**
- * SPEC §4: a link works once, until it expires, and only while its step is
- * the current one and its person is still asked and has not answered (or,
- * for an appeal link, while the appeal waits on that reviewer).
- */
-export function isLinkActive(link: LinkRow, approval: Approval, now: Date): boolean {
-  if (link.used_at !== null || new Date(link.expires_at).getTime() <= now.getTime()) return false;
-  const person = personOf(link);
-  if (link.step_index === APPEAL_STEP) {
-    return approval.status === 'appeal_pending' && core.canRespond(approval, person);
-  }
-  return (
-    approval.status === 'pending' &&
-    approval.currentStepIndex === link.step_index &&
-    core.canRespond(approval, person)
-  );
-}
+type Workspace = Awaited<ReturnType<typeof getWorkspace>>;
 
-async function activeLink(deps: AppDeps, token: string, lock: boolean, db = deps.db) {
-  const link = await findLink(db, token, lock);
+/** A real link with what it answers, read (and with `lock`, locked) in the caller's transaction. */
+type OpenedLink = {
+  link: LinkRow;
+  person: PersonRef;
+  stored: StoredApproval;
+  workspace: Workspace;
+  /** Null when its person no longer exists. */
+  holder: PersonInfo | null;
+  comments: CommentRow[] | null;
+};
+
+async function openLink(
+  db: Db,
+  token: string,
+  options: { lock: boolean; commentsFor?: Principal | null },
+): Promise<OpenedLink> {
+  const link = await findLink(db, token, options.lock);
   if (!link) throw linkInactive();
+  const ws = link.workspace_id;
+  const workspace = await getWorkspace(db, ws);
   // Rule 1: with the module off, links answer like every other approval endpoint.
-  await requireApprovalsEnabled(db, link.workspace_id);
-  const stored = await loadApproval(db, link.workspace_id, link.approval_id, lock);
-  if (!isLinkActive(link, stored.state, deps.now())) throw linkInactive();
-  return { link, stored };
+  assertApprovalsEnabled(workspace.settings);
+  // Internal comments only to the member the link was sent to, signed in; never to a contact (rule 3).
+  const viewer = options.commentsFor;
+  const internal = viewer?.type === 'member' && isPersonOf(viewer, link);
+  const loaded = await fetchApproval(db, ws, link.approval_id, {
+    lock: options.lock,
+    ...(viewer !== undefined ? { comments: internal ? ('all' as const) : ('public' as const) } : {}),
+  });
+  if (!loaded) throw notFound('Approval');
+  const person = personOf(link);
+  const holder = (await loadPeople(db, ws, [person])).get(personKey(person)) ?? null;
+  return { link, person, stored: loaded.stored, workspace, holder, comments: loaded.comments };
 }
 
-async function pageOf(deps: AppDeps, link: LinkRow, stored: StoredApproval, principal: Principal | null) {
+const isPersonOf = (principal: Principal, link: LinkRow) =>
+  principal.workspaceId === link.workspace_id &&
+  principal.type === link.person_type &&
+  principal.id === link.person_id;
+
+const isHolder = (principal: Principal | null, opened: OpenedLink): principal is Principal =>
+  principal !== null && isPersonOf(principal, opened.link);
+
+/**
+ * SPEC §8.1: a real but dead link answers 410 with why. For `used`, the
+ * answer given comes along (so whoever just answered sees it), except to a
+ * visitor who is not signed in as the link's person while the workspace
+ * requires sign-in: they learn the reason only, nothing about the approval.
+ */
+function assertAlive(opened: OpenedLink, principal: Principal | null, now: Date): void {
+  const { link, stored, holder } = opened;
+  const facts: core.LinkFacts = {
+    stepIndex: link.step_index,
+    person: opened.person,
+    expiresAt: new Date(link.expires_at),
+    usedAt: link.used_at,
+    revokedAt: link.revoked_at,
+    personActive: holder?.active ?? false,
+  };
+  const reason = core.deadLinkReason(facts, stored.state, now);
+  if (reason === null) return;
+  const mayKnow = !opened.workspace.settings.requireSignInForEmailResponses || isHolder(principal, opened);
+  const answer = reason === 'used' && mayKnow ? core.linkAnswer(facts, stored.state) : null;
+  throw new AppError(410, 'link_inactive', 'This link is no longer active', {
+    extensions: { reason, ...(answer ? { decision: answer } : {}) },
+  });
+}
+
+/**
+ * SPEC §4 / §8.1: with sign-in required, a visitor who is not signed in gets
+ * 401 carrying only the workspace's name and what the sign-in page needs.
+ * Someone signed in as another person gets 403 (`always`: also when sign-in
+ * is not required, for the actions, as before); the link stays usable.
+ */
+function assertMayAct(opened: OpenedLink, principal: Principal | null, token: string, always: boolean): void {
+  const signInRequired = opened.workspace.settings.requireSignInForEmailResponses;
+  const signIn = {
+    workspace: { id: opened.workspace.id, name: opened.workspace.name },
+    // Which sign-in page: the agent app's or the customer portal's.
+    responderType: opened.person.type,
+    next: `/respond/${token}`,
+  };
+  if (!principal && signInRequired) {
+    throw new AppError(401, 'sign_in_required', 'Sign in to answer this approval request', {
+      extensions: signIn,
+    });
+  }
+  if (principal && !isHolder(principal, opened) && (always || signInRequired)) {
+    throw new AppError(403, 'not_an_approver', 'This link was sent to someone else', { extensions: signIn });
+  }
+}
+
+/** The decisions given so far (every step and the appeal's), oldest first, by name only (rule 3). */
+function decisionsOf(stored: StoredApproval, name: (p: PersonRef) => string | null) {
+  const { state } = stored;
+  const steps = state.assignments.flatMap((a) =>
+    a.decision && a.removedAt === null
+      ? [
+          {
+            stepIndex: a.stepIndex,
+            stepName: state.steps[a.stepIndex]?.name ?? null,
+            by: { type: a.person.type, name: name(a.person) },
+            decision: a.decision.value,
+            comment: a.decision.comment,
+            channel: a.decision.channel,
+            at: a.decision.at,
+          },
+        ]
+      : [],
+  );
+  const appeal = state.appeal?.decision;
+  const appealDecision = appeal
+    ? [
+        {
+          stepIndex: APPEAL_STEP,
+          stepName: null,
+          by: { type: appeal.by.type, name: name(appeal.by) },
+          decision: appeal.value,
+          comment: appeal.comment,
+          channel: appeal.channel,
+          at: appeal.at,
+        },
+      ]
+    : [];
+  return [...steps, ...appealDecision].sort((x, y) => x.at.getTime() - y.at.getTime());
+}
+
+async function pageOf(deps: AppDeps, opened: OpenedLink, principal: Principal | null) {
+  const { link, stored, workspace, person } = opened;
   const { meta, state } = stored;
   const ws = link.workspace_id;
-  const [workspace, ticket] = await Promise.all([
-    getWorkspace(deps.db, ws),
+  const comments = opened.comments ?? [];
+  const [ticket, newestFirst] = await Promise.all([
     findTicket(deps.db, ws, meta.ticketId),
+    listMessages(deps.db, ws, meta.ticketId, { publicOnly: true, newestFirst: true, limit: THREAD_LIMIT }),
   ]);
-  const person = personOf(link);
+  const thread = newestFirst.reverse();
   const people = await loadPeople(deps.db, ws, [
-    person,
     ...state.assignments.map((a) => a.person),
     { type: 'member', id: state.requestedBy },
+    ...(state.appeal?.decision ? [state.appeal.decision.by] : []),
+    ...comments.map((c): PersonRef => ({ type: c.author_type, id: c.author_id })),
+    ...thread.map((m) => m.author as PersonRef),
   ]);
   const name = (p: PersonRef) => people.get(personKey(p))?.name ?? null;
-  const signedInAsResponder =
-    principal !== null &&
-    principal.workspaceId === ws &&
-    principal.type === person.type &&
-    principal.id === person.id;
   return {
     kind: link.step_index === APPEAL_STEP ? ('appeal' as const) : ('step' as const),
     workspace: { id: ws, name: workspace.name },
+    // The recipient's language, else the workspace's (SPEC §4 / §8.1): the page renders in it.
+    locale: opened.holder?.locale ?? workspace.settings.defaultLocale,
     approval: {
       id: meta.id,
       number: meta.number,
@@ -83,12 +189,28 @@ async function pageOf(deps: AppDeps, link: LinkRow, stored: StoredApproval, prin
           .map((a) => ({ type: a.person.type, name: name(a.person), decision: a.decision?.value ?? null })),
       })),
       appeal: state.appeal ? { reason: state.appeal.reason, status: state.appeal.status } : null,
+      decisions: decisionsOf(stored, name),
+      comments: comments.map((c) => ({
+        id: c.id,
+        author: { type: c.author_type, name: name({ type: c.author_type, id: c.author_id }) },
+        body: c.body,
+        internal: c.internal,
+        createdAt: c.created_at,
+      })),
     },
-    ticket: { number: ticket.number, subject: ticket.subject },
-    expectedResponder: { type: person.type, name: name(person) },
+    ticket: {
+      number: ticket.number,
+      subject: ticket.subject,
+      thread: thread.map((m) => ({
+        author: { type: m.author.type, name: name(m.author as PersonRef) },
+        body: m.body,
+        createdAt: m.createdAt,
+      })),
+    },
+    expectedResponder: { type: person.type, name: opened.holder?.name ?? null },
     signInRequired: workspace.settings.requireSignInForEmailResponses,
     signedIn: principal
-      ? { type: principal.type, name: principal.name, isExpectedResponder: signedInAsResponder }
+      ? { type: principal.type, name: principal.name, isExpectedResponder: isHolder(principal, opened) }
       : null,
     expiresAt: link.expires_at,
   };
@@ -96,8 +218,10 @@ async function pageOf(deps: AppDeps, link: LinkRow, stored: StoredApproval, prin
 
 /** GET (and HEAD) of a link: reads only, since mail scanners open links on their own. */
 export async function linkPage(deps: AppDeps, token: string, principal: Principal | null) {
-  const { link, stored } = await activeLink(deps, token, false);
-  return pageOf(deps, link, stored, principal);
+  const opened = await openLink(deps.db, token, { lock: false, commentsFor: principal });
+  assertAlive(opened, principal, deps.now());
+  assertMayAct(opened, principal, token, false);
+  return pageOf(deps, opened, principal);
 }
 
 export async function decideByLink(
@@ -107,20 +231,12 @@ export async function decideByLink(
   input: { decision: Decision; comment?: string | undefined },
 ) {
   return inTransaction(deps.db, async (tx) => {
-    const { link, stored } = await activeLink(deps, token, true, tx);
+    const opened = await openLink(tx, token, { lock: true });
+    assertAlive(opened, principal, deps.now());
+    assertMayAct(opened, principal, token, true);
+    const { link, stored, person } = opened;
     const ws = link.workspace_id;
-    const settings = (await getWorkspace(tx, ws)).settings;
-    const person = personOf(link);
-    if (!principal && settings.requireSignInForEmailResponses) {
-      throw new AppError(401, 'sign_in_required', 'Sign in to answer this approval request');
-    }
-    if (
-      principal &&
-      (principal.workspaceId !== ws || principal.type !== person.type || principal.id !== person.id)
-    ) {
-      // The link stays usable by its owner.
-      throw forbidden('not_an_approver', 'This link was sent to someone else');
-    }
+    const settings = opened.workspace.settings;
     const now = deps.now();
     const comment = input.comment?.trim() ? input.comment.trim() : null;
     const result =
@@ -148,4 +264,41 @@ export async function decideByLink(
       },
     };
   });
+}
+
+/**
+ * SPEC §8.1 feedback from an email link: a public comment by the link's
+ * person, under the same sign-in rule as a decision; the link stays usable.
+ */
+export async function commentByLink(
+  deps: AppDeps,
+  token: string,
+  principal: Principal | null,
+  input: { body: string },
+) {
+  return inTransaction(deps.db, async (tx) => {
+    const opened = await openLink(tx, token, { lock: false });
+    assertAlive(opened, principal, deps.now());
+    assertMayAct(opened, principal, token, true);
+    const author = { ...opened.person, name: opened.holder?.name ?? null };
+    const comment = await insertComment(
+      tx,
+      opened.link.workspace_id,
+      opened.stored,
+      author,
+      { body: input.body, internal: false },
+      'email_link',
+    );
+    // comment emails: see H4 (one call here to the function that emails a comment, kind comment_added).
+    return comment;
+  });
+}
+
+/**
+ * The deactivation hook (issue 10 item 3): a deactivated member's emailed
+ * links die with the deactivation, in its transaction, and stay dead if the
+ * member is reactivated. (Their use is also refused while inactive.)
+ */
+export async function revokeLinksOfDeactivatedMember(db: Db, workspaceId: string, memberId: string) {
+  return revokeLinksOfPerson(db, workspaceId, { type: 'member', id: memberId });
 }

@@ -216,6 +216,8 @@ export interface ApprovalLinksTable {
   created_at: Generated<Date>;
   expires_at: Timestamp;
   used_at: Timestamp | null;
+  /** Set when its person was removed from the step or deactivated (migration 009). */
+  revoked_at: Timestamp | null;
 }
 
 export interface IdempotencyKeysTable {

@@ -32,9 +32,10 @@ export function sendProblem(
   status: number,
   code: string,
   detail: string,
-  extra: { errors?: FieldError[]; retryAfterSeconds?: number } = {},
+  extra: { errors?: FieldError[]; retryAfterSeconds?: number; extensions?: Record<string, unknown> } = {},
 ): FastifyReply {
   const body: Problem = {
+    ...extra.extensions,
     type: `https://signoff.dev/problems/${code}`,
     title: TITLES[status] ?? 'Error',
     status,
