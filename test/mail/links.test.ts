@@ -92,8 +92,8 @@ describe(`SPEC §4 approval links (${engine})`, () => {
     const { approval, title, tokens } = await request([approver, second]);
     const token = tokens.get(approver)!;
     const before = await snapshot(approval.id);
-    const first = await env.api.get(link(token));
-    const again = await env.api.get(link(token));
+    const first = await env.api.get(link(token), { token: approver.token });
+    const again = await env.api.get(link(token), { token: approver.token });
     for (const res of [first, again]) {
       const page = expectStatus(res, 200);
       expect(res.headers.get('cache-control')).toBe('no-store');
@@ -112,7 +112,10 @@ describe(`SPEC §4 approval links (${engine})`, () => {
       for (const p of [approver, second, ws.admin]) expect(json).not.toContain(p.email);
       expect(json).not.toContain(token);
     }
-    const head = await fetch(`${env.server.url}/api/v1${link(token)}`, { method: 'HEAD' });
+    const head = await fetch(`${env.server.url}/api/v1${link(token)}`, {
+      method: 'HEAD',
+      headers: { authorization: `Bearer ${approver.token}` },
+    });
     expect(head.status).toBe(200);
     expect(await head.text()).toBe('');
     expect(await snapshot(approval.id)).toEqual(before);
@@ -125,15 +128,20 @@ describe(`SPEC §4 approval links (${engine})`, () => {
     const token = tokens.get(approver)!;
     const before = await snapshot(approval.id);
     for (const q of ['?decision=approve', '?decision=deny']) {
-      const res = await fetch(`${env.server.url}/api/v1${link(token)}${q}`);
+      const res = await fetch(`${env.server.url}/api/v1${link(token)}${q}`, {
+        headers: { authorization: `Bearer ${approver.token}` },
+      });
       expect(res.status).toBe(200);
       expect(((await res.json()) as any).approval.status).toBe('pending');
-      const head = await fetch(`${env.server.url}/api/v1${link(token)}${q}`, { method: 'HEAD' });
+      const head = await fetch(`${env.server.url}/api/v1${link(token)}${q}`, {
+        method: 'HEAD',
+        headers: { authorization: `Bearer ${approver.token}` },
+      });
       expect(head.status).toBe(200);
     }
     expect(await snapshot(approval.id)).toEqual(before);
     // The link still works afterwards.
-    expectStatus(await env.api.get(link(token)), 200);
+    expectStatus(await env.api.get(link(token), { token: approver.token }), 200);
   });
 
   it('§4 POST without a decision answers 400 and decides nothing', async () => {
@@ -184,7 +192,7 @@ describe(`SPEC §4 approval links (${engine})`, () => {
     expectProblem(await env.api.get(link(token)), 410, 'link_inactive');
     expect(await snapshot(approval.id)).toEqual(before);
     // The other approver's link is unaffected.
-    expectStatus(await env.api.get(link(tokens.get(second)!)), 200);
+    expectStatus(await env.api.get(link(tokens.get(second)!), { token: second.token }), 200);
   });
 
   it('§4 / rule 5 a link is dead once its step is no longer current; the next step gets fresh links', async () => {
@@ -236,7 +244,7 @@ describe(`SPEC §4 approval links (${engine})`, () => {
     expect(shown.status).toBe('pending');
     expect(shown.currentStepIndex).toBe(1);
     // Step 2's link works.
-    const page = expectStatus(await env.api.get(link(tokenOf(o!))), 200);
+    const page = expectStatus(await env.api.get(link(tokenOf(o!)), { token: other.token }), 200);
     expect(page.approval.currentStepIndex).toBe(1);
     expect(page.expectedResponder.name).toBe('Oscar Other');
   });
@@ -261,7 +269,7 @@ describe(`SPEC §4 approval links (${engine})`, () => {
       410,
       'link_inactive',
     );
-    expectStatus(await env.api.get(link(tokens.get(approver)!)), 200);
+    expectStatus(await env.api.get(link(tokens.get(approver)!), { token: approver.token }), 200);
   });
 
   it('rule 9 / §4 after cancel every link is dead', async () => {
@@ -321,7 +329,7 @@ describe(`SPEC §4 approval links (${engine})`, () => {
       .where('id', '=', approval.id)
       .executeTakeFirstOrThrow();
     expect(new Date(row.expires_at).getTime()).toBeLessThanOrEqual(new Date(stored.expires_at!).getTime());
-    expectStatus(await env.api.get(link(token)), 200);
+    expectStatus(await env.api.get(link(token), { token: approver.token }), 200);
 
     await env.db
       .updateTable('approvals')
@@ -370,7 +378,7 @@ describe(`SPEC §4 approval links (${engine})`, () => {
       const ttl = new Date(row.expires_at).getTime() - Date.now();
       expect(ttl).toBeGreaterThan(3 * 3600_000 - 120_000);
       expect(ttl).toBeLessThanOrEqual(3 * 3600_000);
-      expectStatus(await env.api.get(link(token)), 200);
+      expectStatus(await env.api.get(link(token), { token: approver.token }), 200);
       await env.db
         .updateTable('approval_links')
         .set({ expires_at: new Date(Date.now() - 1000) })
@@ -442,8 +450,10 @@ describe(`SPEC §4 approval links (${engine})`, () => {
       'not_an_approver',
     );
     expect(await snapshot(approval.id)).toEqual(before);
-    const page = expectStatus(await env.api.get(link(token), { token: other.token }), 200);
-    expect(page.signedIn.isExpectedResponder).toBe(false);
+    // §8.1: reading the page is refused to someone else too (before, it showed them the details).
+    expectProblem(await env.api.get(link(token), { token: other.token }), 403, 'not_an_approver');
+    const page = expectStatus(await env.api.get(link(token), { token: approver.token }), 200);
+    expect(page.signedIn.isExpectedResponder).toBe(true);
     const res = await env.api.post(
       `${link(token)}/decisions`,
       { decision: 'approve' },
@@ -543,7 +553,7 @@ describe(`SPEC §4 approval links (${engine})`, () => {
     );
     const [r] = await env.sink.waitFor(mailTo(reviewer, 'Appeal by link'));
     const token = tokenOf(r!);
-    const page = expectStatus(await env.api.get(link(token)), 200);
+    const page = expectStatus(await env.api.get(link(token), { token: reviewer.token }), 200);
     expect(page.kind).toBe('appeal');
     expect(page.approval.status).toBe('appeal_pending');
     const res = expectStatus(
