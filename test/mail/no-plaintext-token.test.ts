@@ -113,7 +113,7 @@ describe(`SPEC §4 no plaintext link token in the database (${engine})`, () => {
     );
     // Opening a link (GET) must not store it either, e.g. in a rate-limit or log table.
     const [opened] = tokensIn(sink.messages.find((m) => m.to.includes(a2.email.toLowerCase()))!);
-    expectStatus(await api.get(`/approval-links/${opened}`), 200);
+    expectStatus(await api.get(`/approval-links/${opened}`, { token: a2.token }), 200);
     expectStatus(
       await api.post(`/approvals/${approval.id}/decisions`, { decision: 'deny' }, { token: a2.token }),
       200,

@@ -95,13 +95,13 @@ function assertAlive(opened: OpenedLink, principal: Principal | null, now: Date)
  * Someone signed in as another person gets 403 (`always`: also when sign-in
  * is not required, for the actions, as before); the link stays usable.
  */
-function assertMayAct(opened: OpenedLink, principal: Principal | null, token: string, always: boolean): void {
+function assertMayAct(opened: OpenedLink, principal: Principal | null, always: boolean): void {
   const signInRequired = opened.workspace.settings.requireSignInForEmailResponses;
   const signIn = {
     workspace: { id: opened.workspace.id, name: opened.workspace.name },
-    // Which sign-in page: the agent app's or the customer portal's.
+    // Which sign-in page: the agent app's or the customer portal's. The page comes back to its own
+    // address afterwards; the token is not echoed in the body.
     responderType: opened.person.type,
-    next: `/respond/${token}`,
   };
   if (!principal && signInRequired) {
     throw new AppError(401, 'sign_in_required', 'Sign in to answer this approval request', {
@@ -220,7 +220,7 @@ async function pageOf(deps: AppDeps, opened: OpenedLink, principal: Principal | 
 export async function linkPage(deps: AppDeps, token: string, principal: Principal | null) {
   const opened = await openLink(deps.db, token, { lock: false, commentsFor: principal });
   assertAlive(opened, principal, deps.now());
-  assertMayAct(opened, principal, token, false);
+  assertMayAct(opened, principal, false);
   return pageOf(deps, opened, principal);
 }
 
@@ -233,7 +233,7 @@ export async function decideByLink(
   return inTransaction(deps.db, async (tx) => {
     const opened = await openLink(tx, token, { lock: true });
     assertAlive(opened, principal, deps.now());
-    assertMayAct(opened, principal, token, true);
+    assertMayAct(opened, principal, true);
     const { link, stored, person } = opened;
     const ws = link.workspace_id;
     const settings = opened.workspace.settings;
@@ -279,7 +279,7 @@ export async function commentByLink(
   return inTransaction(deps.db, async (tx) => {
     const opened = await openLink(tx, token, { lock: false });
     assertAlive(opened, principal, deps.now());
-    assertMayAct(opened, principal, token, true);
+    assertMayAct(opened, principal, true);
     const author = { ...opened.person, name: opened.holder?.name ?? null };
     const comment = await insertComment(
       tx,

@@ -24,7 +24,11 @@ export default {
     steps: 'Steps',
   },
   signIn: {
+    pageTitle: 'An approval request from {{workspace}}',
     title: 'Sign in to respond',
+    explainWorkspace:
+      '{{workspace}} asks you to sign in before you see this request. You will come back to this page to answer.',
+    someoneElseAnonymous: 'This link was sent to someone else than the person who is signed in.',
     explain:
       'Only {{expected}} can answer this request. Sign in to {{workspace}} as {{expected}}; you will come back to this page to answer.',
     someoneElse: 'You are signed in as {{current}}, but this link was sent to {{expected}}.',
@@ -58,7 +62,38 @@ export default {
   },
   dead: {
     inactive: 'This link is no longer active',
+    reason: {
+      used: 'This link has already been used to answer.',
+      removed: 'You are no longer asked to answer this request.',
+      finished: 'This request is finished: it no longer waits for answers.',
+      step_moved_on: 'This request has moved on to its next step; your answer is no longer needed.',
+      expired: 'This link has expired. Ask the requester to send the request again.',
+    },
+    youApproved: 'You approved this on {{date}}.',
+    youDenied: 'You denied this on {{date}}.',
     disabled: 'Approvals are turned off in this workspace',
+  },
+  history: {
+    title: 'Answers and comments so far',
+    decisions: 'Answers',
+    noDecisions: 'Nobody has answered yet.',
+    approved: '{{name}} approved',
+    denied: '{{name}} denied',
+    comments: 'Comments',
+    noComments: 'No comments yet.',
+    internal: 'internal',
+  },
+  thread: {
+    title: 'The ticket’s conversation',
+    empty: 'No public messages on this ticket.',
+  },
+  feedback: {
+    title: 'Send feedback without deciding',
+    body: 'Your feedback or question',
+    hint: 'The requester sees it with the request. This link stays usable for your answer.',
+    send: 'Send feedback',
+    sent: 'Your feedback was sent. You can still approve or deny above.',
+    empty: 'Write your feedback first.',
   },
   errors: {
     alreadyDecided: 'You have already answered this request.',

@@ -27,6 +27,10 @@ const fr: Shape<typeof en> = {
     steps: 'Étapes',
   },
   signIn: {
+    pageTitle: "Une demande d'approbation de {{workspace}}",
+    explainWorkspace:
+      '{{workspace}} vous demande de vous connecter avant de voir cette demande. Vous reviendrez sur cette page pour répondre.',
+    someoneElseAnonymous: 'Ce lien a été envoyé à une autre personne que celle qui est connectée.',
     title: 'Se connecter pour répondre',
     explain:
       'Seul(e) {{expected}} peut répondre à cette demande. Connectez-vous à {{workspace}} en tant que {{expected}} : vous reviendrez ensuite sur cette page pour répondre.',
@@ -60,8 +64,39 @@ const fr: Shape<typeof en> = {
     toApp: 'Aller dans Signoff',
   },
   dead: {
+    reason: {
+      used: 'Ce lien a déjà servi à répondre.',
+      removed: "Votre réponse n'est plus demandée pour cette demande.",
+      finished: "Cette demande est terminée : elle n'attend plus de réponse.",
+      step_moved_on: "Cette demande est passée à l'étape suivante ; votre réponse n'est plus nécessaire.",
+      expired: 'Ce lien a expiré. Demandez au demandeur de renvoyer la demande.',
+    },
+    youApproved: 'Vous avez approuvé le {{date}}.',
+    youDenied: 'Vous avez refusé le {{date}}.',
     inactive: "Ce lien n'est plus actif",
     disabled: 'Les approbations sont désactivées dans cet espace de travail',
+  },
+  history: {
+    title: "Réponses et commentaires jusqu'ici",
+    decisions: 'Réponses',
+    noDecisions: "Personne n'a encore répondu.",
+    approved: '{{name}} a approuvé',
+    denied: '{{name}} a refusé',
+    comments: 'Commentaires',
+    noComments: 'Aucun commentaire pour le moment.',
+    internal: 'interne',
+  },
+  thread: {
+    title: 'La conversation du ticket',
+    empty: 'Aucun message public sur ce ticket.',
+  },
+  feedback: {
+    title: 'Envoyer un avis sans décider',
+    body: 'Votre avis ou votre question',
+    hint: 'Le demandeur le voit avec la demande. Ce lien reste utilisable pour votre réponse.',
+    send: "Envoyer l'avis",
+    sent: 'Votre avis a été envoyé. Vous pouvez encore approuver ou refuser ci-dessus.',
+    empty: "Écrivez d'abord votre avis.",
   },
   errors: {
     alreadyDecided: 'Vous avez déjà répondu à cette demande.',

@@ -1,18 +1,22 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useParams, useSearchParams } from 'react-router';
-import { get, post } from '../../api.js';
+import { ApiError, get, post } from '../../api.js';
 import { ErrorMessage, Loading, Page, StatusBadge, useAsync } from '../../components/common.js';
+import { hasChosenLocale, setLocale } from '../../i18n.js';
 import type { Decision } from '../portal/types.js';
 import { isBlank, problemCode, problemStatus } from '../portal/util.js';
+import { DeadLink, type Gone } from './DeadLink.js';
 import { DecisionPanel } from './DecisionPanel.js';
+import { FeedbackForm } from './FeedbackForm.js';
+import { History } from './History.js';
+import { PublicThread } from './PublicThread.js';
 import { RequestSummary } from './RequestSummary.js';
-import { SignInPrompt } from './SignInPrompt.js';
-import type { LinkDecisionResult, LinkPage } from './types.js';
+import { SignInPrompt, type SignInTarget } from './SignInPrompt.js';
+import type { LinkComment, LinkDecisionResult, LinkPage, LinkProblem } from './types.js';
 import '../portal/portal.css';
 import './respond.css';
 
-type Dead = 'link_inactive' | 'approvals_disabled';
 /** Why the form is replaced by a sign-in prompt after an answer was refused. */
 type Refused = 'expired' | 'someoneElse';
 
@@ -20,19 +24,48 @@ function parseDecision(value: string | null): Decision | null {
   return value === 'approve' || value === 'deny' ? value : null;
 }
 
-function deadReason(error: unknown): Dead | null {
+const linkProblem = (error: unknown): LinkProblem =>
+  error instanceof ApiError ? (error.problem as LinkProblem) : {};
+
+function goneOf(error: unknown): Gone | null {
   const code = problemCode(error);
-  if (code === 'approvals_disabled') return code;
-  if (code === 'link_inactive' || problemStatus(error) === 410) return 'link_inactive';
+  if (code === 'approvals_disabled') return { kind: 'disabled' };
+  if (code === 'link_inactive' || problemStatus(error) === 410)
+    return { kind: 'inactive', ...linkProblem(error) };
   return null;
 }
 
-/** A dead link shows that, and nothing else (SPEC §4). */
-function DeadLink({ reason }: { reason: Dead }) {
+/** A 401 or 403 on opening: only the workspace is known (SPEC §8.1), and who must sign in. */
+function signInTargetOf(error: unknown): SignInTarget | null {
+  const { workspace, responderType } = linkProblem(error);
+  const code = problemCode(error);
+  if ((code !== 'sign_in_required' && code !== 'not_an_approver') || !workspace || !responderType)
+    return null;
+  return { workspace, responderType, expectedName: null, currentName: null };
+}
+
+/** Before sign-in: the workspace's name and a way to sign in, nothing about the request. */
+function SignInFirst({
+  target,
+  reason,
+  preselected,
+}: {
+  target: SignInTarget;
+  reason: 'required' | 'someoneElse';
+  preselected: Decision | null;
+}) {
   const { t } = useTranslation('respond');
+  const location = useLocation();
   return (
     <div className="respond">
-      <Page title={reason === 'approvals_disabled' ? t('dead.disabled') : t('dead.inactive')}>{null}</Page>
+      <Page title={t('signIn.pageTitle', { workspace: target.workspace.name })}>
+        <SignInPrompt
+          target={target}
+          returnTo={location.pathname + location.search}
+          reason={reason}
+          preselected={preselected}
+        />
+      </Page>
     </div>
   );
 }
@@ -72,42 +105,65 @@ export function Respond() {
   const location = useLocation();
   const [params] = useSearchParams();
   const preselected = parseDecision(params.get('decision'));
-  const {
-    data: page,
-    error,
-    loading,
-  } = useAsync(() => get<LinkPage>(`/approval-links/${encodeURIComponent(token)}`), token);
+  const linkPath = `/approval-links/${encodeURIComponent(token)}`;
+  const { data: page, error, loading } = useAsync(() => get<LinkPage>(linkPath), token);
   const [busy, setBusy] = useState<Decision | null>(null);
   const [result, setResult] = useState<LinkDecisionResult | null>(null);
-  const [dead, setDead] = useState<Dead | null>(null);
+  const [dead, setDead] = useState<Gone | null>(null);
   const [refused, setRefused] = useState<Refused | null>(null);
   const [answerError, setAnswerError] = useState<string | null>(null);
+  const [sentComments, setSentComments] = useState<LinkComment[]>([]);
+
+  // The page speaks the recipient's language (SPEC §8.1), unless the visitor chose one in this browser.
+  const locale = page?.locale;
+  useEffect(() => {
+    if (locale && !hasChosenLocale()) setLocale(locale, false);
+  }, [locale]);
+
+  /** What a refused action means here: a dead link or a sign-in switch the page, the rest is a message. */
+  function refusal(err: unknown): string {
+    const code = problemCode(err);
+    const gone = goneOf(err);
+    if (gone) setDead(gone);
+    else if (code === 'sign_in_required') setRefused('expired');
+    else if (code === 'not_an_approver') setRefused('someoneElse');
+    else if (code === 'already_decided') return t('errors.alreadyDecided');
+    else if (code === 'not_pending') return t('errors.notPending');
+    else if (problemStatus(err) === 429) return t('errors.tooMany');
+    else return t('errors.failed', { message: err instanceof Error ? err.message : String(err) });
+    return '';
+  }
 
   async function decide(decision: Decision, comment: string) {
     setBusy(decision);
     setAnswerError(null);
     try {
       const body = isBlank(comment) ? { decision } : { decision, comment: comment.trim() };
-      setResult(
-        await post<LinkDecisionResult>(`/approval-links/${encodeURIComponent(token)}/decisions`, body),
-      );
+      setResult(await post<LinkDecisionResult>(`${linkPath}/decisions`, body));
     } catch (err) {
-      const code = problemCode(err);
-      const gone = deadReason(err);
-      if (gone) setDead(gone);
-      else if (code === 'sign_in_required') setRefused('expired');
-      else if (code === 'not_an_approver') setRefused('someoneElse');
-      else if (code === 'already_decided') setAnswerError(t('errors.alreadyDecided'));
-      else if (code === 'not_pending') setAnswerError(t('errors.notPending'));
-      else if (problemStatus(err) === 429) setAnswerError(t('errors.tooMany'));
-      else setAnswerError(t('errors.failed', { message: err instanceof Error ? err.message : String(err) }));
+      setAnswerError(refusal(err) || null);
     } finally {
       setBusy(null);
     }
   }
 
-  const gone = dead ?? deadReason(error);
-  if (gone) return <DeadLink reason={gone} />;
+  async function sendFeedback(body: string): Promise<string | null> {
+    try {
+      const comment = await post<LinkComment>(`${linkPath}/comments`, { body });
+      setSentComments((list) => [...list, comment]);
+      return null;
+    } catch (err) {
+      return refusal(err) || null;
+    }
+  }
+
+  const gone = dead ?? goneOf(error);
+  if (gone) return <DeadLink gone={gone} />;
+  const signInFirst = signInTargetOf(error);
+  if (signInFirst) {
+    const reason = problemCode(error) === 'not_an_approver' ? 'someoneElse' : 'required';
+    return <SignInFirst target={signInFirst} reason={reason} preselected={preselected} />;
+  }
   if (loading && !page) return <Loading />;
   if (!page) {
     return (
@@ -132,6 +188,13 @@ export function Respond() {
   const mustSignIn =
     refused ??
     (signedInAsOther ? 'someoneElse' : page.signInRequired && !signedInAsResponder ? 'required' : null);
+  const target: SignInTarget = {
+    workspace: page.workspace,
+    responderType: page.expectedResponder.type,
+    expectedName: page.expectedResponder.name ?? t('unknownPerson'),
+    currentName: page.signedIn?.name ?? null,
+  };
+  const comments = [...page.approval.comments, ...sentComments];
 
   return (
     <div className="respond">
@@ -149,16 +212,21 @@ export function Respond() {
         </p>
         <RequestSummary page={page} />
         {mustSignIn ? (
-          <SignInPrompt page={page} returnTo={returnTo} reason={mustSignIn} preselected={preselected} />
+          <SignInPrompt target={target} returnTo={returnTo} reason={mustSignIn} preselected={preselected} />
         ) : (
-          <DecisionPanel
-            kind={page.kind}
-            preselected={preselected}
-            busy={busy}
-            error={answerError}
-            onDecide={decide}
-          />
+          <>
+            <DecisionPanel
+              kind={page.kind}
+              preselected={preselected}
+              busy={busy}
+              error={answerError}
+              onDecide={decide}
+            />
+            <FeedbackForm onSend={sendFeedback} />
+          </>
         )}
+        <History decisions={page.approval.decisions} comments={comments} />
+        <PublicThread messages={page.ticket.thread} />
       </Page>
     </div>
   );

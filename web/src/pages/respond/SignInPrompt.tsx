@@ -1,12 +1,21 @@
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import type { Decision } from '../portal/types.js';
-import type { LinkPage } from './types.js';
+import type { Decision, PersonType } from '../portal/types.js';
+
+/** Who must sign in, and where: all the page knows before sign-in is the workspace (SPEC §8.1). */
+export type SignInTarget = {
+  workspace: { id: string; name: string };
+  responderType: PersonType;
+  /** Known only once the details may be shown. */
+  expectedName: string | null;
+  /** The person signed in now, when it is someone else. */
+  currentName: string | null;
+};
 
 /** Where the expected responder signs in, coming back to this very page (with its `?decision=`). */
-export function signInPath(page: LinkPage, returnTo: string): string {
-  const base = page.expectedResponder.type === 'contact' ? '/portal/signin' : '/signin';
-  const query = new URLSearchParams({ workspace: page.workspace.id, next: returnTo });
+export function signInPath(target: SignInTarget, returnTo: string): string {
+  const base = target.responderType === 'contact' ? '/portal/signin' : '/signin';
+  const query = new URLSearchParams({ workspace: target.workspace.id, next: returnTo });
   return `${base}?${query.toString()}`;
 }
 
@@ -15,32 +24,37 @@ export function signInPath(page: LinkPage, returnTo: string): string {
  * person the link was sent to (or when the API answered 401 / 403).
  */
 export function SignInPrompt({
-  page,
+  target,
   returnTo,
   reason,
   preselected,
 }: {
-  page: LinkPage;
+  target: SignInTarget;
   returnTo: string;
   reason: 'required' | 'someoneElse' | 'expired';
   preselected: Decision | null;
 }) {
   const { t } = useTranslation('respond');
-  const expected = page.expectedResponder.name ?? t('unknownPerson');
+  const expected = target.expectedName;
+  const workspace = target.workspace.name;
   return (
     <section className="card" aria-labelledby="respond-sign-in">
       <h2 id="respond-sign-in">{t('signIn.title')}</h2>
       {reason === 'someoneElse' ? (
         <p className="notice warn">
-          {page.signedIn
-            ? t('signIn.someoneElse', { current: page.signedIn.name, expected })
-            : t('signIn.someoneElseUnknown', { expected })}
+          {target.currentName && expected
+            ? t('signIn.someoneElse', { current: target.currentName, expected })
+            : expected
+              ? t('signIn.someoneElseUnknown', { expected })
+              : t('signIn.someoneElseAnonymous')}
         </p>
       ) : null}
       <p>
-        {reason === 'expired'
-          ? t('signIn.sessionEnded', { expected })
-          : t('signIn.explain', { expected, workspace: page.workspace.name })}
+        {expected === null
+          ? t('signIn.explainWorkspace', { workspace })
+          : reason === 'expired'
+            ? t('signIn.sessionEnded', { expected })
+            : t('signIn.explain', { expected, workspace })}
       </p>
       {preselected ? (
         <p className="preselect-note">
@@ -48,7 +62,7 @@ export function SignInPrompt({
         </p>
       ) : null}
       <p>
-        <Link className="big-action" to={signInPath(page, returnTo)}>
+        <Link className="big-action" to={signInPath(target, returnTo)}>
           {t('signIn.button')}
         </Link>
       </p>
