@@ -358,7 +358,8 @@ describe(`security headers on API answers, pages and errors (${engine})`, () => 
         body: JSON.stringify(body),
       });
     const answers: Array<[string, globalThis.Response, boolean]> = [
-      ['200 page data', await raw(`/api/v1/approval-links/${link}`), true],
+      // §8.1: with sign-in required, an anonymous GET is 401 carrying only the workspace.
+      ['401 page before sign-in', await raw(`/api/v1/approval-links/${link}`), true],
       ['HEAD', await raw(`/api/v1/approval-links/${link}`, { method: 'HEAD' }), true],
       ['410 unknown', await raw(`/api/v1/approval-links/${randomToken()}`), true],
       ['410 malformed (router)', await raw(`/api/v1/approval-links/${'x'.repeat(300)}`), true],
@@ -612,7 +613,8 @@ describe('token comparison and storage', () => {
       for (const secret of [session, session.split('.')[1]!, link, signIn.token])
         expect(dump).not.toContain(secret);
       for (const secret of [session, link, signIn.token]) expect(dump).toContain(sha256(secret));
-      expectStatus(await server.api.get(`/approval-links/${link}`), 200);
+      // Found by its hash: a real link (sign-in required, so 401), where an unknown one is a bare 410.
+      expectStatus(await server.api.get(`/approval-links/${link}`), 401);
     } finally {
       await server.close();
     }

@@ -133,6 +133,9 @@ export const ENDPOINTS: Record<string, Prepare> = {
     if (!token) throw new Error('no fresh link token left');
     return call('POST', `/approval-links/${token}/decisions`, { decision: 'approve' });
   },
+  // A comment does not use up the link (SPEC §8.1): the shared active link serves every role.
+  'POST /api/v1/approval-links/{token}/comments': async (fx) =>
+    call('POST', `/approval-links/${fx.activeLink}/comments`, { body: 'A question before I answer' }),
   'GET /api/v1/outbox/dead': async () => call('GET', '/outbox/dead'),
   'POST /api/v1/outbox/{id}/retry': async (fx) => call('POST', `/outbox/${await freshDeadLetter(fx)}/retry`),
   'GET /api/v1/dev/mailbox': async () => call('GET', '/dev/mailbox'),

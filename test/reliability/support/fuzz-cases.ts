@@ -343,6 +343,14 @@ export function baselines(fx: FuzzFixture): Record<string, Baseline[]> {
         body: { decision: 'approve', comment: 'Via link' },
       },
     ],
+    [`POST ${v1}/approval-links/{token}/comments`]: [
+      {
+        token: null,
+        isPublic: true,
+        params: { token: fx.links.active },
+        body: { body: 'A question via link' },
+      },
+    ],
     [`GET ${v1}/outbox/dead`]: [{ token: admin, query: { limit: '10' } }],
     [`POST ${v1}/outbox/{id}/retry`]: [{ token: admin, params: { id: m.outbox } }],
     [`GET ${v1}/dev/mailbox`]: [{ token: null, isPublic: true }],
