@@ -129,19 +129,23 @@ describe.skipIf(!browserAvailable())('browser: portal and approval links', { tim
     await message.getByText('The old one was lost.').first().waitFor();
     await message.getByRole('link', { name: /\/respond\/[A-Za-z0-9_-]+\?decision=approve$/ }).click();
 
-    // The link page: the request, and a sign-in prompt (requireSignInForEmailResponses is on by default).
-    await page.getByRole('heading', { name: /^Approval request #\d+: Badge for Chris$/, level: 1 }).waitFor();
+    // The link page before sign-in (requireSignInForEmailResponses is on by default): only the workspace's
+    // name and a sign-in prompt, nothing of the request (SPEC §8.1).
+    await page.getByRole('heading', { name: /^An approval request from Acme /, level: 1 }).waitFor();
     const linkUrl = page.url();
     expect(new URL(linkUrl).searchParams.get('decision')).toBe('approve');
-    await page.getByText('The old one was lost.').waitFor();
     await page.getByRole('heading', { name: 'Sign in to respond' }).waitFor();
+    expect(await page.getByText('The old one was lost.').count()).toBe(0);
+    expect(await page.getByText('Badge for Chris').count()).toBe(0);
     expect(await page.getByRole('button', { name: 'Approve' }).count()).toBe(0);
     await page.getByRole('link', { name: 'Sign in to respond' }).click();
 
     await page.getByRole('heading', { name: 'Sign in to the customer portal', level: 1 }).waitFor();
     await fillSignInForm(page, ws.id, customer.email);
-    // Back on the same link page, now with the answer form.
+    // Back on the same link page, now with the request and the answer form.
     await page.waitForURL(linkUrl);
+    await page.getByRole('heading', { name: /^Approval request #\d+: Badge for Chris$/, level: 1 }).waitFor();
+    await page.getByText('The old one was lost.').waitFor();
     const form = page.getByRole('form', { name: 'Your answer' });
     await form.getByText('Nothing is recorded until you press it.').waitFor();
     expect((await approvalOf(agent.token, approval.id)).status).toBe('pending');
@@ -159,9 +163,11 @@ describe.skipIf(!browserAvailable())('browser: portal and approval links', { tim
       channel: 'email_link',
     });
 
-    // The link works once.
+    // The link works once; its person, signed in, is told what they answered.
     await page.goto(linkUrl);
     await page.getByRole('heading', { name: 'This link is no longer active', level: 1 }).waitFor();
+    await page.getByText('This link has already been used to answer.').waitFor();
+    await page.getByText(/^You approved this on /).waitFor();
   });
 
   it('the response page on a phone shows the buttons, and ?decision=approve decides nothing by itself', async () => {
