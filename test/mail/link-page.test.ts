@@ -416,6 +416,23 @@ describe(`SPEC §8.1 feedback from an email link (${engine})`, () => {
     expect(problem(dead, 410, 'link_inactive').reason).toBe('finished');
   });
 
+  it('rule 1: with approvals off, feedback and the page answer 409 approvals_disabled like every approval endpoint', async () => {
+    const { tokens } = await request([approver]);
+    const token = tokens.get(approver)!;
+    await ws.settings({ approvalsEnabled: false });
+    try {
+      expectProblem(await env.api.get(link(token), { token: approver.token }), 409, 'approvals_disabled');
+      expectProblem(
+        await env.api.post(`${link(token)}/comments`, { body: 'hi' }, { token: approver.token }),
+        409,
+        'approvals_disabled',
+      );
+    } finally {
+      await ws.settings({ approvalsEnabled: true });
+    }
+    expectStatus(await env.api.get(link(token), { token: approver.token }), 200);
+  });
+
   it('without sign-in required, a contact comments from the link alone', async () => {
     await withSignInOff(async () => {
       const { tokens } = await request([customer]);
