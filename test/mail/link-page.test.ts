@@ -14,6 +14,7 @@ import {
   startMailEnv,
   tokenOf,
 } from './harness.js';
+import { appealable, approvalFromTemplate, twoSteps } from './link-support.js';
 
 /**
  * SPEC §8.1 "the response page tells enough" and §8.6, and the outside
@@ -168,26 +169,12 @@ describe(`issue 10 item 9 / SPEC §8.1: sign-in required shows only the workspac
   it("an appeal reviewer's link: the 401 carries no appeal reason", async () => {
     await ws.settings({ appealsEnabled: true });
     const reviewer = await addMember(env.api, ws, { name: 'Riley Reviewer' });
-    const template = expectStatus(
-      await env.api.post(
-        '/approval-templates',
-        {
-          name: `Appealable ${randomBytes(2).toString('hex')}`,
-          allowAppeals: true,
-          appealReviewers: [memberRef(reviewer)],
-          steps: [{ name: 'Only', approvers: [memberRef(approver)], rule: { type: 'any' } }],
-        },
-        { token: ws.admin.token },
-      ),
-      201,
-    );
-    const approval = expectStatus(
-      await env.api.post(
-        `/tickets/${ticket.id}/approvals`,
-        { templateId: template.id, title: 'Appeal page' },
-        { token: ws.admin.token },
-      ),
-      201,
+    const approval = await approvalFromTemplate(
+      env.api,
+      ws,
+      ticket.id,
+      appealable(approver, reviewer),
+      'Appeal page',
     );
     expectStatus(
       await env.api.post(
@@ -281,27 +268,12 @@ describe(`SPEC §8.1 / §8.6 dead-link reasons (${engine})`, () => {
       problem(await env.api.get(link(canceled.tokens.get(approver)!)), 410, 'link_inactive').reason,
     ).toBe('finished');
 
-    const template = expectStatus(
-      await env.api.post(
-        '/approval-templates',
-        {
-          name: `Two steps ${randomBytes(2).toString('hex')}`,
-          steps: [
-            { name: 'First', approvers: [memberRef(approver), memberRef(second)], rule: { type: 'any' } },
-            { name: 'Second', approvers: [memberRef(other)], rule: { type: 'any' } },
-          ],
-        },
-        { token: ws.admin.token },
-      ),
-      201,
-    );
-    const moving = expectStatus(
-      await env.api.post(
-        `/tickets/${ticket.id}/approvals`,
-        { templateId: template.id, title: 'Moving on' },
-        { token: ws.admin.token },
-      ),
-      201,
+    const moving = await approvalFromTemplate(
+      env.api,
+      ws,
+      ticket.id,
+      twoSteps([approver, second], [other]),
+      'Moving on',
     );
     const [s] = await env.sink.waitFor(mailTo(second, 'Moving on'));
     expectStatus(

@@ -15,6 +15,7 @@ import {
   startMailEnv,
   tokenOf,
 } from './harness.js';
+import { appealable, approvalFromTemplate, twoSteps } from './link-support.js';
 
 /**
  * SPEC §4 approval links, exercised with the tokens that really arrived by
@@ -196,27 +197,12 @@ describe(`SPEC §4 approval links (${engine})`, () => {
   });
 
   it('§4 / rule 5 a link is dead once its step is no longer current; the next step gets fresh links', async () => {
-    const template = expectStatus(
-      await env.api.post(
-        '/approval-templates',
-        {
-          name: 'Two steps',
-          steps: [
-            { name: 'First', approvers: [memberRef(approver), memberRef(second)], rule: { type: 'any' } },
-            { name: 'Second', approvers: [memberRef(other)], rule: { type: 'any' } },
-          ],
-        },
-        { token: ws.admin.token },
-      ),
-      201,
-    );
-    const approval = expectStatus(
-      await env.api.post(
-        `/tickets/${ticket.id}/approvals`,
-        { templateId: template.id, title: 'Step advance' },
-        { token: ws.admin.token },
-      ),
-      201,
+    const approval = await approvalFromTemplate(
+      env.api,
+      ws,
+      ticket.id,
+      twoSteps([approver, second], [other]),
+      'Step advance',
     );
     const [a] = await env.sink.waitFor(mailTo(approver, 'Step advance'));
     const [s] = await env.sink.waitFor(mailTo(second, 'Step advance'));
@@ -517,26 +503,12 @@ describe(`SPEC §4 approval links (${engine})`, () => {
   it("§4 appeal reviewer's link decides the appeal through email_link", async () => {
     await ws.settings({ appealsEnabled: true });
     const reviewer = await addMember(env.api, ws, { name: 'Riley Reviewer' });
-    const template = expectStatus(
-      await env.api.post(
-        '/approval-templates',
-        {
-          name: 'Appealable',
-          allowAppeals: true,
-          appealReviewers: [memberRef(reviewer)],
-          steps: [{ name: 'Only', approvers: [memberRef(approver)], rule: { type: 'any' } }],
-        },
-        { token: ws.admin.token },
-      ),
-      201,
-    );
-    const approval = expectStatus(
-      await env.api.post(
-        `/tickets/${ticket.id}/approvals`,
-        { templateId: template.id, title: 'Appeal by link' },
-        { token: ws.admin.token },
-      ),
-      201,
+    const approval = await approvalFromTemplate(
+      env.api,
+      ws,
+      ticket.id,
+      appealable(approver, reviewer),
+      'Appeal by link',
     );
     const [m] = await env.sink.waitFor(mailTo(approver, 'Appeal by link'));
     expectStatus(

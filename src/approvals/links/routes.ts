@@ -1,4 +1,4 @@
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { hit } from '../../auth/rate-limit.js';
 import { tooManyRequests } from '../../shared/errors.js';
@@ -16,20 +16,21 @@ const commentBody = z.strictObject({ body: z.string().trim().min(1).max(10_000) 
 
 export function linkRoutes(app: Api, deps: AppDeps): void {
   const tags = ['approval links'];
-  const limit = async (request: FastifyRequest) => {
+  /** Every link call: the per-address limit, and answers that neither leak the address nor get cached. */
+  const prepare = async (request: FastifyRequest, reply: FastifyReply) => {
     const state = await hit(deps.db, `links:ip:${request.ip}`, deps.rateLimits.approvalLinks);
     if (state.count > deps.rateLimits.approvalLinks.max) {
       throw tooManyRequests(state.retryAfterSeconds, 'Too many link requests from this address');
     }
+    reply.header('referrer-policy', 'no-referrer');
+    reply.header('cache-control', 'no-store');
   };
 
   app.get(
     '/approval-links/:token',
     { config: { public: true }, schema: { tags, params } },
     async (request, reply) => {
-      await limit(request);
-      reply.header('referrer-policy', 'no-referrer');
-      reply.header('cache-control', 'no-store');
+      await prepare(request, reply);
       return linkPage(deps, request.params.token, request.principal);
     },
   );
@@ -38,9 +39,7 @@ export function linkRoutes(app: Api, deps: AppDeps): void {
     '/approval-links/:token/decisions',
     { config: { public: true }, schema: { tags, params, body: decisionBody } },
     async (request, reply) => {
-      await limit(request);
-      reply.header('referrer-policy', 'no-referrer');
-      reply.header('cache-control', 'no-store');
+      await prepare(request, reply);
       return decideByLink(deps, request.params.token, request.principal, request.body);
     },
   );
@@ -49,9 +48,7 @@ export function linkRoutes(app: Api, deps: AppDeps): void {
     '/approval-links/:token/comments',
     { config: { public: true }, schema: { tags, params, body: commentBody } },
     async (request, reply) => {
-      await limit(request);
-      reply.header('referrer-policy', 'no-referrer');
-      reply.header('cache-control', 'no-store');
+      await prepare(request, reply);
       const comment = await commentByLink(deps, request.params.token, request.principal, request.body);
       return reply.code(201).send(comment);
     },
