@@ -14,7 +14,7 @@ import {
   startMailEnv,
   tokenOf,
 } from './harness.js';
-import { appealable, approvalFromTemplate, twoSteps } from './link-support.js';
+import { appealable, approvalFromTemplate, requestWithLinks, twoSteps } from './link-support.js';
 
 /**
  * SPEC §8.1 "the response page tells enough" and §8.6, and the outside
@@ -35,23 +35,12 @@ const link = (token: string) => `/approval-links/${token}`;
 const ref = (p: Person) => (p === french || p === customer ? contactRef(p) : memberRef(p));
 
 /** An ad hoc approval; returns it and each approver's token from their email. */
-async function request(people: Person[], body: Record<string, unknown> = {}) {
-  const title = `Page ${randomBytes(3).toString('hex')}`;
-  const approval = expectStatus(
-    await env.api.post(
-      `/tickets/${ticket.id}/approvals`,
-      { title, description: 'Secret figures inside.', approvers: people.map(ref), ...body },
-      { token: ws.admin.token },
-    ),
-    201,
-  );
-  const tokens = new Map<Person, string>();
-  for (const p of people) {
-    const [m] = await env.sink.waitFor(mailTo(p, title), 10_000);
-    tokens.set(p, tokenOf(m!));
-  }
-  return { approval, title, tokens };
-}
+const request = (people: Person[], body: Record<string, unknown> = {}) =>
+  requestWithLinks(env, ticket.id, people, {
+    by: ws.admin,
+    body: { description: 'Secret figures inside.', ...body },
+    refOf: ref,
+  });
 
 /** The problem body of a response, checked for status and code. */
 function problem(res: ClientResponse, status: number, code: string): any {

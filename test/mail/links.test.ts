@@ -15,7 +15,7 @@ import {
   startMailEnv,
   tokenOf,
 } from './harness.js';
-import { appealable, approvalFromTemplate, twoSteps } from './link-support.js';
+import { appealable, approvalFromTemplate, requestWithLinks, twoSteps } from './link-support.js';
 
 /**
  * SPEC §4 approval links, exercised with the tokens that really arrived by
@@ -34,35 +34,8 @@ let ticket: { id: string; number: number };
 const link = (token: string) => `/approval-links/${token}`;
 
 /** An ad hoc approval; returns it and each approver's token from their email. */
-async function request(
-  people: Person[],
-  body: Record<string, unknown> = {},
-  by: Person = ws.admin,
-  w: Workspace = ws,
-  t = ticket,
-) {
-  const title = `Links ${randomBytes(3).toString('hex')}`;
-  const approval = expectStatus(
-    await env.api.post(
-      `/tickets/${t.id}/approvals`,
-      {
-        title,
-        description: 'Please check the figures.',
-        approvers: people.map((p) => memberRef(p)),
-        ...body,
-      },
-      { token: by.token },
-    ),
-    201,
-  );
-  const tokens = new Map<Person, string>();
-  for (const p of people) {
-    const [m] = await env.sink.waitFor(mailTo(p, title), 10_000);
-    tokens.set(p, tokenOf(m!));
-  }
-  void w;
-  return { approval, title, tokens };
-}
+const request = (people: Person[], body: Record<string, unknown> = {}) =>
+  requestWithLinks(env, ticket.id, people, { by: ws.admin, body });
 
 async function snapshot(approvalId: string) {
   const shown = expectStatus(await env.api.get(`/approvals/${approvalId}`, { token: ws.admin.token }), 200);
