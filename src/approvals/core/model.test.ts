@@ -11,6 +11,7 @@ import { cancel } from './cancel.js';
 import { decide } from './decide.js';
 import { displayStatus } from './display.js';
 import { expire } from './expire.js';
+import { APPEAL_STEP, deadLinkReason } from './links.js';
 import { canRespond } from './permissions.js';
 import { needsResolutionContext } from './progress.js';
 import { editRecipients } from './recipients.js';
@@ -543,6 +544,20 @@ function run(sc: Scenario, commands: Command[]): void {
     expect(approval.stepStates.map((s) => s.rule)).toEqual(model.s.steps.map((s) => s.rule));
     expect(displayStatus(approval)).toBe(model.display());
     for (const p of PEOPLE) expect(canRespond(approval, toRef(p))).toBe(model.canRespond(p));
+    // SPEC §4 / §8.1: a fresh link (unused, not revoked, in time) of the current step, or of the appeal while
+    // it waits, is alive exactly when its person may respond.
+    const linkStep = approval.status === 'appeal_pending' ? APPEAL_STEP : approval.currentStepIndex;
+    for (const p of PEOPLE) {
+      const fresh = {
+        stepIndex: linkStep,
+        person: toRef(p),
+        expiresAt: new Date(now + 3_600_000),
+        usedAt: null,
+        revokedAt: null,
+        personActive: true,
+      };
+      expect(deadLinkReason(fresh, approval, at) === null).toBe(model.canRespond(p));
+    }
   }
 }
 
