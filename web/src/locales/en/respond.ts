@@ -28,7 +28,7 @@ export default {
     title: 'Sign in to respond',
     explainWorkspace:
       '{{workspace}} asks you to sign in before you see this request. You will come back to this page to answer.',
-    someoneElseAnonymous: 'This link was sent to someone else than the person who is signed in.',
+    someoneElseAnonymous: 'This link was sent to someone other than the person who is signed in.',
     explain:
       'Only {{expected}} can answer this request. Sign in to {{workspace}} as {{expected}}; you will come back to this page to answer.',
     someoneElse: 'You are signed in as {{current}}, but this link was sent to {{expected}}.',
