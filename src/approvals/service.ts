@@ -25,6 +25,7 @@ import type {
   Result,
   Rule,
   StepDefinition,
+  TemplateSwitches,
   Transition,
 } from './core/types.js';
 import { effectStatements, effectsOf, writeEffects } from './effects.js';
@@ -49,6 +50,7 @@ export function toHttpError(error: DomainError): AppError {
     min_exceeds_approvers: 'rule.count',
     invalid_reason: 'reason',
     not_awaiting: 'approver',
+    comment_required: 'comment',
   };
   const f = field[error.code];
   if (f)
@@ -58,6 +60,7 @@ export function toHttpError(error: DomainError): AppError {
   const status: Record<string, number> = {
     not_an_approver: 403,
     not_allowed: 403,
+    recipients_locked: 403,
     reminder_too_soon: 429,
   };
   return new AppError(status[error.code] ?? 409, error.code, error.message, {
@@ -258,6 +261,7 @@ export async function requestApproval(
     let appealReviewers: ApproverRef[] = [];
     let expiresAt: Date | null = null;
     let templateId: string | null = null;
+    let switches: TemplateSwitches | undefined;
     if (input.templateId) {
       const template = await getTemplate(tx, ws, input.templateId.toLowerCase()).catch((e) => {
         if (e instanceof AppError && e.status === 404)
@@ -270,6 +274,11 @@ export async function requestApproval(
       description = input.description ?? template.description;
       allowAppeals = template.allowAppeals;
       appealReviewers = template.appealReviewers;
+      switches = {
+        preventSelfApproval: template.preventSelfApproval,
+        requireCommentOnDeny: template.requireCommentOnDeny,
+        lockRecipients: template.lockRecipients,
+      };
       if (template.expireAfterHours)
         expiresAt = new Date(deps.now().getTime() + template.expireAfterHours * 3600_000);
     } else {
@@ -280,11 +289,26 @@ export async function requestApproval(
       description = input.description ?? null;
     }
     if (input.onBehalfOf) await assertPeopleExist(tx, ws, [input.onBehalfOf]);
-    const ctx = await resolutionContext(tx, ws, ticket.id, steps[0]!.approvers);
+    // Every step's references: a first step that resolves to nobody may wait or be skipped (SPEC §8.1).
+    const ctx = await resolutionContext(
+      tx,
+      ws,
+      ticket.id,
+      steps.flatMap((s) => s.approvers),
+    );
     const now = deps.now();
     const started = unwrap(
       core.startApproval(
-        { steps, requestedBy: principal.id, allowAppeals, appealReviewers, expiresAt },
+        {
+          steps,
+          requestedBy: principal.id,
+          allowAppeals,
+          appealReviewers,
+          expiresAt,
+          adHoc: templateId === null,
+          ...(switches ? { switches } : {}),
+          onBehalfOf: input.onBehalfOf ?? null,
+        },
         ctx,
         now,
       ),
@@ -488,6 +512,9 @@ export async function editRecipients(
   const ws = principal.workspaceId;
   return withLockedApproval(deps, principal, approvalId, async (loaded) => {
     const { tx, stored } = loaded;
+    if (core.recipientsLockedFor(stored.state, loaded.actor)) {
+      throw forbidden('recipients_locked', 'Only admins may edit the recipients of this approval');
+    }
     await assertRefsExist(tx, ws, [...input.add, ...input.remove]);
     const remaining = stored.state.steps.slice(stored.state.currentStepIndex + 1).flatMap((s) => s.approvers);
     const ctx = await resolutionContext(tx, ws, stored.meta.ticketId, [

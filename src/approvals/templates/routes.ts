@@ -11,7 +11,15 @@ const step = z.strictObject({
   name,
   approvers: z.array(approverRef).min(1).max(100),
   rule,
+  whenNobody: z
+    .enum(['wait', 'skip'])
+    .optional()
+    .describe(
+      'When the approvers resolve to nobody: `wait` (default) stays on the step until edit recipients adds someone; `skip` passes it.',
+    ),
 });
+
+const switchField = (description: string) => z.boolean().optional().describe(`${description} Default false.`);
 
 export const templateBody = z.strictObject({
   name,
@@ -31,6 +39,11 @@ export const templateBody = z.strictObject({
     .max(24 * 365)
     .nullable()
     .optional(),
+  preventSelfApproval: switchField(
+    'The requesting member and the on-behalf-of person are never approvers of a request made from this template.',
+  ),
+  requireCommentOnDeny: switchField('A denial needs a non-empty comment.'),
+  lockRecipients: switchField('Only admins may edit the recipients of a request made from this template.'),
 });
 
 const idCursor = z.object({ id });
