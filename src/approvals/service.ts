@@ -40,7 +40,7 @@ import {
   refreshTicketApprovalStatus,
   type StoredApproval,
 } from './repo.js';
-import { getTemplate } from './templates/repo.js';
+import { getTemplate, type TemplateView } from './templates/repo.js';
 import { type ApprovalView, approvalView, type KnownComments } from './view.js';
 
 /** Domain error codes as HTTP problems; 400s use the generic `invalid_request` with the failing field. */
@@ -85,7 +85,7 @@ export async function actorOf(db: Db, principal: Principal, ticketId: string): P
       };
 }
 
-async function inactiveMembers(db: Db, workspaceId: string, ids: string[]): Promise<string[]> {
+export async function inactiveMembers(db: Db, workspaceId: string, ids: string[]): Promise<string[]> {
   if (ids.length === 0) return [];
   const rows = await db
     .selectFrom('members')
@@ -229,6 +229,28 @@ function view(loaded: Loaded, workspaceId: string, stored: StoredApproval) {
   });
 }
 
+/** The template named in a request body; an unknown one is 404 naming it. */
+export async function templateForRequest(db: Db, workspaceId: string, templateId: string) {
+  return getTemplate(db, workspaceId, templateId.toLowerCase()).catch((e) => {
+    if (e instanceof AppError && e.status === 404) throw notFound(`Approval template ${templateId}`);
+    throw e;
+  });
+}
+
+/** What an approval takes from its template when it starts (SPEC §8.1: switches are copied onto it). */
+export function templateStartInput(template: TemplateView) {
+  return {
+    steps: template.steps,
+    allowAppeals: template.allowAppeals,
+    appealReviewers: template.appealReviewers,
+    switches: {
+      preventSelfApproval: template.preventSelfApproval,
+      requireCommentOnDeny: template.requireCommentOnDeny,
+      lockRecipients: template.lockRecipients,
+    } satisfies TemplateSwitches,
+  };
+}
+
 export type RequestApprovalInput = {
   templateId?: string;
   title?: string;
@@ -263,22 +285,11 @@ export async function requestApproval(
     let templateId: string | null = null;
     let switches: TemplateSwitches | undefined;
     if (input.templateId) {
-      const template = await getTemplate(tx, ws, input.templateId.toLowerCase()).catch((e) => {
-        if (e instanceof AppError && e.status === 404)
-          throw notFound(`Approval template ${input.templateId}`);
-        throw e;
-      });
+      const template = await templateForRequest(tx, ws, input.templateId);
       templateId = template.id;
-      steps = template.steps;
       title = input.title ?? template.name;
       description = input.description ?? template.description;
-      allowAppeals = template.allowAppeals;
-      appealReviewers = template.appealReviewers;
-      switches = {
-        preventSelfApproval: template.preventSelfApproval,
-        requireCommentOnDeny: template.requireCommentOnDeny,
-        lockRecipients: template.lockRecipients,
-      };
+      ({ steps, allowAppeals, appealReviewers, switches } = templateStartInput(template));
       if (template.expireAfterHours)
         expiresAt = new Date(deps.now().getTime() + template.expireAfterHours * 3600_000);
     } else {

@@ -1,5 +1,5 @@
-import { denialCommentBlocker } from './policy.js';
 import { actorAsPerson, includesPerson, person, uniquePeople } from './people.js';
+import { denialCommentBlocker } from './policy.js';
 import { fail, ok } from './result.js';
 import type {
   Actor,

@@ -250,7 +250,8 @@ class Model {
     const vote = this.s.steps[this.s.current]!.live.get(who);
     if (!vote) return { error: 'not_an_approver' };
     if (vote.decision) return { error: 'already_decided' };
-    if (decision === 'deny' && this.sc.requireCommentOnDeny && !withComment) return { error: 'comment_required' };
+    if (decision === 'deny' && this.sc.requireCommentOnDeny && !withComment)
+      return { error: 'comment_required' };
     vote.decision = decision;
     const events = ['decision_recorded'];
     this.settle(events);
@@ -260,7 +261,8 @@ class Model {
   decideAppeal(who: string, decision: 'approve' | 'deny', withComment: boolean): Outcome {
     if (this.s.status !== 'appeal_pending') return { error: 'not_pending' };
     if (!this.s.appeal!.reviewers.includes(who)) return { error: 'not_an_approver' };
-    if (decision === 'deny' && this.sc.requireCommentOnDeny && !withComment) return { error: 'comment_required' };
+    if (decision === 'deny' && this.sc.requireCommentOnDeny && !withComment)
+      return { error: 'comment_required' };
     this.s.status = this.s.appeal!.status = decision === 'approve' ? 'approved' : 'denied';
     if (decision === 'approve')
       for (const st of this.s.steps) if (st.status === 'waiting') st.status = 'skipped';

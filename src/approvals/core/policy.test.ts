@@ -5,7 +5,19 @@ import { expire } from './expire.js';
 import { canEditRecipients } from './permissions.js';
 import { editRecipients } from './recipients.js';
 import { remind } from './remind.js';
-import { admin, agent, at, c, context, expectError, m, must, REQUESTER, start, step } from './test-fixtures.js';
+import {
+  admin,
+  agent,
+  at,
+  c,
+  context,
+  expectError,
+  m,
+  must,
+  REQUESTER,
+  start,
+  step,
+} from './test-fixtures.js';
 import type { Approval, TemplateSwitches } from './types.js';
 
 const switches = (on: Partial<TemplateSwitches>): TemplateSwitches => ({
@@ -28,7 +40,11 @@ describe('whenNobody "wait" (SPEC §8.1 a step that resolves to nobody)', () => 
     expect(t.approval.status).toBe('pending');
     expect(t.approval.currentStepIndex).toBe(1);
     expect(t.approval.stepStates.map((s) => s.status)).toEqual(['approved', 'no_approvers']);
-    expect(t.events.map((e) => e.type)).toEqual(['decision_recorded', 'step_completed', 'step_has_no_approvers']);
+    expect(t.events.map((e) => e.type)).toEqual([
+      'decision_recorded',
+      'step_completed',
+      'step_has_no_approvers',
+    ]);
   });
 
   it('never passes by itself: decisions, reminders and removals change nothing; expiry expires it', () => {
@@ -86,7 +102,9 @@ describe('preventSelfApproval (SPEC §8.1 template switches)', () => {
 
   it('switched off, the requester may approve their own request (SPEC §5)', () => {
     const a = start([step([m(REQUESTER)])]);
-    expect(must(decide(a, m(REQUESTER), 'approve', null, 'api', null, at(1))).approval.status).toBe('approved');
+    expect(must(decide(a, m(REQUESTER), 'approve', null, 'api', null, at(1))).approval.status).toBe(
+      'approved',
+    );
   });
 });
 
@@ -96,7 +114,9 @@ describe('requireCommentOnDeny (SPEC §8.1 template switches)', () => {
   it('a denial without a non-empty comment is comment_required; an approval needs none', () => {
     expectError(decide(a(), m('a'), 'deny', null, 'api', null, at(1)), 'comment_required');
     expectError(decide(a(), m('a'), 'deny', '   ', 'api', null, at(1)), 'comment_required');
-    expect(must(decide(a(), m('a'), 'deny', 'too costly', 'api', null, at(1))).approval.status).toBe('denied');
+    expect(must(decide(a(), m('a'), 'deny', 'too costly', 'api', null, at(1))).approval.status).toBe(
+      'denied',
+    );
     expect(must(decide(a(), m('a'), 'approve', null, 'api', null, at(1))).approval.status).toBe('approved');
   });
 });

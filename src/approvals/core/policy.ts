@@ -31,7 +31,9 @@ export function whenNobodyOf(step: StepDefinition): WhenNobody {
 }
 
 /** The people `preventSelfApproval` keeps off every step: the requesting member and the on-behalf-of person. */
-export function selfApprovers(approval: Pick<Approval, 'switches' | 'requestedBy' | 'onBehalfOf'>): PersonRef[] {
+export function selfApprovers(
+  approval: Pick<Approval, 'switches' | 'requestedBy' | 'onBehalfOf'>,
+): PersonRef[] {
   if (!switchesOf(approval).preventSelfApproval) return [];
   const requester: PersonRef = { type: 'member', id: approval.requestedBy };
   return approval.onBehalfOf ? [requester, approval.onBehalfOf] : [requester];

@@ -5,6 +5,7 @@ import { approverRef, id, idParams, name, rule } from '../../shared/http/schemas
 import type { Api, AppDeps } from '../../shared/http/types.js';
 import { requireApprovalsEnabled } from '../../workspaces/repo.js';
 import { normalizeRef } from '../refs.js';
+import { previewRoutes } from './preview.js';
 import * as repo from './repo.js';
 
 const step = z.strictObject({
@@ -56,8 +57,13 @@ function normalize(body: z.infer<typeof templateBody>): repo.TemplateInput {
   };
 }
 
-export function templateRoutes(app: Api, { db }: AppDeps): void {
+/** PATCH: the fields given replace the template's, the others stay (the switches, for one). */
+const templatePatch = templateBody.partial();
+
+export function templateRoutes(app: Api, deps: AppDeps): void {
+  const { db } = deps;
   const tags = ['approval templates'];
+  previewRoutes(app, deps, templateBody, (steps) => normalize({ name: '', steps }).steps);
 
   app.post('/approval-templates', { schema: { tags, body: templateBody } }, async (request, reply) => {
     const admin = requireAdmin(request);
@@ -95,6 +101,18 @@ export function templateRoutes(app: Api, { db }: AppDeps): void {
       const admin = requireAdmin(request);
       await requireApprovalsEnabled(db, admin.workspaceId);
       return repo.replaceTemplate(db, admin.workspaceId, request.params.id, normalize(request.body));
+    },
+  );
+
+  app.patch(
+    '/approval-templates/:id',
+    { schema: { tags, params: idParams, body: templatePatch } },
+    async (request) => {
+      const admin = requireAdmin(request);
+      await requireApprovalsEnabled(db, admin.workspaceId);
+      const current = await repo.getTemplate(db, admin.workspaceId, request.params.id);
+      const merged = { ...current, ...request.body } as z.infer<typeof templateBody>;
+      return repo.replaceTemplate(db, admin.workspaceId, current.id, normalize(merged));
     },
   );
 
