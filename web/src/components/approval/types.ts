@@ -16,7 +16,15 @@ export type Channel = 'agent_ui' | 'portal' | 'email_link' | 'api';
 
 export type ApprovalStatus = 'pending' | 'approved' | 'denied' | 'appeal_pending' | 'canceled' | 'expired';
 export type DisplayStatus = ApprovalStatus | 'partially_approved';
-export type StepStatus = 'waiting' | 'active' | 'approved' | 'denied' | 'skipped' | 'canceled' | 'expired';
+export type StepStatus =
+  | 'waiting'
+  | 'active'
+  | 'no_approvers'
+  | 'approved'
+  | 'denied'
+  | 'skipped'
+  | 'canceled'
+  | 'expired';
 
 export type StepApprover = Named & {
   decision: Decision | null;

@@ -1,10 +1,11 @@
 import { useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { StepWarnings } from '../../components/approval/StepWarnings.js';
 import type { Directory } from './data.js';
 import { PeoplePicker } from './PeoplePicker.js';
 import { type FormProblem, issueFor } from './problems.js';
 import { type DraftStep, moveStep, newStep, type RuleType } from './templateDraft.js';
-import type { RefType } from './types.js';
+import type { RefType, StepWarning, WhenNobody } from './types.js';
 import { Field } from './ui.js';
 
 const APPROVER_KINDS: RefType[] = [
@@ -16,6 +17,37 @@ const APPROVER_KINDS: RefType[] = [
   'ticket_assignee',
 ];
 const RULES: RuleType[] = ['any', 'all', 'min'];
+const WHEN_NOBODY: WhenNobody[] = ['wait', 'skip'];
+
+/** What the step does when its approvers resolve to nobody (SPEC §8.1). */
+function WhenNobodyField({ step, onChange }: { step: DraftStep; onChange: (s: DraftStep) => void }) {
+  const { t } = useTranslation('admin');
+  const id = useId();
+  return (
+    <fieldset className="admin-rule">
+      <legend>{t('steps.whenNobody')}</legend>
+      <div className="admin-radios">
+        {WHEN_NOBODY.map((choice) => (
+          <div key={choice} className="admin-radio">
+            <input
+              type="radio"
+              id={`${id}-${choice}`}
+              name={`${id}-when-nobody`}
+              value={choice}
+              checked={step.whenNobody === choice}
+              aria-describedby={`${id}-${choice}-help`}
+              onChange={() => onChange({ ...step, whenNobody: choice })}
+            />
+            <label htmlFor={`${id}-${choice}`}>{t(`steps.whenNobodyChoices.${choice}`)}</label>
+            <span id={`${id}-${choice}-help`} className="muted admin-hint">
+              {t(`steps.whenNobodyChoices.${choice}Help`)}
+            </span>
+          </div>
+        ))}
+      </div>
+    </fieldset>
+  );
+}
 
 /** Where focus goes after a change: an element id, tried in order (a button may be disabled). */
 type FocusRequest = string[];
@@ -79,6 +111,7 @@ function StepCard({
   total,
   directory,
   problem,
+  warnings,
   onChange,
   onMove,
   onRemove,
@@ -88,6 +121,7 @@ function StepCard({
   total: number;
   directory: Directory;
   problem: FormProblem | null;
+  warnings: StepWarning[];
   onChange: (s: DraftStep) => void;
   onMove: (to: number) => void;
   onRemove: () => void;
@@ -149,7 +183,9 @@ function StepCard({
           directory={directory}
           error={field('approvers')}
         />
+        <StepWarnings warnings={warnings} whenNobody={step.whenNobody} id={`${step.key}-warnings`} />
         <RuleField step={step} onChange={onChange} countError={field('rule')} />
+        <WhenNobodyField step={step} onChange={onChange} />
       </fieldset>
     </li>
   );
@@ -161,11 +197,14 @@ export function StepEditor({
   onChange,
   directory,
   problem,
+  warnings,
 }: {
   steps: DraftStep[];
   onChange: (steps: DraftStep[]) => void;
   directory: Directory;
   problem: FormProblem | null;
+  /** Per step, by key: from `POST /approval-templates/preview`. */
+  warnings: Record<string, StepWarning[]>;
 }) {
   const { t } = useTranslation('admin');
   const [announcement, setAnnouncement] = useState('');
@@ -225,6 +264,7 @@ export function StepEditor({
               total={steps.length}
               directory={directory}
               problem={problem}
+              warnings={warnings[step.key] ?? []}
               onChange={(s) => onChange(steps.map((x) => (x.key === s.key ? s : x)))}
               onMove={(to) => move(index, to)}
               onRemove={() => remove(index)}
