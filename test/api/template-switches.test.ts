@@ -235,6 +235,7 @@ describe(`§8.1 requireCommentOnDeny (${engine})`, () => {
     });
     const ticket = await ws.ticket(customer);
     const created = await requestApproval(api(), agent, ticket.id, { templateId: template.id });
+    expect(created.commentRequiredOnDeny).toBe(true);
     const before = await types(ticket.id, created.id);
     const outboxBefore = (await outboxRows(db(), created.id)).length;
     for (const body of [{ decision: 'deny' }, { decision: 'deny', comment: '   ' }]) {

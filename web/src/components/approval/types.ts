@@ -80,6 +80,8 @@ export type Approval = {
   canComment: boolean;
   canCancel: boolean;
   canEditRecipients: boolean;
+  /** A denial needs a non-empty comment (the template's requireCommentOnDeny). */
+  commentRequiredOnDeny?: boolean;
   expiresAt: string | null;
   completedAt: string | null;
   createdAt: string;

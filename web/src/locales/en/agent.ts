@@ -178,6 +178,7 @@ export default {
     title: 'Your answer',
     appealTitle: 'Decide the appeal',
     comment: 'Comment (optional)',
+    commentRequiredOnDeny: 'To deny this request, say why in the comment.',
     approve: 'Approve',
     deny: 'Deny',
     approveAppeal: 'Approve the appeal',

@@ -182,6 +182,7 @@ const fr: Shape<typeof en> = {
     title: 'Votre réponse',
     appealTitle: "Statuer sur l'appel",
     comment: 'Commentaire (facultatif)',
+    commentRequiredOnDeny: 'Pour refuser cette demande, indiquez pourquoi dans le commentaire.',
     approve: 'Approuver',
     deny: 'Refuser',
     approveAppeal: "Accepter l'appel",
