@@ -185,7 +185,8 @@ function toStored(row: ApprovalRow, assignments: AssignmentRow[]): StoredApprova
       expiresAt: dateOrNull(row.expires_at),
       completedAt: dateOrNull(row.completed_at),
       ...(row.switches ? { switches: row.switches as TemplateSwitches } : {}),
-      onBehalfOf: (row.on_behalf_of as PersonRef | null) ?? null,
+      // Like startApproval: present only when the request was made on someone's behalf.
+      ...(row.on_behalf_of ? { onBehalfOf: row.on_behalf_of as PersonRef } : {}),
     },
   };
 }
