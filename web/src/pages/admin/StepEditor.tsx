@@ -19,32 +19,55 @@ const APPROVER_KINDS: RefType[] = [
 const RULES: RuleType[] = ['any', 'all', 'min'];
 const WHEN_NOBODY: WhenNobody[] = ['wait', 'skip'];
 
-/** What the step does when its approvers resolve to nobody (SPEC §8.1). */
-function WhenNobodyField({ step, onChange }: { step: DraftStep; onChange: (s: DraftStep) => void }) {
+/** Radio buttons, each with its label (`{keyPrefix}.{choice}`) and help (`{keyPrefix}.{choice}Help`). */
+function RadioChoices<T extends string>({
+  choices,
+  value,
+  keyPrefix,
+  onChange,
+}: {
+  choices: T[];
+  value: T;
+  keyPrefix: string;
+  onChange: (choice: T) => void;
+}) {
   const { t } = useTranslation('admin');
   const id = useId();
   return (
+    <div className="admin-radios">
+      {choices.map((choice) => (
+        <div key={choice} className="admin-radio">
+          <input
+            type="radio"
+            id={`${id}-${choice}`}
+            name={`${id}-choice`}
+            value={choice}
+            checked={value === choice}
+            aria-describedby={`${id}-${choice}-help`}
+            onChange={() => onChange(choice)}
+          />
+          <label htmlFor={`${id}-${choice}`}>{t(`${keyPrefix}.${choice}`)}</label>
+          <span id={`${id}-${choice}-help`} className="muted admin-hint">
+            {t(`${keyPrefix}.${choice}Help`)}
+          </span>
+        </div>
+      ))}
+    </div>
+  );
+}
+
+/** What the step does when its approvers resolve to nobody (SPEC §8.1). */
+function WhenNobodyField({ step, onChange }: { step: DraftStep; onChange: (s: DraftStep) => void }) {
+  const { t } = useTranslation('admin');
+  return (
     <fieldset className="admin-rule">
       <legend>{t('steps.whenNobody')}</legend>
-      <div className="admin-radios">
-        {WHEN_NOBODY.map((choice) => (
-          <div key={choice} className="admin-radio">
-            <input
-              type="radio"
-              id={`${id}-${choice}`}
-              name={`${id}-when-nobody`}
-              value={choice}
-              checked={step.whenNobody === choice}
-              aria-describedby={`${id}-${choice}-help`}
-              onChange={() => onChange({ ...step, whenNobody: choice })}
-            />
-            <label htmlFor={`${id}-${choice}`}>{t(`steps.whenNobodyChoices.${choice}`)}</label>
-            <span id={`${id}-${choice}-help`} className="muted admin-hint">
-              {t(`steps.whenNobodyChoices.${choice}Help`)}
-            </span>
-          </div>
-        ))}
-      </div>
+      <RadioChoices
+        choices={WHEN_NOBODY}
+        value={step.whenNobody}
+        keyPrefix="steps.whenNobodyChoices"
+        onChange={(whenNobody) => onChange({ ...step, whenNobody })}
+      />
     </fieldset>
   );
 }
@@ -62,29 +85,15 @@ function RuleField({
   countError?: string | undefined;
 }) {
   const { t } = useTranslation('admin');
-  const id = useId();
   return (
     <fieldset className="admin-rule">
       <legend>{t('steps.rule')}</legend>
-      <div className="admin-radios">
-        {RULES.map((rule) => (
-          <div key={rule} className="admin-radio">
-            <input
-              type="radio"
-              id={`${id}-${rule}`}
-              name={`${id}-rule`}
-              value={rule}
-              checked={step.rule === rule}
-              aria-describedby={`${id}-${rule}-help`}
-              onChange={() => onChange({ ...step, rule })}
-            />
-            <label htmlFor={`${id}-${rule}`}>{t(`steps.rules.${rule}`)}</label>
-            <span id={`${id}-${rule}-help`} className="muted admin-hint">
-              {t(`steps.rules.${rule}Help`)}
-            </span>
-          </div>
-        ))}
-      </div>
+      <RadioChoices
+        choices={RULES}
+        value={step.rule}
+        keyPrefix="steps.rules"
+        onChange={(rule) => onChange({ ...step, rule })}
+      />
       {step.rule === 'min' ? (
         <Field label={t('steps.count')} error={countError}>
           {(a11y) => (
