@@ -65,6 +65,18 @@ export function effectsOf(events: ApprovalEvent[], ctx: EffectContext): Effects 
       case 'step_skipped':
         activities.push({ ...base, type: 'step_skipped', data: { stepIndex: event.stepIndex } });
         break;
+      case 'step_has_no_approvers':
+        activities.push({ ...base, type: 'step_has_no_approvers', data: { stepIndex: event.stepIndex } });
+        // The requesting member is the one who can add people (SPEC §8.1).
+        mail('step_has_no_approvers', [requester], { stepIndex: event.stepIndex });
+        break;
+      case 'approver_left_out':
+        activities.push({
+          ...base,
+          type: 'approver_left_out',
+          data: { stepIndex: event.stepIndex, person: ref(event.person), reason: event.reason },
+        });
+        break;
       case 'decision_recorded':
         activities.push({
           ...base,

@@ -13,6 +13,7 @@ import type {
   PersonRef,
   StepDefinition,
   StepState,
+  TemplateSwitches,
 } from './core/types.js';
 
 /** What the domain core does not look at: identity, text and links to the ticket. */
@@ -50,6 +51,7 @@ const approvalColumns = [
   'appeal',
   'expires_at',
   'completed_at',
+  'switches',
   'created_at',
   'updated_at',
 ] as const;
@@ -151,6 +153,7 @@ type ApprovalRow = {
   appeal: unknown;
   expires_at: Date | null;
   completed_at: Date | null;
+  switches: unknown;
   created_at: Date;
   updated_at: Date;
 };
@@ -181,6 +184,9 @@ function toStored(row: ApprovalRow, assignments: AssignmentRow[]): StoredApprova
       appeal: readAppeal(row.appeal),
       expiresAt: dateOrNull(row.expires_at),
       completedAt: dateOrNull(row.completed_at),
+      ...(row.switches ? { switches: row.switches as TemplateSwitches } : {}),
+      // Like startApproval: present only when the request was made on someone's behalf.
+      ...(row.on_behalf_of ? { onBehalfOf: row.on_behalf_of as PersonRef } : {}),
     },
   };
 }
@@ -400,6 +406,7 @@ export async function insertApproval(
       requested_by: state.requestedBy,
       on_behalf_of: meta.onBehalfOf ? JSON.stringify(meta.onBehalfOf) : null,
       form_data: meta.formData ? JSON.stringify(meta.formData) : null,
+      switches: state.switches ? JSON.stringify(state.switches) : null,
       ...stateColumns(state),
     })
     .execute();

@@ -25,6 +25,7 @@ import type {
   Result,
   Rule,
   StepDefinition,
+  TemplateSwitches,
   Transition,
 } from './core/types.js';
 import { effectStatements, effectsOf, writeEffects } from './effects.js';
@@ -39,7 +40,7 @@ import {
   refreshTicketApprovalStatus,
   type StoredApproval,
 } from './repo.js';
-import { getTemplate } from './templates/repo.js';
+import { getTemplate, type TemplateView } from './templates/repo.js';
 import { type ApprovalView, approvalView, type KnownComments } from './view.js';
 
 /** Domain error codes as HTTP problems; 400s use the generic `invalid_request` with the failing field. */
@@ -49,6 +50,7 @@ export function toHttpError(error: DomainError): AppError {
     min_exceeds_approvers: 'rule.count',
     invalid_reason: 'reason',
     not_awaiting: 'approver',
+    comment_required: 'comment',
   };
   const f = field[error.code];
   if (f)
@@ -58,6 +60,7 @@ export function toHttpError(error: DomainError): AppError {
   const status: Record<string, number> = {
     not_an_approver: 403,
     not_allowed: 403,
+    recipients_locked: 403,
     reminder_too_soon: 429,
   };
   return new AppError(status[error.code] ?? 409, error.code, error.message, {
@@ -82,7 +85,7 @@ export async function actorOf(db: Db, principal: Principal, ticketId: string): P
       };
 }
 
-async function inactiveMembers(db: Db, workspaceId: string, ids: string[]): Promise<string[]> {
+export async function inactiveMembers(db: Db, workspaceId: string, ids: string[]): Promise<string[]> {
   if (ids.length === 0) return [];
   const rows = await db
     .selectFrom('members')
@@ -226,6 +229,28 @@ function view(loaded: Loaded, workspaceId: string, stored: StoredApproval) {
   });
 }
 
+/** The template named in a request body; an unknown one is 404 naming it. */
+export async function templateForRequest(db: Db, workspaceId: string, templateId: string) {
+  return getTemplate(db, workspaceId, templateId.toLowerCase()).catch((e) => {
+    if (e instanceof AppError && e.status === 404) throw notFound(`Approval template ${templateId}`);
+    throw e;
+  });
+}
+
+/** What an approval takes from its template when it starts (SPEC §8.1: switches are copied onto it). */
+export function templateStartInput(template: TemplateView) {
+  return {
+    steps: template.steps,
+    allowAppeals: template.allowAppeals,
+    appealReviewers: template.appealReviewers,
+    switches: {
+      preventSelfApproval: template.preventSelfApproval,
+      requireCommentOnDeny: template.requireCommentOnDeny,
+      lockRecipients: template.lockRecipients,
+    } satisfies TemplateSwitches,
+  };
+}
+
 export type RequestApprovalInput = {
   templateId?: string;
   title?: string;
@@ -258,18 +283,13 @@ export async function requestApproval(
     let appealReviewers: ApproverRef[] = [];
     let expiresAt: Date | null = null;
     let templateId: string | null = null;
+    let switches: TemplateSwitches | undefined;
     if (input.templateId) {
-      const template = await getTemplate(tx, ws, input.templateId.toLowerCase()).catch((e) => {
-        if (e instanceof AppError && e.status === 404)
-          throw notFound(`Approval template ${input.templateId}`);
-        throw e;
-      });
+      const template = await templateForRequest(tx, ws, input.templateId);
       templateId = template.id;
-      steps = template.steps;
       title = input.title ?? template.name;
       description = input.description ?? template.description;
-      allowAppeals = template.allowAppeals;
-      appealReviewers = template.appealReviewers;
+      ({ steps, allowAppeals, appealReviewers, switches } = templateStartInput(template));
       if (template.expireAfterHours)
         expiresAt = new Date(deps.now().getTime() + template.expireAfterHours * 3600_000);
     } else {
@@ -280,11 +300,26 @@ export async function requestApproval(
       description = input.description ?? null;
     }
     if (input.onBehalfOf) await assertPeopleExist(tx, ws, [input.onBehalfOf]);
-    const ctx = await resolutionContext(tx, ws, ticket.id, steps[0]!.approvers);
+    // Every step's references: a first step that resolves to nobody may wait or be skipped (SPEC §8.1).
+    const ctx = await resolutionContext(
+      tx,
+      ws,
+      ticket.id,
+      steps.flatMap((s) => s.approvers),
+    );
     const now = deps.now();
     const started = unwrap(
       core.startApproval(
-        { steps, requestedBy: principal.id, allowAppeals, appealReviewers, expiresAt },
+        {
+          steps,
+          requestedBy: principal.id,
+          allowAppeals,
+          appealReviewers,
+          expiresAt,
+          adHoc: templateId === null,
+          ...(switches ? { switches } : {}),
+          onBehalfOf: input.onBehalfOf ?? null,
+        },
         ctx,
         now,
       ),
@@ -488,6 +523,9 @@ export async function editRecipients(
   const ws = principal.workspaceId;
   return withLockedApproval(deps, principal, approvalId, async (loaded) => {
     const { tx, stored } = loaded;
+    if (core.recipientsLockedFor(stored.state, loaded.actor)) {
+      throw forbidden('recipients_locked', 'Only admins may edit the recipients of this approval');
+    }
     await assertRefsExist(tx, ws, [...input.add, ...input.remove]);
     const remaining = stored.state.steps.slice(stored.state.currentStepIndex + 1).flatMap((s) => s.approvers);
     const ctx = await resolutionContext(tx, ws, stored.meta.ticketId, [

@@ -7,6 +7,7 @@ import {
   canEditRecipients,
   canRespond,
   displayStatus,
+  switchesOf,
 } from './core/index.js';
 import type { Approval, ApprovalSettings, PersonRef, Actor as PrincipalActor } from './core/types.js';
 import type { CommentRow, StoredApproval } from './repo.js';
@@ -192,6 +193,8 @@ function buildView(
     canComment: canComment(state, viewer),
     canCancel: canCancel(state, viewer),
     canEditRecipients: canEditRecipients(state, viewer),
+    /** The template's `requireCommentOnDeny` (SPEC §8.1), so a form can say a denial needs a comment. */
+    commentRequiredOnDeny: switchesOf(state).requireCommentOnDeny,
     expiresAt: state.expiresAt,
     completedAt: state.completedAt,
     createdAt: meta.createdAt,

@@ -9,6 +9,8 @@ export type ActivityType =
   | 'approval_requested'
   | 'step_started'
   | 'step_skipped'
+  | 'step_has_no_approvers'
+  | 'approver_left_out'
   | 'decision'
   | 'step_completed'
   | 'comment'

@@ -62,12 +62,14 @@ describe(`an approval written and read back (${engine})`, () => {
         {
           steps: [
             { name: 'Managers', approvers: [m1!, m2!, contact], rule: { type: 'all' } },
-            { name: 'Finance', approvers: [m3!], rule: { type: 'any' } },
+            { name: 'Finance', approvers: [m3!], rule: { type: 'any' }, whenNobody: 'skip' },
           ],
           requestedBy: requester.id,
           allowAppeals: true,
           appealReviewers: [boss!],
           expiresAt: new Date('2026-02-01T00:00:00.000Z'),
+          // SPEC §8.1: the template switches are stored with the approval and read back.
+          switches: { preventSelfApproval: false, requireCommentOnDeny: true, lockRecipients: true },
         },
         ctx,
         now,

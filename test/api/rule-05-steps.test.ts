@@ -161,14 +161,19 @@ describe(`rule 5: steps (${engine})`, () => {
     ]);
   });
 
-  it('rule 5: a later step that resolves to nobody is skipped; the last one skipped approves (decisions.md)', async () => {
+  it('rule 5, §8.1 whenNobody "skip": a later step that resolves to nobody is skipped; the last one skipped approves (decisions.md)', async () => {
     const a = m[0]!;
     const customer = k[0]!;
     const template = await createTemplate(api, ws.admin, {
       name: 'Assignee last',
       steps: [
         { name: 'One', approvers: [memberRef(a)], rule: { type: 'any' } },
-        { name: 'Assignee', approvers: [{ type: 'ticket_assignee' }], rule: { type: 'any' } },
+        {
+          name: 'Assignee',
+          approvers: [{ type: 'ticket_assignee' }],
+          rule: { type: 'any' },
+          whenNobody: 'skip',
+        },
       ],
     });
     const ticket = await ws.ticket(customer);

@@ -115,6 +115,45 @@ describe.skipIf(!browserAvailable())('browser: admin and agent journeys', { time
     });
   });
 
+  it('§8.1 the template editor warns about a step that resolves to nobody, and saves whenNobody and the switches', async () => {
+    const ws = await newWorkspace(env.api, { approvalsEnabled: true });
+    await ws.group('Nobody yet', []);
+    const page = await env.newPage();
+    await signIn(page, ws.id, ws.admin.email);
+    await page.getByRole('link', { name: 'Admin' }).click();
+    await page
+      .getByRole('navigation', { name: 'Admin sections' })
+      .getByRole('link', { name: 'Templates' })
+      .click();
+    await page.getByRole('link', { name: 'New template' }).click();
+    await page.getByLabel('Name', { exact: true }).fill('Empty step');
+    const step = page.locator('li.admin-step').nth(0);
+    await step.getByLabel('Step name').fill('Board');
+    await step.getByLabel('Type').selectOption('group');
+    await step.getByLabel('Who').selectOption({ label: 'Nobody yet' });
+    await step.getByRole('button', { name: 'Add (Approvers)' }).click();
+    // The default (wait) is said, then the choice of skipping changes the warning.
+    await step
+      .getByText(
+        'Nobody can be asked on this step: the request will wait on it until someone adds approvers.',
+      )
+      .waitFor();
+    expect(await step.getByRole('radio', { name: 'Wait until someone is added' }).isChecked()).toBe(true);
+    await step.getByRole('radio', { name: 'Skip the step' }).check();
+    await step.getByText('Nobody can be asked on this step: it will be skipped.').waitFor();
+    await page.getByRole('checkbox', { name: 'A denial needs a comment' }).check();
+    await page.getByRole('button', { name: 'Save template' }).click();
+    await page.getByRole('status').filter({ hasText: 'Template “Empty step” saved.' }).waitFor();
+    const templates = (await env.api.get('/approval-templates', { token: ws.admin.token })).body.items;
+    expect(templates[0]).toMatchObject({
+      name: 'Empty step',
+      requireCommentOnDeny: true,
+      preventSelfApproval: false,
+      lockRecipients: false,
+      steps: [{ name: 'Board', whenNobody: 'skip' }],
+    });
+  });
+
   it('agent creates a ticket and requests the approval from a template on the Approvals tab', async () => {
     const ws = await newWorkspace(env.api, { approvalsEnabled: true });
     const [agent, manager, director] = await Promise.all([

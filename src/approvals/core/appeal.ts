@@ -1,4 +1,5 @@
 import { actorAsPerson, includesPerson, person, uniquePeople } from './people.js';
+import { denialCommentBlocker } from './policy.js';
 import { fail, ok } from './result.js';
 import type {
   Actor,
@@ -96,6 +97,8 @@ export function decideAppeal(
   if (!includesPerson(appeal.reviewers, by)) {
     return fail('not_an_approver', 'Only the appeal reviewers may decide an appeal.');
   }
+  const commentMissing = denialCommentBlocker(approval, decision, comment);
+  if (commentMissing) return commentMissing;
   const status = decision === 'approve' ? 'approved' : 'denied';
   const reviewer = person(by);
   const stepStates =

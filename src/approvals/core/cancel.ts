@@ -16,7 +16,7 @@ export function cancel(approval: Approval, actor: Actor, now: Date): Result<Tran
   const index = approval.currentStepIndex;
   const state = approval.stepStates[index]!;
   const stepStates =
-    state.status === 'active'
+    state.status === 'active' || state.status === 'no_approvers'
       ? replaceAt(approval.stepStates, index, { ...state, status: 'canceled' as const, completedAt: now })
       : approval.stepStates;
   return ok({

@@ -96,12 +96,12 @@ describe('decide (SPEC §3 rules 4 and 5)', () => {
     expectError(approve(approval, m('a')), 'not_an_approver');
   });
 
-  it('rule 5: a later step that resolves to nobody is skipped, and a skipped last step approves', () => {
+  it('rule 5, §8.1 whenNobody "skip": a later step that resolves to nobody is skipped, and a skipped last step approves', () => {
     const a = start([
       step([m('a')]),
-      step([{ type: 'group', id: 'gone' }]),
+      { ...step([{ type: 'group', id: 'gone' }]), whenNobody: 'skip' },
       step([m('b')]),
-      step([{ type: 'ticket_assignee' }]),
+      { ...step([{ type: 'ticket_assignee' }]), whenNobody: 'skip' },
     ]);
     const ctx = context({ ticket: { requesterId: null, contactIds: [], assigneeId: null } });
     const first = must(approve(a, m('a'), ctx));

@@ -1,6 +1,7 @@
 import { decideAppeal, isAppealReviewer } from './appeal.js';
 import { currentAssignmentIndex, replaceAt } from './assignments.js';
 import { person } from './people.js';
+import { denialCommentBlocker } from './policy.js';
 import { settleCurrentStep } from './progress.js';
 import { fail, ok } from './result.js';
 import type {
@@ -38,6 +39,8 @@ export function decide(
   if (assignment === undefined)
     return fail('not_an_approver', 'You are not an approver of the current step.');
   if (assignment.decision !== null) return fail('already_decided', 'You have already answered on this step.');
+  const commentMissing = denialCommentBlocker(approval, decision, comment);
+  if (commentMissing) return commentMissing;
 
   const recorded: Approval = {
     ...approval,

@@ -14,6 +14,14 @@ export {
   canSee,
   isCurrentApprover,
 } from './permissions.js';
+export {
+  denialCommentBlocker,
+  NO_SWITCHES,
+  recipientsLockedFor,
+  selfApprovers,
+  switchesOf,
+  whenNobodyOf,
+} from './policy.js';
 export { needsResolutionContext } from './progress.js';
 export { editRecipients } from './recipients.js';
 export { REMINDER_INTERVAL_MS, remind } from './remind.js';

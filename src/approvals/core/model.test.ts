@@ -33,7 +33,17 @@ import type {
 
 // ---------- the world ----------
 
-const PEOPLE = ['member:m0', 'member:m1', 'member:m2', 'member:m3', 'contact:c0', 'contact:c1', 'contact:c2'];
+const PEOPLE = [
+  'member:m0',
+  'member:m1',
+  'member:m2',
+  'member:m3',
+  'contact:c0',
+  'contact:c1',
+  'contact:c2',
+  'member:requester',
+];
+const REQUESTER = 'member:requester';
 const REF_NAMES = [
   'm0',
   'm1',
@@ -49,6 +59,7 @@ const REF_NAMES = [
   'req',
   'cts',
   'asg',
+  'rq',
 ] as const;
 type RefName = (typeof REF_NAMES)[number];
 const ACTORS: Actor[] = [
@@ -82,6 +93,8 @@ function modelResolve(name: RefName, hasAssignee: boolean): string[] {
       return ['contact:c0', 'contact:c1'];
     case 'asg':
       return hasAssignee ? ['member:m0'] : [];
+    case 'rq':
+      return [REQUESTER];
     default:
       return [name.startsWith('m') ? `member:${name}` : `contact:${name}`];
   }
@@ -92,6 +105,7 @@ function implRef(name: RefName): ApproverRef {
   if (name === 'req') return { type: 'ticket_requester' };
   if (name === 'cts') return { type: 'ticket_contacts' };
   if (name === 'asg') return { type: 'ticket_assignee' };
+  if (name === 'rq') return toRef(REQUESTER);
   return toRef(modelResolve(name, true)[0]!);
 }
 
@@ -117,7 +131,10 @@ type MState = {
   appeal: { reviewers: string[]; status: string } | null;
 };
 type Scenario = {
-  steps: { refs: RefName[]; rule: Rule }[];
+  steps: { refs: RefName[]; rule: Rule; whenNobody: 'wait' | 'skip' }[];
+  preventSelfApproval: boolean;
+  requireCommentOnDeny: boolean;
+  onBehalfOf: string | null;
   hasAssignee: boolean;
   allowAppeals: boolean;
   settings: ApprovalSettings;
@@ -139,19 +156,59 @@ class Model {
     public s: MState,
   ) {}
 
-  static start(sc: Scenario): Model | DomainErrorCode {
+  static start(sc: Scenario): { model: Model; events: string[] } | DomainErrorCode {
     const first = sc.steps[0];
     if (!first) return 'no_approvers';
-    const people = [...new Set(first.refs.flatMap((r) => modelResolve(r, sc.hasAssignee)))];
-    if (people.length === 0) return 'no_approvers';
-    if (first.rule.type === 'min' && first.rule.count > people.length) return 'min_exceeds_approvers';
+    const people = Model.resolveStep(sc, 0).people;
+    if (people.length > 0 && first.rule.type === 'min' && first.rule.count > people.length)
+      return 'min_exceeds_approvers';
     const steps = sc.steps.map((st): MStep => ({ status: 'waiting', rule: st.rule, live: new Map() }));
-    steps[0] = {
-      status: 'active',
-      rule: first.rule,
-      live: new Map(people.map((p) => [p, { decision: null, lastReminder: null }])),
-    };
-    return new Model(sc, { status: 'pending', current: 0, steps, appeal: null });
+    const model = new Model(sc, { status: 'pending', current: 0, steps, appeal: null });
+    const events = ['requested'];
+    model.enter(0, events);
+    // An approval is never finished the moment it is requested.
+    if (model.s.status !== 'pending') return 'no_approvers';
+    return { model, events };
+  }
+
+  /** The self-approvers kept out of every step by preventSelfApproval. */
+  static keptOut(sc: Scenario): string[] {
+    if (!sc.preventSelfApproval) return [];
+    return sc.onBehalfOf ? [REQUESTER, sc.onBehalfOf] : [REQUESTER];
+  }
+
+  static resolveStep(sc: Scenario, i: number): { people: string[]; leftOut: string[] } {
+    const all = [...new Set(sc.steps[i]!.refs.flatMap((r) => modelResolve(r, sc.hasAssignee)))];
+    const out = Model.keptOut(sc);
+    return { people: all.filter((p) => !out.includes(p)), leftOut: all.filter((p) => out.includes(p)) };
+  }
+
+  /** Enters step `from`: waits on nobody, skips, or starts; past the last step, approved. */
+  enter(from: number, events: string[]): void {
+    for (let i = from; i < this.s.steps.length; i++) {
+      this.s.current = i;
+      const { people, leftOut } = Model.resolveStep(this.sc, i);
+      for (const _ of leftOut) events.push('approver_left_out');
+      const st = this.s.steps[i]!;
+      if (people.length === 0) {
+        if (this.sc.steps[i]!.whenNobody === 'wait') {
+          st.status = 'no_approvers';
+          events.push('step_has_no_approvers');
+          return;
+        }
+        st.status = 'skipped';
+        events.push('step_skipped');
+        continue;
+      }
+      st.status = 'active';
+      if (st.rule.type === 'min' && st.rule.count > people.length)
+        st.rule = { type: 'min', count: people.length };
+      st.live = new Map(people.map((p) => [p, { decision: null, lastReminder: null }]));
+      events.push('step_started');
+      return;
+    }
+    this.s.status = 'approved';
+    events.push('completed');
   }
 
   private counts() {
@@ -181,47 +238,32 @@ class Model {
       events.push('completed');
       return;
     }
-    for (let i = this.s.current + 1; i < this.s.steps.length; i++) {
-      this.s.current = i;
-      const people = [
-        ...new Set(this.sc.steps[i]!.refs.flatMap((r) => modelResolve(r, this.sc.hasAssignee))),
-      ];
-      const st = this.s.steps[i]!;
-      if (people.length === 0) {
-        st.status = 'skipped';
-        events.push('step_skipped');
-        continue;
-      }
-      st.status = 'active';
-      if (st.rule.type === 'min' && st.rule.count > people.length)
-        st.rule = { type: 'min', count: people.length };
-      st.live = new Map(people.map((p) => [p, { decision: null, lastReminder: null }]));
-      events.push('step_started');
-      return;
-    }
-    this.s.status = 'approved';
-    events.push('completed');
+    this.enter(this.s.current + 1, events);
   }
 
-  decide(who: string, decision: 'approve' | 'deny'): Outcome {
+  decide(who: string, decision: 'approve' | 'deny', withComment: boolean): Outcome {
     if (this.s.status === 'appeal_pending') {
       return this.s.appeal!.reviewers.includes(who)
-        ? this.decideAppeal(who, decision)
+        ? this.decideAppeal(who, decision, withComment)
         : { error: 'not_an_approver' };
     }
     if (this.s.status !== 'pending') return { error: 'not_pending' };
     const vote = this.s.steps[this.s.current]!.live.get(who);
     if (!vote) return { error: 'not_an_approver' };
     if (vote.decision) return { error: 'already_decided' };
+    if (decision === 'deny' && this.sc.requireCommentOnDeny && !withComment)
+      return { error: 'comment_required' };
     vote.decision = decision;
     const events = ['decision_recorded'];
     this.settle(events);
     return { events };
   }
 
-  decideAppeal(who: string, decision: 'approve' | 'deny'): Outcome {
+  decideAppeal(who: string, decision: 'approve' | 'deny', withComment: boolean): Outcome {
     if (this.s.status !== 'appeal_pending') return { error: 'not_pending' };
     if (!this.s.appeal!.reviewers.includes(who)) return { error: 'not_an_approver' };
+    if (decision === 'deny' && this.sc.requireCommentOnDeny && !withComment)
+      return { error: 'comment_required' };
     this.s.status = this.s.appeal!.status = decision === 'approve' ? 'approved' : 'denied';
     if (decision === 'approve')
       for (const st of this.s.steps) if (st.status === 'waiting') st.status = 'skipped';
@@ -234,9 +276,12 @@ class Model {
     const live = this.s.steps[this.s.current]!.live;
     const removed = [...new Set(remove)].filter((p) => live.has(p));
     const added = [...new Set(add)].filter((p) => !live.has(p) && !remove.includes(p));
+    if (added.some((p) => Model.keptOut(this.sc).includes(p))) return { error: 'self_approval' };
     if (removed.length === 0 && added.length === 0) return { events: [] };
     for (const p of removed) live.delete(p);
     for (const p of added) live.set(p, { decision: null, lastReminder: null });
+    const step = this.s.steps[this.s.current]!;
+    if (step.status === 'no_approvers' && added.length > 0) step.status = 'active';
     if (live.size === 0) {
       this.s.status = 'canceled';
       this.s.steps[this.s.current]!.status = 'canceled';
@@ -274,7 +319,7 @@ class Model {
     if (this.s.status !== 'pending' && this.s.status !== 'appeal_pending') return { error: 'not_pending' };
     this.s.status = 'canceled';
     const st = this.s.steps[this.s.current]!;
-    if (st.status === 'active') st.status = 'canceled';
+    if (st.status === 'active' || st.status === 'no_approvers') st.status = 'canceled';
     return { events: ['canceled'] };
   }
 
@@ -315,7 +360,7 @@ class Model {
 // ---------- commands ----------
 
 type Command =
-  | { kind: 'decide'; who: number; decision: 'approve' | 'deny' }
+  | { kind: 'decide'; who: number; decision: 'approve' | 'deny'; withComment: boolean }
   | { kind: 'decideAppeal'; who: number; decision: 'approve' | 'deny' }
   | { kind: 'edit'; add: number[]; remove: number[] }
   | { kind: 'remind'; target: number | null }
@@ -329,7 +374,12 @@ const decisionArb = fc.constantFrom('approve' as const, 'deny' as const);
 const commandArb: fc.Arbitrary<Command> = fc.oneof(
   {
     weight: 6,
-    arbitrary: fc.record({ kind: fc.constant('decide' as const), who: person, decision: decisionArb }),
+    arbitrary: fc.record({
+      kind: fc.constant('decide' as const),
+      who: person,
+      decision: decisionArb,
+      withComment: fc.boolean(),
+    }),
   },
   {
     weight: 1,
@@ -374,12 +424,19 @@ const ruleArb: fc.Arbitrary<Rule> = fc.oneof(
 );
 const scenarioArb: fc.Arbitrary<Scenario> = fc.record({
   steps: fc.array(
-    fc.record({ refs: fc.array(fc.constantFrom(...REF_NAMES), { maxLength: 3 }), rule: ruleArb }),
+    fc.record({
+      refs: fc.array(fc.constantFrom(...REF_NAMES), { maxLength: 3 }),
+      rule: ruleArb,
+      whenNobody: fc.constantFrom('wait' as const, 'skip' as const),
+    }),
     {
       minLength: 1,
       maxLength: 3,
     },
   ),
+  preventSelfApproval: fc.boolean(),
+  requireCommentOnDeny: fc.boolean(),
+  onBehalfOf: fc.constantFrom(null, 'member:m1', 'contact:c0'),
   hasAssignee: fc.boolean(),
   allowAppeals: fc.boolean(),
   settings: fc.record({ contactsCanViewApprovals: fc.boolean(), appealsEnabled: fc.boolean() }),
@@ -388,7 +445,7 @@ const scenarioArb: fc.Arbitrary<Scenario> = fc.record({
 
 // ---------- invariants of the implementation alone ----------
 
-function checkInvariants(a: Approval): void {
+function checkInvariants(a: Approval, sc: Scenario): void {
   const cur = a.currentStepIndex;
   expect(a.stepStates).toHaveLength(a.steps.length);
   expect(cur >= 0 && cur < a.steps.length).toBe(true);
@@ -400,7 +457,7 @@ function checkInvariants(a: Approval): void {
   });
   const currentStatus = a.stepStates[cur]!.status;
   const expectedCurrent: Record<string, string[]> = {
-    pending: ['active'],
+    pending: ['active', 'no_approvers'],
     appeal_pending: ['denied'],
     approved: appealApproved ? ['denied'] : ['approved', 'skipped'],
     denied: ['denied'],
@@ -417,6 +474,10 @@ function checkInvariants(a: Approval): void {
     if (st.status === 'waiting' || st.status === 'skipped')
       expect(a.assignments.some((x) => x.stepIndex === i)).toBe(false);
     if (st.status === 'active') expect(live.length).toBeGreaterThan(0);
+    // A step with nobody never passes under `wait`: it is never skipped (an accepted appeal
+    // skips the steps it never reached, which are `waiting`, not this), and waits with nobody on it.
+    if (st.status === 'no_approvers') expect(a.assignments.some((x) => x.stepIndex === i)).toBe(false);
+    if (st.status === 'skipped' && !appealApproved) expect(sc.steps[i]!.whenNobody).toBe('skip');
     const approvals = live.filter((x) => x.decision?.value === 'approve').length;
     if (st.status === 'approved') {
       if (st.rule.type === 'any') expect(approvals).toBe(1);
@@ -432,6 +493,9 @@ function checkInvariants(a: Approval): void {
     }
   }
   expect(a.assignments.every((x) => x.stepIndex <= cur)).toBe(true);
+  // preventSelfApproval: the requester's side is never asked.
+  const keptOut = Model.keptOut(sc);
+  expect(a.assignments.filter((x) => keptOut.includes(keyOf(x.person)))).toEqual([]);
 }
 
 // ---------- the run ----------
@@ -443,24 +507,39 @@ function run(sc: Scenario, commands: Command[]): void {
   const ctx = implContext(sc.hasAssignee);
   const started = startApproval(
     {
-      steps: sc.steps.map((st) => ({ name: 'step', approvers: st.refs.map(implRef), rule: st.rule })),
+      steps: sc.steps.map((st) => ({
+        name: 'step',
+        approvers: st.refs.map(implRef),
+        rule: st.rule,
+        whenNobody: st.whenNobody,
+      })),
       requestedBy: 'requester',
       allowAppeals: sc.allowAppeals,
       appealReviewers: [],
       expiresAt: sc.expiresInMinutes === null ? null : new Date(T0 + sc.expiresInMinutes * 60_000),
+      switches: {
+        preventSelfApproval: sc.preventSelfApproval,
+        requireCommentOnDeny: sc.requireCommentOnDeny,
+        lockRecipients: false,
+      },
+      onBehalfOf: sc.onBehalfOf === null ? null : toRef(sc.onBehalfOf),
     },
     ctx,
     new Date(T0),
   );
-  const model = Model.start(sc);
-  if (typeof model === 'string') {
-    expect(started.ok ? 'ok' : started.error.code).toBe(model);
+  const begun = Model.start(sc);
+  if (typeof begun === 'string') {
+    expect(started.ok ? 'ok' : started.error.code).toBe(begun);
+    seen.add(`start:${begun}`);
     return;
   }
   if (!started.ok) throw new Error(`unexpected start error ${started.error.code}`);
+  const model = begun.model;
+  expect(started.value.events.map((e) => e.type)).toEqual(begun.events);
+  for (const e of begun.events) seen.add(e);
   let approval = deepFreeze(started.value.approval);
   let now = T0;
-  checkInvariants(approval);
+  checkInvariants(approval, sc);
 
   for (const cmd of commands) {
     const at = new Date(now);
@@ -480,14 +559,15 @@ function run(sc: Scenario, commands: Command[]): void {
       case 'decide': {
         const who = PEOPLE[cmd.who]!;
         const maybeCtx = needsResolutionContext(approval) ? ctx : null;
-        result = decide(approval, toRef(who), cmd.decision, null, 'api', maybeCtx, at);
-        expected = model.decide(who, cmd.decision);
+        const comment = cmd.withComment ? 'because' : null;
+        result = decide(approval, toRef(who), cmd.decision, comment, 'api', maybeCtx, at);
+        expected = model.decide(who, cmd.decision, cmd.withComment);
         break;
       }
       case 'decideAppeal': {
         const who = PEOPLE[cmd.who]!;
         result = decideAppeal(approval, toRef(who), cmd.decision, 'c', 'portal', at);
-        expected = model.decideAppeal(who, cmd.decision);
+        expected = model.decideAppeal(who, cmd.decision, true);
         break;
       }
       case 'edit': {
@@ -537,7 +617,7 @@ function run(sc: Scenario, commands: Command[]): void {
     // A finished approval never changes: every command on it is refused.
     if (wasFinal) expect(result.ok).toBe(false);
 
-    checkInvariants(approval);
+    checkInvariants(approval, sc);
     expect(approval.status).toBe(model.s.status);
     expect(approval.currentStepIndex).toBe(model.s.current);
     expect(approval.stepStates.map((s) => s.status)).toEqual(model.s.steps.map((s) => s.status));
@@ -561,7 +641,7 @@ function run(sc: Scenario, commands: Command[]): void {
   }
 }
 
-describe('approval lifecycle against a reference model (SPEC §2, §3 rules 4, 5, 7, 8, 9)', () => {
+describe('approval lifecycle against a reference model (SPEC §2, §3 rules 4, 5, 7, 8, 9; §8.1 whenNobody and template switches)', () => {
   it('random command sequences agree with the model and keep every invariant', () => {
     fc.assert(
       fc.property(
@@ -587,6 +667,8 @@ describe('approval lifecycle against a reference model (SPEC §2, §3 rules 4, 5
       ],
       ...['appeals_not_allowed', 'appeal_exists', 'no_appeal_reviewers', 'invalid_reason', 'not_awaiting'],
       'reminder_too_soon',
+      ...['step_has_no_approvers', 'approver_left_out', 'self_approval', 'comment_required'],
+      ...['start:no_approvers', 'start:min_exceeds_approvers'],
     ];
     expect(reached.filter((x) => !seen.has(x))).toEqual([]);
   });

@@ -2,6 +2,7 @@ import { appealBlocker, isAppealReviewer } from './appeal.js';
 import { currentAssignmentIndex } from './assignments.js';
 import { isRequesterOrAdmin } from './cancel.js';
 import { samePerson } from './people.js';
+import { recipientsLockedFor } from './policy.js';
 import type { Actor, Approval, ApprovalSettings, PersonRef } from './types.js';
 
 /** Named on the current step (answered or not) while the approval is pending. */
@@ -42,7 +43,7 @@ export function canCancel(approval: Approval, actor: Actor): boolean {
 }
 
 export function canEditRecipients(approval: Approval, actor: Actor): boolean {
-  return actor.type === 'member' && approval.status === 'pending';
+  return actor.type === 'member' && approval.status === 'pending' && !recipientsLockedFor(approval, actor);
 }
 
 export function canAppeal(approval: Approval, actor: Actor, settings: ApprovalSettings): boolean {

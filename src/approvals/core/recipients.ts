@@ -1,5 +1,6 @@
 import { liveAssignmentsOfStep, newAssignment, replaceAt } from './assignments.js';
 import { includesPerson, samePerson, uniquePeople } from './people.js';
+import { selfApprovalBlocker } from './policy.js';
 import { settleCurrentStep } from './progress.js';
 import { fail, ok } from './result.js';
 import { evaluateStep } from './rules.js';
@@ -23,6 +24,8 @@ export function editRecipients(
 
   const removed = uniquePeople(remove).filter((p) => includesPerson(onStep, p));
   const added = uniquePeople(add).filter((p) => !includesPerson(onStep, p) && !includesPerson(remove, p));
+  const selfApproval = selfApprovalBlocker(approval, added);
+  if (selfApproval) return selfApproval;
   if (added.length === 0 && removed.length === 0) return ok({ approval, events: [] });
 
   // Removed rows stay for the audit trail; a re-added person gets a fresh row.
@@ -34,7 +37,21 @@ export function editRecipients(
     ),
     ...added.map((p) => newAssignment(stepIndex, p, now)),
   ];
-  const edited: Approval = { ...approval, assignments };
+  // A step waiting on `no_approvers` starts as soon as someone is added (SPEC §8.1).
+  const waitingState = approval.stepStates[stepIndex]!;
+  const edited: Approval = {
+    ...approval,
+    assignments,
+    ...(waitingState.status === 'no_approvers' && added.length > 0
+      ? {
+          stepStates: replaceAt(approval.stepStates, stepIndex, {
+            ...waitingState,
+            status: 'active' as const,
+            startedAt: now,
+          }),
+        }
+      : {}),
+  };
   const editedEvent = { type: 'recipients_edited', stepIndex, added, removed } as const;
 
   const remaining = liveAssignmentsOfStep(edited, stepIndex);

@@ -63,8 +63,38 @@ describe('startApproval (SPEC §2 approval, rule 5)', () => {
     expectError(startApproval(base([]), context(), T0), 'no_approvers');
   });
 
-  it('§2: a first step that resolves to nobody is no_approvers', () => {
-    expectError(startApproval(base([step([{ type: 'group', id: 'empty' }])]), context(), T0), 'no_approvers');
+  it('§8.6: an ad hoc request whose approvers resolve to nobody is no_approvers', () => {
+    expectError(
+      startApproval({ ...base([step([{ type: 'group', id: 'empty' }])]), adHoc: true }, context(), T0),
+      'no_approvers',
+    );
+  });
+
+  it('§8.1 whenNobody "wait": a first step that resolves to nobody waits on no_approvers', () => {
+    const { approval, events } = must(
+      startApproval(base([step([{ type: 'group', id: 'empty' }]), step([m('b')])]), context(), T0),
+    );
+    expect(approval.status).toBe('pending');
+    expect(approval.stepStates.map((s) => s.status)).toEqual(['no_approvers', 'waiting']);
+    expect(approval.assignments).toEqual([]);
+    expect(events).toEqual([{ type: 'requested' }, { type: 'step_has_no_approvers', stepIndex: 0 }]);
+  });
+
+  it('§8.1 whenNobody "skip": a first step that resolves to nobody is skipped and the next one starts', () => {
+    const { approval, events } = must(
+      startApproval(
+        base([{ ...step([{ type: 'group', id: 'empty' }]), whenNobody: 'skip' }, step([m('b')])]),
+        context(),
+        T0,
+      ),
+    );
+    expect(approval.stepStates.map((s) => s.status)).toEqual(['skipped', 'active']);
+    expect(events.map((e) => e.type)).toEqual(['requested', 'step_skipped', 'step_started']);
+  });
+
+  it('§8.1: a template whose every step is skipped is no_approvers (never approved when requested)', () => {
+    const nobody = { ...step([{ type: 'group', id: 'empty' }]), whenNobody: 'skip' as const };
+    expectError(startApproval(base([nobody, nobody]), context(), T0), 'no_approvers');
   });
 
   it('§5: a min count larger than the approvers of the first step is min_exceeds_approvers', () => {

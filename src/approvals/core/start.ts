@@ -1,5 +1,6 @@
 import { newAssignment, replaceAt } from './assignments.js';
 import { person } from './people.js';
+import { leaveOutSelfApprovers, whenNobodyOf } from './policy.js';
 import { resolveApprovers } from './resolve.js';
 import { fail, ok } from './result.js';
 import { assertValidRule } from './rules.js';
@@ -12,6 +13,7 @@ import type {
   Result,
   Rule,
   StepDefinition,
+  TemplateSwitches,
   Transition,
 } from './types.js';
 
@@ -21,6 +23,10 @@ export type StartApprovalInput = {
   allowAppeals: boolean;
   appealReviewers: ApproverRef[];
   expiresAt: Date | null;
+  /** Ad hoc requests always have approvers: nobody on their one step is `no_approvers` (SPEC §8.6). */
+  adHoc?: boolean;
+  switches?: TemplateSwitches;
+  onBehalfOf?: PersonRef | null;
 };
 
 function copyRule(rule: Rule): Rule {
@@ -47,6 +53,12 @@ function activateStep(
   };
 }
 
+/**
+ * Makes the approval and enters its first step like any other (`enterStep`), except that
+ * a first step with people whose `min` count is above them is refused, an ad hoc request
+ * that resolves to nobody is refused, and so is a template whose every step is skipped:
+ * an approval is never finished at the moment it is requested.
+ */
 export function startApproval(
   input: StartApprovalInput,
   ctx: ResolutionContext,
@@ -56,20 +68,14 @@ export function startApproval(
   if (first === undefined) return fail('no_approvers', 'An approval needs at least one step.');
   for (const step of input.steps) assertValidRule(step.rule);
 
-  const people = resolveApprovers(first.approvers, ctx);
-  if (people.length === 0) return fail('no_approvers', 'The first step resolves to nobody.');
-  if (first.rule.type === 'min' && first.rule.count > people.length) {
-    return fail(
-      'min_exceeds_approvers',
-      `The first step needs ${first.rule.count} approvals but only ${people.length} people are asked.`,
-    );
-  }
-
-  const steps = input.steps.map((s) => ({
-    name: s.name,
-    approvers: [...s.approvers],
-    rule: copyRule(s.rule),
-  }));
+  const steps = input.steps.map(
+    (s): StepDefinition => ({
+      name: s.name,
+      approvers: [...s.approvers],
+      rule: copyRule(s.rule),
+      ...(s.whenNobody ? { whenNobody: s.whenNobody } : {}),
+    }),
+  );
   const waiting: Approval = {
     status: 'pending',
     steps,
@@ -87,18 +93,31 @@ export function startApproval(
     appeal: null,
     expiresAt: input.expiresAt,
     completedAt: null,
+    ...(input.switches ? { switches: { ...input.switches } } : {}),
+    ...(input.onBehalfOf ? { onBehalfOf: person(input.onBehalfOf) } : {}),
   };
-  const approval = activateStep(waiting, 0, people, copyRule(first.rule), now);
-  return ok({
-    approval,
-    events: [{ type: 'requested' }, { type: 'step_started', stepIndex: 0, approvers: people.map(person) }],
-  });
+
+  const people = leaveOutSelfApprovers(waiting, 0, resolveApprovers(first.approvers, ctx)).people;
+  if (people.length === 0 && input.adHoc) return fail('no_approvers', 'The approvers resolve to nobody.');
+  if (first.rule.type === 'min' && people.length > 0 && first.rule.count > people.length) {
+    return fail(
+      'min_exceeds_approvers',
+      `The first step needs ${first.rule.count} approvals but only ${people.length} people are asked.`,
+    );
+  }
+  const entered = enterStep(waiting, 0, ctx, now);
+  if (entered.approval.status !== 'pending') {
+    return fail('no_approvers', 'Every step of this template resolves to nobody and is skipped.');
+  }
+  return ok({ approval: entered.approval, events: [{ type: 'requested' }, ...entered.events] });
 }
 
 /**
- * Starts step `index`, skipping every step that resolves to nobody; past the last
- * step the approval is approved. A `min` count above the people resolved is clamped,
- * so a group that shrank since the template was written cannot make a step impossible.
+ * Starts step `index`. A step whose approvers resolve to nobody (once `preventSelfApproval`
+ * has left out the requester's side) waits on `no_approvers` under `whenNobody: "wait"`,
+ * or is skipped under `"skip"`; past the last step the approval is approved. A `min` count
+ * above the people resolved is clamped, so a group that shrank since the template was
+ * written cannot make a step impossible.
  */
 export function enterStep(approval: Approval, index: number, ctx: ResolutionContext, now: Date): Transition {
   let current = approval;
@@ -106,18 +125,25 @@ export function enterStep(approval: Approval, index: number, ctx: ResolutionCont
   for (let i = index; i < approval.steps.length; i++) {
     const definition = approval.steps[i]!;
     assertValidRule(definition.rule);
-    const people = resolveApprovers(definition.approvers, ctx);
+    const resolved = leaveOutSelfApprovers(approval, i, resolveApprovers(definition.approvers, ctx));
+    events.push(...resolved.events);
+    const people = resolved.people;
     if (people.length === 0) {
+      const waits = whenNobodyOf(definition) === 'wait';
       current = {
         ...current,
         currentStepIndex: i,
         stepStates: replaceAt(current.stepStates, i, {
-          status: 'skipped',
+          status: waits ? 'no_approvers' : 'skipped',
           rule: copyRule(definition.rule),
-          startedAt: null,
-          completedAt: now,
+          startedAt: waits ? now : null,
+          completedAt: waits ? null : now,
         }),
       };
+      if (waits) {
+        events.push({ type: 'step_has_no_approvers', stepIndex: i });
+        return { approval: current, events };
+      }
       events.push({ type: 'step_skipped', stepIndex: i });
       continue;
     }

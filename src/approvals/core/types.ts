@@ -19,7 +19,24 @@ export type ApproverRef = PersonRef | GroupRef | TicketRoleRef;
 
 export type Rule = { type: 'any' } | { type: 'all' } | { type: 'min'; count: number };
 
-export type StepDefinition = { name: string; approvers: ApproverRef[]; rule: Rule };
+/**
+ * What a step does when its approvers resolve to nobody (SPEC §8.1): `wait` stays on the
+ * step (`no_approvers`) until edit recipients adds someone; `skip` passes it (`step_skipped`).
+ * Absent means `wait`, the default.
+ */
+export type WhenNobody = 'wait' | 'skip';
+
+export type StepDefinition = { name: string; approvers: ApproverRef[]; rule: Rule; whenNobody?: WhenNobody };
+
+/** A template's switches, copied onto each approval made from it (SPEC §8.1, issue 10 finding 11). */
+export type TemplateSwitches = {
+  /** The requesting member and the on-behalf-of person are never approvers of the request. */
+  preventSelfApproval: boolean;
+  /** A denial needs a non-empty comment. */
+  requireCommentOnDeny: boolean;
+  /** Only admins may edit recipients. */
+  lockRecipients: boolean;
+};
 
 export type Decision = 'approve' | 'deny';
 export type Channel = 'agent_ui' | 'portal' | 'email_link' | 'api';
@@ -27,7 +44,16 @@ export type Channel = 'agent_ui' | 'portal' | 'email_link' | 'api';
 export type ApprovalStatus = 'pending' | 'approved' | 'denied' | 'appeal_pending' | 'canceled' | 'expired';
 export type DisplayStatus = ApprovalStatus | 'partially_approved';
 
-export type StepStatus = 'waiting' | 'active' | 'approved' | 'denied' | 'skipped' | 'canceled' | 'expired';
+export type StepStatus =
+  | 'waiting'
+  | 'active'
+  /** Current, but resolved to nobody under `whenNobody: "wait"`: waits for edit recipients to add someone. */
+  | 'no_approvers'
+  | 'approved'
+  | 'denied'
+  | 'skipped'
+  | 'canceled'
+  | 'expired';
 
 export type RecordedDecision = {
   value: Decision;
@@ -88,6 +114,10 @@ export type Approval = {
   appeal: Appeal | null;
   expiresAt: Date | null;
   completedAt: Date | null;
+  /** Absent on approvals made before template switches (and on ad hoc ones): every switch off. */
+  switches?: TemplateSwitches;
+  /** The person the request is made for, when not the requesting member (kept out by `preventSelfApproval`). */
+  onBehalfOf?: PersonRef | null;
 };
 
 /** The facts needed to resolve references, loaded by the caller for the step being started. */
@@ -114,6 +144,8 @@ export type ApprovalEvent =
   | { type: 'requested' }
   | { type: 'step_started'; stepIndex: number; approvers: PersonRef[] }
   | { type: 'step_skipped'; stepIndex: number }
+  | { type: 'step_has_no_approvers'; stepIndex: number }
+  | { type: 'approver_left_out'; stepIndex: number; person: PersonRef; reason: 'self_approval' }
   | {
       type: 'decision_recorded';
       stepIndex: number;
@@ -151,7 +183,10 @@ export type DomainErrorCode =
   | 'no_appeal_reviewers'
   | 'invalid_reason'
   | 'not_awaiting'
-  | 'reminder_too_soon';
+  | 'reminder_too_soon'
+  | 'self_approval'
+  | 'comment_required'
+  | 'recipients_locked';
 
 export type DomainError = {
   code: DomainErrorCode;

@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { isUuid } from '../../auth/tokens.js';
 import type { Db } from '../../shared/db/connect.js';
 import { notFound } from '../../shared/errors.js';
-import type { ApproverRef, StepDefinition } from '../core/types.js';
+import type { ApproverRef, StepDefinition, TemplateSwitches } from '../core/types.js';
 import { assertRefsExist } from '../refs.js';
 
 export type TemplateInput = {
@@ -13,7 +13,7 @@ export type TemplateInput = {
   appealReviewers?: ApproverRef[];
   steps: StepDefinition[];
   expireAfterHours?: number | null;
-};
+} & Partial<TemplateSwitches>;
 
 export type TemplateView = {
   id: string;
@@ -25,7 +25,7 @@ export type TemplateView = {
   expireAfterHours: number | null;
   createdAt: Date;
   updatedAt: Date;
-};
+} & TemplateSwitches;
 
 const columns = [
   'id',
@@ -35,6 +35,9 @@ const columns = [
   'appeal_reviewers',
   'steps',
   'expire_after_hours',
+  'prevent_self_approval',
+  'require_comment_on_deny',
+  'lock_recipients',
   'created_at',
   'updated_at',
 ] as const;
@@ -47,6 +50,9 @@ type Row = {
   appeal_reviewers: unknown[];
   steps: unknown[];
   expire_after_hours: number | null;
+  prevent_self_approval: boolean;
+  require_comment_on_deny: boolean;
+  lock_recipients: boolean;
   created_at: Date;
   updated_at: Date;
 };
@@ -57,11 +63,30 @@ const toView = (r: Row): TemplateView => ({
   description: r.description,
   allowAppeals: r.allow_appeals,
   appealReviewers: r.appeal_reviewers as ApproverRef[],
-  steps: r.steps as StepDefinition[],
+  // Steps stored before `whenNobody` existed wait, the default (SPEC §8.1).
+  steps: (r.steps as StepDefinition[]).map((s) => ({ ...s, whenNobody: s.whenNobody ?? 'wait' })),
   expireAfterHours: r.expire_after_hours,
+  preventSelfApproval: r.prevent_self_approval,
+  requireCommentOnDeny: r.require_comment_on_deny,
+  lockRecipients: r.lock_recipients,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
 });
+
+/** The columns both creation and replacement write; a step without `whenNobody` is stored as `wait`. */
+function templateColumns(input: TemplateInput) {
+  return {
+    name: input.name,
+    description: input.description ?? null,
+    allow_appeals: input.allowAppeals ?? false,
+    appeal_reviewers: JSON.stringify(input.appealReviewers ?? []),
+    steps: JSON.stringify(input.steps.map((s) => ({ ...s, whenNobody: s.whenNobody ?? 'wait' }))),
+    expire_after_hours: input.expireAfterHours ?? null,
+    prevent_self_approval: input.preventSelfApproval ?? false,
+    require_comment_on_deny: input.requireCommentOnDeny ?? false,
+    lock_recipients: input.lockRecipients ?? false,
+  };
+}
 
 async function assertTemplateRefs(db: Db, workspaceId: string, input: TemplateInput) {
   await assertRefsExist(db, workspaceId, [
@@ -81,12 +106,7 @@ export async function createTemplate(
     .values({
       workspace_id: workspaceId,
       id: randomUUID(),
-      name: input.name,
-      description: input.description ?? null,
-      allow_appeals: input.allowAppeals ?? false,
-      appeal_reviewers: JSON.stringify(input.appealReviewers ?? []),
-      steps: JSON.stringify(input.steps),
-      expire_after_hours: input.expireAfterHours ?? null,
+      ...templateColumns(input),
     })
     .returning(columns)
     .executeTakeFirstOrThrow();
@@ -104,12 +124,7 @@ export async function replaceTemplate(
   const row = await db
     .updateTable('approval_templates')
     .set({
-      name: input.name,
-      description: input.description ?? null,
-      allow_appeals: input.allowAppeals ?? false,
-      appeal_reviewers: JSON.stringify(input.appealReviewers ?? []),
-      steps: JSON.stringify(input.steps),
-      expire_after_hours: input.expireAfterHours ?? null,
+      ...templateColumns(input),
       updated_at: sql<Date>`now()`,
     })
     .where('workspace_id', '=', workspaceId)

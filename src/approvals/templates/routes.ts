@@ -5,13 +5,22 @@ import { approverRef, id, idParams, name, rule } from '../../shared/http/schemas
 import type { Api, AppDeps } from '../../shared/http/types.js';
 import { requireApprovalsEnabled } from '../../workspaces/repo.js';
 import { normalizeRef } from '../refs.js';
+import { previewRoutes } from './preview.js';
 import * as repo from './repo.js';
 
 const step = z.strictObject({
   name,
   approvers: z.array(approverRef).min(1).max(100),
   rule,
+  whenNobody: z
+    .enum(['wait', 'skip'])
+    .optional()
+    .describe(
+      'When the approvers resolve to nobody: `wait` (default) stays on the step until edit recipients adds someone; `skip` passes it.',
+    ),
 });
+
+const switchField = (description: string) => z.boolean().optional().describe(`${description} Default false.`);
 
 export const templateBody = z.strictObject({
   name,
@@ -31,6 +40,11 @@ export const templateBody = z.strictObject({
     .max(24 * 365)
     .nullable()
     .optional(),
+  preventSelfApproval: switchField(
+    'The requesting member and the on-behalf-of person are never approvers of a request made from this template.',
+  ),
+  requireCommentOnDeny: switchField('A denial needs a non-empty comment.'),
+  lockRecipients: switchField('Only admins may edit the recipients of a request made from this template.'),
 });
 
 const idCursor = z.object({ id });
@@ -43,8 +57,13 @@ function normalize(body: z.infer<typeof templateBody>): repo.TemplateInput {
   };
 }
 
-export function templateRoutes(app: Api, { db }: AppDeps): void {
+/** PATCH: the fields given replace the template's, the others stay (the switches, for one). */
+const templatePatch = templateBody.partial();
+
+export function templateRoutes(app: Api, deps: AppDeps): void {
+  const { db } = deps;
   const tags = ['approval templates'];
+  previewRoutes(app, deps, templateBody, (steps) => normalize({ name: '', steps }).steps);
 
   app.post('/approval-templates', { schema: { tags, body: templateBody } }, async (request, reply) => {
     const admin = requireAdmin(request);
@@ -82,6 +101,18 @@ export function templateRoutes(app: Api, { db }: AppDeps): void {
       const admin = requireAdmin(request);
       await requireApprovalsEnabled(db, admin.workspaceId);
       return repo.replaceTemplate(db, admin.workspaceId, request.params.id, normalize(request.body));
+    },
+  );
+
+  app.patch(
+    '/approval-templates/:id',
+    { schema: { tags, params: idParams, body: templatePatch } },
+    async (request) => {
+      const admin = requireAdmin(request);
+      await requireApprovalsEnabled(db, admin.workspaceId);
+      const current = await repo.getTemplate(db, admin.workspaceId, request.params.id);
+      const merged = { ...current, ...request.body } as z.infer<typeof templateBody>;
+      return repo.replaceTemplate(db, admin.workspaceId, current.id, normalize(merged));
     },
   );
 

@@ -131,6 +131,16 @@ function words(input: EmailInput): { keys: Words; by: string } {
         by: decision?.byName ?? '',
       };
     }
+    case 'step_has_no_approvers':
+      return {
+        keys: {
+          subject: 'subject.step_has_no_approvers',
+          headline: 'headline.step_has_no_approvers',
+          intro: 'intro.step_has_no_approvers',
+          after: 'after.step_has_no_approvers',
+        },
+        by: '',
+      };
     default: {
       const unknown: never = kind;
       throw new Error(`renderEmail: unknown mail kind ${String(unknown)}`);
@@ -237,13 +247,14 @@ export function compose(input: EmailInput): EmailDoc {
     requester: singleLine(approval.requesterName),
     ticket: ticket.number,
     by: singleLine(by),
+    step: singleLine(approval.stepName ?? ''),
   };
   const asks = ASKS_FOR_DECISION.has(input.kind);
   const blocks: Block[] = [];
 
   const intro = t(keys.intro, vars);
   blocks.push({ type: 'paragraph', text: intro });
-  if (keys.after) blocks.push({ type: 'paragraph', text: t(keys.after) });
+  if (keys.after) blocks.push({ type: 'paragraph', text: t(keys.after, vars) });
 
   if (input.appeal && (input.kind === 'appeal_requested' || input.kind === 'appeal_decided')) {
     const label = input.appeal.byName

@@ -18,6 +18,7 @@ const en = {
     appeal_requested: '[Approval #{{number}}] {{title}} — an appeal needs your review',
     appeal_decided_approve: '[Approval #{{number}}] {{title}} — appeal accepted',
     appeal_decided_deny: '[Approval #{{number}}] {{title}} — appeal rejected',
+    step_has_no_approvers: '[Approval #{{number}}] {{title}} — a step has nobody to approve it',
   },
   headline: {
     approval_requested: 'Your approval is requested',
@@ -32,6 +33,7 @@ const en = {
     appeal_requested: 'An appeal needs your review',
     appeal_decided_approve: 'Appeal accepted',
     appeal_decided_deny: 'Appeal rejected',
+    step_has_no_approvers: 'A step has nobody to approve it',
   },
   intro: {
     approval_requested: '{{requester}} is asking for your approval on request #{{number}}, “{{title}}”.',
@@ -61,12 +63,16 @@ const en = {
       'The appeal on request #{{number}}, “{{title}}”, was accepted: the request is now approved.',
     appeal_decided_deny:
       'The appeal on request #{{number}}, “{{title}}”, was rejected: the request stays denied.',
+    step_has_no_approvers:
+      'Step “{{step}}” of request #{{number}}, “{{title}}”, resolves to nobody, so the request is waiting on it.',
   },
   after: {
     closed: 'Nobody needs to answer it any more, and the links in earlier emails no longer work.',
     reminder: 'Please take a moment to answer it.',
     appeal_requested:
       'Please review the reason below and decide whether the request should be approved after all.',
+    step_has_no_approvers:
+      'Add approvers to this step (edit recipients on ticket #{{ticket}}) and the request goes on; it never passes this step by itself.',
   },
   action: {
     approve: 'Approve',
@@ -185,6 +191,8 @@ const fr = {
     appeal_requested: "[Demande d'approbation n° {{number}}] {{title}} — un recours attend votre examen",
     appeal_decided_approve: "[Demande d'approbation n° {{number}}] {{title}} — recours accepté",
     appeal_decided_deny: "[Demande d'approbation n° {{number}}] {{title}} — recours rejeté",
+    step_has_no_approvers:
+      "[Demande d'approbation n° {{number}}] {{title}} — une étape n'a aucun approbateur",
   },
   headline: {
     approval_requested: 'Votre approbation est demandée',
@@ -199,6 +207,7 @@ const fr = {
     appeal_requested: 'Un recours attend votre examen',
     appeal_decided_approve: 'Recours accepté',
     appeal_decided_deny: 'Recours rejeté',
+    step_has_no_approvers: "Une étape n'a aucun approbateur",
   },
   intro: {
     approval_requested:
@@ -229,6 +238,8 @@ const fr = {
       'Le recours sur la demande n° {{number}}, « {{title}} », a été accepté : la demande est désormais approuvée.',
     appeal_decided_deny:
       'Le recours sur la demande n° {{number}}, « {{title}} », a été rejeté : la demande reste refusée.',
+    step_has_no_approvers:
+      "L'étape « {{step}} » de la demande n° {{number}}, « {{title}} », ne désigne personne : la demande attend sur cette étape.",
   },
   after: {
     closed:
@@ -236,6 +247,8 @@ const fr = {
     reminder: 'Merci de prendre un moment pour y répondre.',
     appeal_requested:
       'Prenez connaissance du motif ci-dessous et décidez si la demande doit finalement être approuvée.',
+    step_has_no_approvers:
+      "Ajoutez des approbateurs à cette étape (modifier les destinataires sur le ticket n° {{ticket}}) pour que la demande se poursuive ; elle ne franchira jamais cette étape d'elle-même.",
   },
   action: {
     approve: 'Approuver',

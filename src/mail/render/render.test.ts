@@ -14,6 +14,7 @@ const KINDS: MailKind[] = [
   'approval_expired',
   'appeal_requested',
   'appeal_decided',
+  'step_has_no_approvers',
 ];
 const LOCALES: Locale[] = ['en', 'fr'];
 

@@ -109,6 +109,9 @@ export interface ApprovalTemplatesTable {
   appeal_reviewers: Json<unknown[]>;
   steps: Json<unknown[]>;
   expire_after_hours: number | null;
+  prevent_self_approval: Generated<boolean>;
+  require_comment_on_deny: Generated<boolean>;
+  lock_recipients: Generated<boolean>;
   archived_at: Timestamp | null;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
@@ -135,6 +138,8 @@ export interface ApprovalsTable {
   appeal: Json<unknown> | null;
   expires_at: Timestamp | null;
   completed_at: Timestamp | null;
+  /** The template's switches when the approval was made (SPEC §8.1); null: every switch off. */
+  switches: Json<unknown> | null;
   version: Generated<number>;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;

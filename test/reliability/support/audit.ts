@@ -64,7 +64,9 @@ export const AUDIT_CHECKS: { name: string; query: RawBuilder<Record<string, unkn
     query: sql`WITH t AS (${STEP_TALLIES}) SELECT * FROM t WHERE
       (step_status IN ('waiting', 'skipped') AND live > 0)
       OR (step_status IN ('approved', 'denied', 'skipped', 'canceled') AND step_completed_at IS NULL)
-      OR (step_status IN ('waiting', 'active') AND step_completed_at IS NOT NULL)`,
+      OR (step_status IN ('waiting', 'active') AND step_completed_at IS NOT NULL)
+      -- SPEC §8.1: a step waiting on nobody has nobody on it and is not finished.
+      OR (step_status = 'no_approvers' AND (live > 0 OR step_completed_at IS NOT NULL))`,
   },
   {
     // The approval's status agrees with its steps and its appeal.
@@ -73,14 +75,15 @@ export const AUDIT_CHECKS: { name: string; query: RawBuilder<Record<string, unkn
       SELECT ap.workspace_id, ap.id, ap.status, ap.completed_at, ap.appeal, ap.current_step_index,
         count(*) FILTER (WHERE t.step_status = 'denied')::int AS denied_steps,
         count(*) FILTER (WHERE t.step_status = 'active')::int AS active_steps,
+        count(*) FILTER (WHERE t.step_status = 'no_approvers')::int AS steps_on_nobody,
         count(*) FILTER (WHERE t.step_status NOT IN ('approved', 'skipped'))::int AS unfinished_steps,
         bool_and(t.step_status = 'waiting' OR t.step_index <= ap.current_step_index) AS none_ahead
       FROM approvals ap JOIN t ON t.workspace_id = ap.workspace_id AND t.approval_id = ap.id
       GROUP BY ap.workspace_id, ap.id)
     SELECT * FROM a WHERE NOT (
-      (status = 'pending' AND completed_at IS NULL AND appeal IS NULL AND active_steps = 1 AND denied_steps = 0
-        AND none_ahead)
-      OR (status = 'approved' AND completed_at IS NOT NULL AND active_steps = 0 AND (
+      (status = 'pending' AND completed_at IS NULL AND appeal IS NULL AND active_steps + steps_on_nobody = 1
+        AND denied_steps = 0 AND none_ahead)
+      OR (status = 'approved' AND completed_at IS NOT NULL AND active_steps + steps_on_nobody = 0 AND (
         (appeal IS NULL AND unfinished_steps = 0)
         OR (appeal->>'status' = 'approved' AND appeal->'decision'->>'value' = 'approve' AND denied_steps = 1)))
       OR (status = 'denied' AND completed_at IS NOT NULL AND active_steps = 0 AND denied_steps = 1 AND (

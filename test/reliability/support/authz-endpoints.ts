@@ -99,6 +99,12 @@ export const ENDPOINTS: Record<string, Prepare> = {
   'GET /api/v1/approval-templates/{id}': async (fx) => call('GET', `/approval-templates/${fx.template}`),
   'PUT /api/v1/approval-templates/{id}': async (fx) =>
     call('PUT', `/approval-templates/${fx.putTemplate}`, { ...fx.templateBody, name: 'Authz PUT target' }),
+  'PATCH /api/v1/approval-templates/{id}': async (fx) =>
+    call('PATCH', `/approval-templates/${fx.putTemplate}`, { description: 'Authz PATCH target' }),
+  'POST /api/v1/approval-templates/preview': async (fx) =>
+    call('POST', '/approval-templates/preview', fx.templateBody),
+  'POST /api/v1/tickets/{id}/approvals/preview': async (fx) =>
+    call('POST', `/tickets/${fx.ticket.id}/approvals/preview`, { templateId: fx.template }),
   'DELETE /api/v1/approval-templates/{id}': async (fx) =>
     call('DELETE', `/approval-templates/${await freshTemplate(fx)}`),
   'POST /api/v1/tickets/{id}/approvals': async (fx) =>

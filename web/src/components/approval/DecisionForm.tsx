@@ -18,6 +18,8 @@ export function DecisionForm({
   const { t } = useTranslation('agent');
   const headingId = useId();
   const commentId = useId();
+  const hintId = useId();
+  const commentRequired = approval.commentRequiredOnDeny === true;
   const [comment, setComment] = useState('');
   const action = useAction();
   const appeal = approval.status === 'appeal_pending';
@@ -47,7 +49,13 @@ export function DecisionForm({
         value={comment}
         onChange={(e) => setComment(e.target.value)}
         maxLength={10000}
+        aria-describedby={commentRequired ? hintId : undefined}
       />
+      {commentRequired ? (
+        <p id={hintId} className="muted">
+          {t('decide.commentRequiredOnDeny')}
+        </p>
+      ) : null}
       <ActionError error={action.error} />
       <div className="row">
         <button type="button" className="approve" disabled={action.busy} onClick={() => decide('approve')}>

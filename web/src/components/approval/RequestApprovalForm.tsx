@@ -1,14 +1,81 @@
-import { type FormEvent, useId, useState } from 'react';
+import { type FormEvent, useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { post } from '../../api.js';
+import type { StepWarning, WhenNobody } from '../../pages/admin/types.js';
 import { useSession } from '../../session.js';
 import { ApproverPicker } from './ApproverPicker.js';
 import { refName } from './directory.js';
 import { ActionError, useAction } from './feedback.js';
+import { useStepWarningText } from './StepWarnings.js';
 import type { Approval, ApprovalTemplate, ApproverRef, Directory, PersonRef, Rule } from './types.js';
 import { joinNames, ruleText } from './words.js';
 
 type Kind = 'template' | 'adhoc';
+
+/** `POST /tickets/{id}/approvals/preview` (SPEC §8.1). */
+type RequestPreview = {
+  steps: { name: string; whenNobody: WhenNobody; warnings: StepWarning[] }[];
+  refusal: string | null;
+};
+
+/** What the chosen template would do on this ticket now; null while unknown. */
+function useRequestPreview(ticketId: string, templateId: string, behalf: string): RequestPreview | null {
+  const [preview, setPreview] = useState<RequestPreview | null>(null);
+  useEffect(() => {
+    let current = true;
+    setPreview(null);
+    if (!templateId) return;
+    const onBehalfOf = parsePerson(behalf);
+    post<RequestPreview>(`/tickets/${ticketId}/approvals/preview`, {
+      templateId,
+      ...(onBehalfOf ? { onBehalfOf } : {}),
+    })
+      .then((answer) => {
+        if (current) setPreview(answer);
+      })
+      .catch(() => {});
+    return () => {
+      current = false;
+    };
+  }, [ticketId, templateId, behalf]);
+  return preview;
+}
+
+/** Steps that would resolve to nobody now, and min counts out of reach, before the request is sent. */
+function PreviewWarnings({ preview }: { preview: RequestPreview | null }) {
+  const { t } = useTranslation('agent');
+  const text = useStepWarningText();
+  const lines = (preview?.steps ?? []).flatMap((step, i) =>
+    step.warnings.map((w) => ({
+      key: `${i}-${w.code}`,
+      text: t('request.previewStep', { n: i + 1, name: step.name, warning: text(w, step.whenNobody) }),
+    })),
+  );
+  const refusal = preview?.refusal;
+  return (
+    <div aria-live="polite" className="ag-request-preview">
+      {lines.length || refusal ? (
+        <div className="admin-warning">
+          <p>
+            <strong>{t('request.previewHeading')}</strong>
+          </p>
+          <ul>
+            {lines.map((line) => (
+              <li key={line.key}>{line.text}</li>
+            ))}
+          </ul>
+          {refusal ? (
+            <p>
+              {refusal === 'no_approvers' || refusal === 'min_exceeds_approvers'
+                ? t(`request.refusal.${refusal}`)
+                : t('request.refusal.other')}
+            </p>
+          ) : null}
+        </div>
+      ) : null}
+    </div>
+  );
+}
 
 function parsePerson(value: string): PersonRef | undefined {
   const [type, id] = value.split(':');
@@ -52,6 +119,7 @@ export function RequestApprovalForm({
   const [pickerError, setPickerError] = useState(false);
   const action = useAction();
   const template = templates.find((tpl) => tpl.id === templateId);
+  const preview = useRequestPreview(ticketId, kind === 'template' ? templateId : '', behalf);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -128,6 +196,7 @@ export function RequestApprovalForm({
             ))}
           </select>
           <TemplateSummary template={template} directory={directory} />
+          <PreviewWarnings preview={preview} />
         </>
       ) : null}
 

@@ -16,7 +16,15 @@ export type Channel = 'agent_ui' | 'portal' | 'email_link' | 'api';
 
 export type ApprovalStatus = 'pending' | 'approved' | 'denied' | 'appeal_pending' | 'canceled' | 'expired';
 export type DisplayStatus = ApprovalStatus | 'partially_approved';
-export type StepStatus = 'waiting' | 'active' | 'approved' | 'denied' | 'skipped' | 'canceled' | 'expired';
+export type StepStatus =
+  | 'waiting'
+  | 'active'
+  | 'no_approvers'
+  | 'approved'
+  | 'denied'
+  | 'skipped'
+  | 'canceled'
+  | 'expired';
 
 export type StepApprover = Named & {
   decision: Decision | null;
@@ -72,6 +80,8 @@ export type Approval = {
   canComment: boolean;
   canCancel: boolean;
   canEditRecipients: boolean;
+  /** A denial needs a non-empty comment (the template's requireCommentOnDeny). */
+  commentRequiredOnDeny?: boolean;
   expiresAt: string | null;
   completedAt: string | null;
   createdAt: string;

@@ -191,6 +191,15 @@ export default {
     expires: 'Expire unfinished requests',
     expiresHelp: 'A request nobody finished in time becomes “Expired”.',
     expireAfterHours: 'Expire after (hours)',
+    switches: 'Safeguards',
+    preventSelfApproval: 'Requesters cannot approve their own requests',
+    preventSelfApprovalHelp:
+      'The member who requests and the person it is requested for are left out of every step, and cannot be added by hand.',
+    requireCommentOnDeny: 'A denial needs a comment',
+    requireCommentOnDenyHelp:
+      'Approvers must say why when they deny, from the app, the portal or an email link.',
+    lockRecipients: 'Only admins may change the approvers',
+    lockRecipientsHelp: 'Agents cannot add or remove the approvers of a request made from this template.',
     saved: 'Template “{{name}}” saved.',
     deleted: 'Template “{{name}}” deleted.',
     save: 'Save template',
@@ -225,6 +234,14 @@ export default {
       minHelp: 'N approvals complete the step.',
     },
     count: 'Number of approvals needed',
+    whenNobody: 'When nobody can be asked',
+    whenNobodyChoices: {
+      wait: 'Wait until someone is added',
+      waitHelp:
+        'The request stays on this step and its requester is emailed; it goes on as soon as approvers are added.',
+      skip: 'Skip the step',
+      skipHelp: 'The step is passed without anyone approving it.',
+    },
     ruleSummary: {
       any: 'any approver',
       all: 'all approvers',

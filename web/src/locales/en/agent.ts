@@ -87,6 +87,7 @@ export default {
     cancelNo: 'Keep it',
   },
   stepStatus: {
+    no_approvers: 'Waiting for approvers',
     waiting: 'Not started',
     active: 'In progress',
     approved: 'Approved',
@@ -135,6 +136,15 @@ export default {
     groups: 'Approval groups',
   },
   request: {
+    previewHeading: 'Before you send it',
+    previewStep: 'Step {{n}}, “{{name}}”: {{warning}}',
+    refusal: {
+      no_approvers:
+        'Nobody can be asked on any step of this template for this ticket: the request would be refused.',
+      min_exceeds_approvers:
+        'The first step needs more approvals than it can reach on this ticket: the request would be refused.',
+      other: 'This request would be refused as it stands.',
+    },
     button: 'Request approval',
     title: 'Send an approval request',
     kind: 'Kind of request',
@@ -168,6 +178,7 @@ export default {
     title: 'Your answer',
     appealTitle: 'Decide the appeal',
     comment: 'Comment (optional)',
+    commentRequiredOnDeny: 'To deny this request, say why in the comment.',
     approve: 'Approve',
     deny: 'Deny',
     approveAppeal: 'Approve the appeal',
@@ -235,6 +246,8 @@ export default {
     approvalRequested: '{{actor}} sent {{approval}} {{via}}',
     stepStarted: 'Step “{{step}}” started; asked: {{names}}',
     stepSkipped: 'Step “{{step}}” was skipped: nobody to ask',
+    stepHasNoApprovers: 'Step “{{step}}” is waiting: nobody to ask until approvers are added',
+    approverLeftOut: '{{names}} left out of step “{{step}}”: requesters cannot approve their own request',
     stepApproved: '{{actor}} approved step “{{step}}” {{via}}',
     stepDenied: '{{actor}} denied step “{{step}}” {{via}}',
     stepCompletedApproved: 'Step “{{step}}” is approved',

@@ -31,6 +31,18 @@ export default {
     expired: 'Expired',
     none: 'No approval',
   },
+  stepWarnings: {
+    resolves_to_nobody_wait:
+      'Nobody can be asked on this step: the request will wait on it until someone adds approvers.',
+    resolves_to_nobody_skip: 'Nobody can be asked on this step: it will be skipped.',
+    may_resolve_to_nobody_wait:
+      'On some tickets nobody can be asked on this step (for example an unassigned ticket or an empty group): the request will then wait on it until someone adds approvers.',
+    may_resolve_to_nobody_skip:
+      'On some tickets nobody can be asked on this step (for example an unassigned ticket or an empty group): it will then be skipped.',
+    min_above_reachable: 'This step needs {{count}} approvals but can reach only {{reachable}} people.',
+    min_may_be_above_reachable:
+      'This step needs {{count}} approvals but is sure to reach only {{atLeast}} people.',
+  },
   ticketStatus: { open: 'Open', pending: 'Pending', on_hold: 'On hold', solved: 'Solved', closed: 'Closed' },
   actions: {
     save: 'Save',

@@ -68,6 +68,8 @@ export default {
     approval_requested: '{{actor}} created {{approval}}',
     step_started: 'Step “{{step}}” started on {{approval}}',
     step_skipped: 'Step “{{step}}” was skipped on {{approval}}: nobody to ask',
+    step_has_no_approvers: 'Step “{{step}}” is waiting for approvers on {{approval}}',
+    approver_left_out: 'A requester was left out of step “{{step}}” on {{approval}}',
     approved: '{{actor}} approved {{approval}}',
     denied: '{{actor}} denied {{approval}}',
     stepApproved: 'Step “{{step}}” was approved',
@@ -107,6 +109,7 @@ export default {
     nobody: 'Nobody was asked on this step.',
   },
   stepStatus: {
+    no_approvers: 'Waiting for approvers',
     waiting: 'Not started',
     active: 'In progress',
     approved: 'Approved',

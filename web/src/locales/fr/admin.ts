@@ -197,6 +197,16 @@ const fr: Shape<typeof en> = {
     appealReviewersHelp: 'Seules ces personnes tranchent un appel.',
     noReviewersWarning: 'Sans réviseur, personne ne pourra trancher un appel.',
     expires: 'Faire expirer les demandes non terminées',
+    switches: 'Garde-fous',
+    preventSelfApproval: 'Les demandeurs ne peuvent pas approuver leurs propres demandes',
+    preventSelfApprovalHelp:
+      'Le membre qui fait la demande et la personne pour qui elle est faite sont écartés de chaque étape, et ne peuvent pas être ajoutés à la main.',
+    requireCommentOnDeny: 'Un refus demande un commentaire',
+    requireCommentOnDenyHelp:
+      'Les approbateurs doivent dire pourquoi ils refusent, depuis l’application, le portail ou un lien d’e-mail.',
+    lockRecipients: 'Seuls les administrateurs peuvent changer les approbateurs',
+    lockRecipientsHelp:
+      'Les agents ne peuvent ni ajouter ni retirer les approbateurs d’une demande faite avec ce modèle.',
     expiresHelp: 'Une demande que personne n’a terminée à temps passe à « Expirée ».',
     expireAfterHours: 'Expiration après (heures)',
     saved: 'Modèle « {{name}} » enregistré.',
@@ -206,6 +216,14 @@ const fr: Shape<typeof en> = {
     notFound: "Ce modèle n'existe pas.",
   },
   steps: {
+    whenNobody: 'Quand personne ne peut être sollicité',
+    whenNobodyChoices: {
+      wait: 'Attendre qu’une personne soit ajoutée',
+      waitHelp:
+        'La demande reste sur cette étape et son demandeur est prévenu par e-mail ; elle reprend dès que des approbateurs sont ajoutés.',
+      skip: 'Ignorer l’étape',
+      skipHelp: 'L’étape est franchie sans que personne ne l’approuve.',
+    },
     title: 'Étapes',
     help: "Les étapes s'enchaînent dans l'ordre : la suivante démarre quand la précédente est approuvée.",
     step: 'Étape {{n}}',

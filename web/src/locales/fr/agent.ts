@@ -91,6 +91,7 @@ const fr: Shape<typeof en> = {
     cancelNo: 'La conserver',
   },
   stepStatus: {
+    no_approvers: 'En attente d’approbateurs',
     waiting: 'Pas commencée',
     active: 'En cours',
     approved: 'Approuvée',
@@ -139,6 +140,15 @@ const fr: Shape<typeof en> = {
     groups: "Groupes d'approbation",
   },
   request: {
+    previewHeading: 'Avant de l’envoyer',
+    previewStep: 'Étape {{n}}, « {{name}} » : {{warning}}',
+    refusal: {
+      no_approvers:
+        'Personne ne peut être sollicité à aucune étape de ce modèle pour ce ticket : la demande serait refusée.',
+      min_exceeds_approvers:
+        'La première étape demande plus d’approbations qu’elle ne peut en atteindre sur ce ticket : la demande serait refusée.',
+      other: 'Cette demande serait refusée en l’état.',
+    },
     button: 'Demander une approbation',
     title: "Envoyer une demande d'approbation",
     kind: 'Type de demande',
@@ -172,6 +182,7 @@ const fr: Shape<typeof en> = {
     title: 'Votre réponse',
     appealTitle: "Statuer sur l'appel",
     comment: 'Commentaire (facultatif)',
+    commentRequiredOnDeny: 'Pour refuser cette demande, indiquez pourquoi dans le commentaire.',
     approve: 'Approuver',
     deny: 'Refuser',
     approveAppeal: "Accepter l'appel",
@@ -239,6 +250,10 @@ const fr: Shape<typeof en> = {
     approvalRequested: '{{actor}} a envoyé {{approval}} {{via}}',
     stepStarted: "L'étape «\u00a0{{step}}\u00a0» a commencé\u00a0; sollicités\u00a0: {{names}}",
     stepSkipped: "L'étape «\u00a0{{step}}\u00a0» a été ignorée\u00a0: personne à solliciter",
+    stepHasNoApprovers:
+      "L'étape «\u00a0{{step}}\u00a0» attend\u00a0: personne à solliciter tant que des approbateurs ne sont pas ajoutés",
+    approverLeftOut:
+      "{{names}} écarté(e) de l'étape «\u00a0{{step}}\u00a0»\u00a0: un demandeur ne peut pas approuver sa propre demande",
     stepApproved: "{{actor}} a approuvé l'étape «\u00a0{{step}}\u00a0» {{via}}",
     stepDenied: "{{actor}} a refusé l'étape «\u00a0{{step}}\u00a0» {{via}}",
     stepCompletedApproved: "L'étape «\u00a0{{step}}\u00a0» est approuvée",

@@ -35,6 +35,19 @@ const fr: Shape<typeof en> = {
     expired: 'Expirée',
     none: "Pas d'approbation",
   },
+  stepWarnings: {
+    resolves_to_nobody_wait:
+      "Personne ne peut être sollicité à cette étape : la demande y attendra jusqu'à ce que quelqu'un ajoute des approbateurs.",
+    resolves_to_nobody_skip: 'Personne ne peut être sollicité à cette étape : elle sera ignorée.',
+    may_resolve_to_nobody_wait:
+      "Sur certains tickets, personne ne peut être sollicité à cette étape (par exemple un ticket sans responsable ou un groupe vide) : la demande y attendra alors jusqu'à ce que quelqu'un ajoute des approbateurs.",
+    may_resolve_to_nobody_skip:
+      'Sur certains tickets, personne ne peut être sollicité à cette étape (par exemple un ticket sans responsable ou un groupe vide) : elle sera alors ignorée.',
+    min_above_reachable:
+      'Cette étape demande {{count}} approbations mais ne peut atteindre que {{reachable}} personnes.',
+    min_may_be_above_reachable:
+      "Cette étape demande {{count}} approbations mais n'est sûre d'atteindre que {{atLeast}} personnes.",
+  },
   ticketStatus: {
     open: 'Ouvert',
     pending: 'En attente',

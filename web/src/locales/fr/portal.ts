@@ -71,6 +71,8 @@ const fr: Shape<typeof en> = {
     approval_requested: '{{actor}} a créé {{approval}}',
     step_started: "L'étape « {{step}} » a commencé pour {{approval}}",
     step_skipped: "L'étape « {{step}} » a été ignorée pour {{approval}} : personne à solliciter",
+    step_has_no_approvers: "L'étape « {{step}} » attend des approbateurs pour {{approval}}",
+    approver_left_out: "Un demandeur a été écarté de l'étape « {{step}} » pour {{approval}}",
     approved: '{{actor}} a approuvé {{approval}}',
     denied: '{{actor}} a refusé {{approval}}',
     stepApproved: "L'étape « {{step}} » a été approuvée",
@@ -110,6 +112,7 @@ const fr: Shape<typeof en> = {
     nobody: "Personne n'a été sollicité à cette étape.",
   },
   stepStatus: {
+    no_approvers: 'En attente d’approbateurs',
     waiting: 'Pas encore commencée',
     active: 'En cours',
     approved: 'Approuvée',

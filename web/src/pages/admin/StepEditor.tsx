@@ -1,10 +1,11 @@
 import { useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { StepWarnings } from '../../components/approval/StepWarnings.js';
 import type { Directory } from './data.js';
 import { PeoplePicker } from './PeoplePicker.js';
 import { type FormProblem, issueFor } from './problems.js';
 import { type DraftStep, moveStep, newStep, type RuleType } from './templateDraft.js';
-import type { RefType } from './types.js';
+import type { RefType, StepWarning, WhenNobody } from './types.js';
 import { Field } from './ui.js';
 
 const APPROVER_KINDS: RefType[] = [
@@ -16,6 +17,60 @@ const APPROVER_KINDS: RefType[] = [
   'ticket_assignee',
 ];
 const RULES: RuleType[] = ['any', 'all', 'min'];
+const WHEN_NOBODY: WhenNobody[] = ['wait', 'skip'];
+
+/** Radio buttons, each with its label (`{keyPrefix}.{choice}`) and help (`{keyPrefix}.{choice}Help`). */
+function RadioChoices<T extends string>({
+  choices,
+  value,
+  keyPrefix,
+  onChange,
+}: {
+  choices: T[];
+  value: T;
+  keyPrefix: string;
+  onChange: (choice: T) => void;
+}) {
+  const { t } = useTranslation('admin');
+  const id = useId();
+  return (
+    <div className="admin-radios">
+      {choices.map((choice) => (
+        <div key={choice} className="admin-radio">
+          <input
+            type="radio"
+            id={`${id}-${choice}`}
+            name={`${id}-choice`}
+            value={choice}
+            checked={value === choice}
+            aria-describedby={`${id}-${choice}-help`}
+            onChange={() => onChange(choice)}
+          />
+          <label htmlFor={`${id}-${choice}`}>{t(`${keyPrefix}.${choice}`)}</label>
+          <span id={`${id}-${choice}-help`} className="muted admin-hint">
+            {t(`${keyPrefix}.${choice}Help`)}
+          </span>
+        </div>
+      ))}
+    </div>
+  );
+}
+
+/** What the step does when its approvers resolve to nobody (SPEC §8.1). */
+function WhenNobodyField({ step, onChange }: { step: DraftStep; onChange: (s: DraftStep) => void }) {
+  const { t } = useTranslation('admin');
+  return (
+    <fieldset className="admin-rule">
+      <legend>{t('steps.whenNobody')}</legend>
+      <RadioChoices
+        choices={WHEN_NOBODY}
+        value={step.whenNobody}
+        keyPrefix="steps.whenNobodyChoices"
+        onChange={(whenNobody) => onChange({ ...step, whenNobody })}
+      />
+    </fieldset>
+  );
+}
 
 /** Where focus goes after a change: an element id, tried in order (a button may be disabled). */
 type FocusRequest = string[];
@@ -30,29 +85,15 @@ function RuleField({
   countError?: string | undefined;
 }) {
   const { t } = useTranslation('admin');
-  const id = useId();
   return (
     <fieldset className="admin-rule">
       <legend>{t('steps.rule')}</legend>
-      <div className="admin-radios">
-        {RULES.map((rule) => (
-          <div key={rule} className="admin-radio">
-            <input
-              type="radio"
-              id={`${id}-${rule}`}
-              name={`${id}-rule`}
-              value={rule}
-              checked={step.rule === rule}
-              aria-describedby={`${id}-${rule}-help`}
-              onChange={() => onChange({ ...step, rule })}
-            />
-            <label htmlFor={`${id}-${rule}`}>{t(`steps.rules.${rule}`)}</label>
-            <span id={`${id}-${rule}-help`} className="muted admin-hint">
-              {t(`steps.rules.${rule}Help`)}
-            </span>
-          </div>
-        ))}
-      </div>
+      <RadioChoices
+        choices={RULES}
+        value={step.rule}
+        keyPrefix="steps.rules"
+        onChange={(rule) => onChange({ ...step, rule })}
+      />
       {step.rule === 'min' ? (
         <Field label={t('steps.count')} error={countError}>
           {(a11y) => (
@@ -79,6 +120,7 @@ function StepCard({
   total,
   directory,
   problem,
+  warnings,
   onChange,
   onMove,
   onRemove,
@@ -88,6 +130,7 @@ function StepCard({
   total: number;
   directory: Directory;
   problem: FormProblem | null;
+  warnings: StepWarning[];
   onChange: (s: DraftStep) => void;
   onMove: (to: number) => void;
   onRemove: () => void;
@@ -149,7 +192,9 @@ function StepCard({
           directory={directory}
           error={field('approvers')}
         />
+        <StepWarnings warnings={warnings} whenNobody={step.whenNobody} id={`${step.key}-warnings`} />
         <RuleField step={step} onChange={onChange} countError={field('rule')} />
+        <WhenNobodyField step={step} onChange={onChange} />
       </fieldset>
     </li>
   );
@@ -161,11 +206,14 @@ export function StepEditor({
   onChange,
   directory,
   problem,
+  warnings,
 }: {
   steps: DraftStep[];
   onChange: (steps: DraftStep[]) => void;
   directory: Directory;
   problem: FormProblem | null;
+  /** Per step, by key: from `POST /approval-templates/preview`. */
+  warnings: Record<string, StepWarning[]>;
 }) {
   const { t } = useTranslation('admin');
   const [announcement, setAnnouncement] = useState('');
@@ -225,6 +273,7 @@ export function StepEditor({
               total={steps.length}
               directory={directory}
               problem={problem}
+              warnings={warnings[step.key] ?? []}
               onChange={(s) => onChange(steps.map((x) => (x.key === s.key ? s : x)))}
               onMove={(to) => move(index, to)}
               onRemove={() => remove(index)}

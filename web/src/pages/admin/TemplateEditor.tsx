@@ -1,4 +1,4 @@
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
 import { del, get, post, put } from '../../api.js';
@@ -9,7 +9,7 @@ import { PeoplePicker } from './PeoplePicker.js';
 import { type FormProblem, issueFor, problemCode } from './problems.js';
 import { StepEditor } from './StepEditor.js';
 import { type TemplateDraft, toBody, toDraft } from './templateDraft.js';
-import type { ApprovalTemplate, RefType } from './types.js';
+import type { ApprovalTemplate, RefType, StepWarning, TemplateSwitches } from './types.js';
 import { ApprovalsOffNotice, CheckboxField, ConfirmDelete, Field, ProblemAlert } from './ui.js';
 import { useFormProblem } from './useFormProblem.js';
 
@@ -81,6 +81,75 @@ function DetailsSection({
   );
 }
 
+const SWITCHES: (keyof TemplateSwitches)[] = [
+  'preventSelfApproval',
+  'requireCommentOnDeny',
+  'lockRecipients',
+];
+
+/** The template switches of SPEC §8.1, each a checkbox with what it does. */
+function SwitchesSection({
+  draft,
+  set,
+}: {
+  draft: TemplateDraft;
+  set: <K extends keyof TemplateDraft>(key: K, value: TemplateDraft[K]) => void;
+}) {
+  const { t } = useTranslation('admin');
+  return (
+    <section className="card form" aria-labelledby="template-switches">
+      <h2 id="template-switches">{t('templates.switches')}</h2>
+      {SWITCHES.map((key) => (
+        <CheckboxField
+          key={key}
+          label={t(`templates.${key}`)}
+          hint={t(`templates.${key}Help`)}
+          checked={draft[key]}
+          onChange={(v) => set(key, v)}
+        />
+      ))}
+    </section>
+  );
+}
+
+/**
+ * Warnings about the draft's steps from `POST /approval-templates/preview`, by step key,
+ * asked again a moment after the steps change. Steps without approvers yet are left out
+ * of the question (saving says what is wrong with them).
+ */
+function useDraftWarnings(draft: TemplateDraft): Record<string, StepWarning[]> {
+  const { t } = useTranslation('admin');
+  const [warnings, setWarnings] = useState<Record<string, StepWarning[]>>({});
+  const { body } = toBody(draft, t);
+  const asked = body.steps.flatMap((step, i) =>
+    step.approvers.length
+      ? [{ key: draft.steps[i]?.key ?? '', step: { ...step, name: step.name || '-' } }]
+      : [],
+  );
+  const request = JSON.stringify({ name: 'draft', steps: asked.map((a) => a.step) });
+  const keys = asked.map((a) => a.key).join(',');
+  useEffect(() => {
+    let current = true;
+    const stepKeys = keys.split(',');
+    const timer = setTimeout(() => {
+      if (!stepKeys[0]) {
+        setWarnings({});
+        return;
+      }
+      post<{ steps: { warnings: StepWarning[] }[] }>('/approval-templates/preview', JSON.parse(request))
+        .then((answer) => {
+          if (current) setWarnings(Object.fromEntries(answer.steps.map((s, i) => [stepKeys[i], s.warnings])));
+        })
+        .catch(() => {});
+    }, 300);
+    return () => {
+      current = false;
+      clearTimeout(timer);
+    };
+  }, [request, keys]);
+  return warnings;
+}
+
 function AppealsSection({
   draft,
   set,
@@ -134,6 +203,7 @@ function TemplateForm({ template, directory }: { template: ApprovalTemplate | nu
   const form = useFormProblem(draft, (d) => toBody(d, t).issues);
   const problem = form.problem;
   const [saving, setSaving] = useState(false);
+  const warnings = useDraftWarnings(draft);
   const set = <K extends keyof TemplateDraft>(key: K, value: TemplateDraft[K]) =>
     setDraft((d) => ({ ...d, [key]: value }));
   const done = (flash: string) => navigate('/admin/templates', { state: { flash } satisfies TemplatesFlash });
@@ -174,7 +244,9 @@ function TemplateForm({ template, directory }: { template: ApprovalTemplate | nu
         onChange={(steps) => set('steps', steps)}
         directory={directory}
         problem={problem}
+        warnings={warnings}
       />
+      <SwitchesSection draft={draft} set={set} />
       <AppealsSection draft={draft} set={set} directory={directory} problem={problem} />
       <ProblemAlert problem={problem} />
       <div className="row admin-actions">

@@ -7,6 +7,8 @@ import {
   type Rule,
   type TemplateBody,
   type TemplateStep,
+  type TemplateSwitches,
+  type WhenNobody,
 } from './types.js';
 
 /** The template editor's state: numbers as typed, and a stable key per step for React and focus. */
@@ -18,6 +20,7 @@ export type DraftStep = {
   approvers: Ref[];
   rule: RuleType;
   count: string;
+  whenNobody: WhenNobody;
 };
 
 export type TemplateDraft = {
@@ -28,7 +31,7 @@ export type TemplateDraft = {
   expires: boolean;
   expireAfterHours: string;
   steps: DraftStep[];
-};
+} & TemplateSwitches;
 
 let nextKey = 0;
 
@@ -40,6 +43,7 @@ export function newStep(step?: TemplateStep): DraftStep {
     approvers: step?.approvers ?? [],
     rule: step?.rule.type ?? 'any',
     count: step?.rule.type === 'min' ? String(step.rule.count) : '2',
+    whenNobody: step?.whenNobody ?? 'wait',
   };
 }
 
@@ -52,6 +56,9 @@ export function toDraft(template: ApprovalTemplate | null): TemplateDraft {
     expires: template?.expireAfterHours != null,
     expireAfterHours: String(template?.expireAfterHours ?? 72),
     steps: template ? template.steps.map((s) => newStep(s)) : [newStep()],
+    preventSelfApproval: template?.preventSelfApproval ?? false,
+    requireCommentOnDeny: template?.requireCommentOnDeny ?? false,
+    lockRecipients: template?.lockRecipients ?? false,
   };
 }
 
@@ -100,7 +107,12 @@ export function toBody(draft: TemplateDraft, t: Translate): { body: TemplateBody
     if (!step.name.trim()) issues.push({ field: `steps.${i}.name`, message: t('validation.required') });
     if (!step.approvers.length)
       issues.push({ field: `steps.${i}.approvers`, message: t('validation.atLeastOne') });
-    return { name: step.name.trim(), approvers: step.approvers, rule: stepRule(step, i, issues, t) };
+    return {
+      name: step.name.trim(),
+      approvers: step.approvers,
+      rule: stepRule(step, i, issues, t),
+      whenNobody: step.whenNobody,
+    };
   });
   const body: TemplateBody = {
     name: draft.name.trim(),
@@ -109,6 +121,9 @@ export function toBody(draft: TemplateDraft, t: Translate): { body: TemplateBody
     appealReviewers: draft.allowAppeals ? draft.appealReviewers.filter(isPersonRef) : ([] as PersonRef[]),
     steps,
     expireAfterHours,
+    preventSelfApproval: draft.preventSelfApproval,
+    requireCommentOnDeny: draft.requireCommentOnDeny,
+    lockRecipients: draft.lockRecipients,
   };
   return { body, issues };
 }

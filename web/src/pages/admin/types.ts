@@ -81,7 +81,23 @@ export type Ref = PersonRef | RoleRef;
 
 export type Rule = { type: 'any' } | { type: 'all' } | { type: 'min'; count: number };
 
-export type TemplateStep = { name: string; approvers: Ref[]; rule: Rule };
+export type WhenNobody = 'wait' | 'skip';
+
+export type TemplateStep = { name: string; approvers: Ref[]; rule: Rule; whenNobody?: WhenNobody };
+
+/** The template switches of SPEC §8.1 (all default false). */
+export type TemplateSwitches = {
+  preventSelfApproval: boolean;
+  requireCommentOnDeny: boolean;
+  lockRecipients: boolean;
+};
+
+/** A warning of `POST /approval-templates/preview` and `POST /tickets/{id}/approvals/preview`. */
+export type StepWarning =
+  | { code: 'resolves_to_nobody' }
+  | { code: 'may_resolve_to_nobody' }
+  | { code: 'min_above_reachable'; count: number; reachable: number }
+  | { code: 'min_may_be_above_reachable'; count: number; atLeast: number };
 
 export type ApprovalTemplate = {
   id: string;
@@ -93,7 +109,7 @@ export type ApprovalTemplate = {
   expireAfterHours: number | null;
   createdAt: string;
   updatedAt: string;
-};
+} & TemplateSwitches;
 
 export type TemplateBody = {
   name: string;
@@ -102,7 +118,7 @@ export type TemplateBody = {
   appealReviewers: PersonRef[];
   steps: TemplateStep[];
   expireAfterHours: number | null;
-};
+} & TemplateSwitches;
 
 export function isPersonRef(ref: Ref): ref is PersonRef {
   return ref.type === 'member' || ref.type === 'contact' || ref.type === 'group';

@@ -95,6 +95,10 @@ export function describeActivity(entry: Activity, ctx: ActivityContext): Activit
       return line('activity.stepStarted', { names: names(d.approvers) });
     case 'step_skipped':
       return line('activity.stepSkipped');
+    case 'step_has_no_approvers':
+      return line('activity.stepHasNoApprovers');
+    case 'approver_left_out':
+      return line('activity.approverLeftOut', { names: names([d.person]) });
     case 'decision':
       return line(
         d.decision === 'deny' ? 'activity.stepDenied' : 'activity.stepApproved',

@@ -44,6 +44,10 @@ function describe(a: Activity, approvals: Map<string, Approval>, t: T): string {
       return t('activity.step_started', { step: stepName, approval: approvalName });
     case 'step_skipped':
       return t('activity.step_skipped', { step: stepName, approval: approvalName });
+    case 'step_has_no_approvers':
+      return t('activity.step_has_no_approvers', { step: stepName, approval: approvalName });
+    case 'approver_left_out':
+      return t('activity.approver_left_out', { step: stepName, approval: approvalName });
     case 'decision':
       return t(a.data.decision === 'deny' ? 'activity.denied' : 'activity.approved', {
         actor,

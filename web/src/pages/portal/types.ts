@@ -8,7 +8,10 @@ export type NamedPerson = { type: PersonType; id: string; name: string | null };
 export type TicketStatus = 'open' | 'pending' | 'on_hold' | 'solved' | 'closed';
 export type ApprovalStatus = 'pending' | 'approved' | 'denied' | 'appeal_pending' | 'canceled' | 'expired';
 export type DisplayStatus = ApprovalStatus | 'partially_approved';
-export type StepStatus = 'waiting' | 'active' | 'approved' | 'denied' | 'skipped' | 'canceled' | 'expired';
+/** One list of step statuses for the agent app and the portal. */
+export type { StepStatus } from '../../components/approval/types.js';
+
+import type { StepStatus } from '../../components/approval/types.js';
 export type Decision = 'approve' | 'deny';
 export type Channel = 'agent_ui' | 'portal' | 'email_link' | 'api';
 export type Rule = { type: 'any' } | { type: 'all' } | { type: 'min'; count: number };
@@ -41,6 +44,8 @@ export type ActivityType =
   | 'approval_requested'
   | 'step_started'
   | 'step_skipped'
+  | 'step_has_no_approvers'
+  | 'approver_left_out'
   | 'decision'
   | 'step_completed'
   | 'comment'
