@@ -2,7 +2,7 @@ import { type OperationNodeSource, sql } from 'kysely';
 import { isUuid } from '../auth/tokens.js';
 import { type Db, executeAsOne } from '../shared/db/connect.js';
 import { notFound } from '../shared/errors.js';
-import { displayStatus } from './core/index.js';
+import { displayStatus, isOpenForDecisions } from './core/index.js';
 import type {
   Appeal,
   Approval,
@@ -10,6 +10,7 @@ import type {
   ApproverRef,
   Assignment,
   Channel,
+  InfoRequest,
   PersonRef,
   StepDefinition,
   StepState,
@@ -50,6 +51,7 @@ const approvalColumns = [
   'appeal',
   'expires_at',
   'completed_at',
+  'info_request',
   'created_at',
   'updated_at',
 ] as const;
@@ -122,6 +124,12 @@ function readStepStates(raw: unknown): StepState[] {
   }));
 }
 
+function readInfoRequest(raw: unknown): InfoRequest | null {
+  if (!raw) return null;
+  const r = raw as Omit<InfoRequest, 'askedAt' | 'endedAt'> & { askedAt: string; endedAt: string | null };
+  return { askedBy: r.askedBy, askedAt: date(r.askedAt), endedAt: dateOrNull(r.endedAt) };
+}
+
 function readAppeal(raw: unknown): Appeal | null {
   if (!raw) return null;
   const a = raw as Appeal & { requestedAt: string; decision: (Appeal['decision'] & { at: string }) | null };
@@ -151,6 +159,7 @@ type ApprovalRow = {
   appeal: unknown;
   expires_at: Date | null;
   completed_at: Date | null;
+  info_request: unknown;
   created_at: Date;
   updated_at: Date;
 };
@@ -181,6 +190,7 @@ function toStored(row: ApprovalRow, assignments: AssignmentRow[]): StoredApprova
       appeal: readAppeal(row.appeal),
       expiresAt: dateOrNull(row.expires_at),
       completedAt: dateOrNull(row.completed_at),
+      infoRequest: readInfoRequest(row.info_request),
     },
   };
 }
@@ -331,9 +341,10 @@ export async function loadApprovals(db: Db, workspaceId: string, ids: string[]):
   });
 }
 
+/** Listed in the approver's tasks (SPEC rule 12), also while the approval waits for information. */
 function isAwaiting(state: Approval, a: Assignment): boolean {
   return (
-    state.status === 'pending' &&
+    isOpenForDecisions(state.status) &&
     a.stepIndex === state.currentStepIndex &&
     a.decision === null &&
     a.removedAt === null
@@ -378,6 +389,7 @@ function stateColumns(state: Approval) {
     appeal: state.appeal ? JSON.stringify(state.appeal) : null,
     expires_at: state.expiresAt,
     completed_at: state.completedAt,
+    info_request: state.infoRequest ? JSON.stringify(state.infoRequest) : null,
   };
 }
 

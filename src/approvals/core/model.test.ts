@@ -11,6 +11,7 @@ import { cancel } from './cancel.js';
 import { decide } from './decide.js';
 import { displayStatus } from './display.js';
 import { expire } from './expire.js';
+import { askForInfo, automaticReminderDueAt, provideInfo } from './needs-info.js';
 import { canRespond } from './permissions.js';
 import { needsResolutionContext } from './progress.js';
 import { editRecipients } from './recipients.js';
@@ -114,6 +115,9 @@ type MState = {
   current: number;
   steps: MStep[];
   appeal: { reviewers: string[]; status: string } | null;
+  /** Time spent in needs_info so far, and when the current wait began. */
+  pausedMs: number;
+  askedAt: number | null;
 };
 type Scenario = {
   steps: { refs: RefName[]; rule: Rule }[];
@@ -121,6 +125,7 @@ type Scenario = {
   allowAppeals: boolean;
   settings: ApprovalSettings;
   expiresInMinutes: number | null;
+  onBehalfOf: string | null;
 };
 type Outcome = { error: DomainErrorCode; retryAfterSeconds?: number } | { events: string[] };
 
@@ -150,7 +155,7 @@ class Model {
       rule: first.rule,
       live: new Map(people.map((p) => [p, { decision: null, lastReminder: null }])),
     };
-    return new Model(sc, { status: 'pending', current: 0, steps, appeal: null });
+    return new Model(sc, { status: 'pending', current: 0, steps, appeal: null, pausedMs: 0, askedAt: null });
   }
 
   private counts() {
@@ -202,16 +207,18 @@ class Model {
     events.push('completed');
   }
 
-  decide(who: string, decision: 'approve' | 'deny'): Outcome {
+  decide(who: string, decision: 'approve' | 'deny', now: number): Outcome {
     if (this.s.status === 'appeal_pending') {
       return this.s.appeal!.reviewers.includes(who)
         ? this.decideAppeal(who, decision)
         : { error: 'not_an_approver' };
     }
-    if (this.s.status !== 'pending') return { error: 'not_pending' };
+    if (this.s.status !== 'pending' && this.s.status !== 'needs_info') return { error: 'not_pending' };
     const vote = this.s.steps[this.s.current]!.live.get(who);
     if (!vote) return { error: 'not_an_approver' };
     if (vote.decision) return { error: 'already_decided' };
+    // A decision ends the wait for information.
+    if (this.s.status === 'needs_info') this.resume(now);
     vote.decision = decision;
     const events = ['decision_recorded'];
     this.settle(events);
@@ -270,7 +277,7 @@ class Model {
   cancel(actor: Actor): Outcome {
     if (actor.type !== 'member' || (actor.role !== 'admin' && actor.id !== 'requester'))
       return { error: 'not_allowed' };
-    if (this.s.status !== 'pending' && this.s.status !== 'appeal_pending') return { error: 'not_pending' };
+    if (!['pending', 'needs_info', 'appeal_pending'].includes(this.s.status)) return { error: 'not_pending' };
     this.s.status = 'canceled';
     const st = this.s.steps[this.s.current]!;
     if (st.status === 'active') st.status = 'canceled';
@@ -290,8 +297,38 @@ class Model {
     return { events: ['appeal_requested'] };
   }
 
+  askInfo(actor: Actor, now: number): Outcome {
+    if (this.s.status !== 'pending') return { error: 'not_pending' };
+    const vote = this.s.steps[this.s.current]!.live.get(`${actor.type}:${actor.id}`);
+    if (actor.type === 'contact' && vote?.decision !== null) return { error: 'not_an_approver' };
+    this.s.status = 'needs_info';
+    this.s.askedAt = now;
+    return { events: ['needs_info_requested'] };
+  }
+
+  provideInfo(actor: Actor, now: number): Outcome {
+    if (this.s.status !== 'needs_info') return { error: 'not_needs_info' };
+    if (actor.type === 'contact' && this.sc.onBehalfOf !== `contact:${actor.id}`)
+      return { error: 'not_allowed' };
+    this.resume(now);
+    return { events: ['info_provided'] };
+  }
+
+  private resume(now: number): void {
+    this.s.status = 'pending';
+    this.s.pausedMs += now - this.s.askedAt!;
+    this.s.askedAt = null;
+  }
+
+  /** The deadline moves by the time spent waiting for information. */
+  expiresAt(): number | null {
+    return this.sc.expiresInMinutes === null
+      ? null
+      : T0 + this.sc.expiresInMinutes * 60_000 + this.s.pausedMs;
+  }
+
   expire(now: number): Outcome {
-    const expiresAt = this.sc.expiresInMinutes === null ? null : T0 + this.sc.expiresInMinutes * 60_000;
+    const expiresAt = this.expiresAt();
     if (this.s.status !== 'pending' || expiresAt === null || now < expiresAt) return { error: 'not_pending' };
     this.s.status = 'expired';
     this.s.steps[this.s.current]!.status = 'expired';
@@ -307,7 +344,10 @@ class Model {
 
   canRespond(p: string): boolean {
     if (this.s.status === 'appeal_pending') return this.s.appeal!.reviewers.includes(p);
-    return this.s.status === 'pending' && this.s.steps[this.s.current]!.live.get(p)?.decision === null;
+    return (
+      (this.s.status === 'pending' || this.s.status === 'needs_info') &&
+      this.s.steps[this.s.current]!.live.get(p)?.decision === null
+    );
   }
 }
 
@@ -321,7 +361,9 @@ type Command =
   | { kind: 'tick'; ms: number }
   | { kind: 'cancel'; actor: number }
   | { kind: 'appeal'; actor: number; reason: 'ok' | 'blank' | 'long'; reviewers: number[] }
-  | { kind: 'expire' };
+  | { kind: 'expire' }
+  | { kind: 'askInfo'; actor: number }
+  | { kind: 'provideInfo'; actor: number };
 
 const person = fc.nat({ max: PEOPLE.length - 1 });
 const decisionArb = fc.constantFrom('approve' as const, 'deny' as const);
@@ -364,6 +406,20 @@ const commandArb: fc.Arbitrary<Command> = fc.oneof(
     }),
   },
   { weight: 1, arbitrary: fc.constant({ kind: 'expire' as const }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('askInfo' as const),
+      actor: fc.nat({ max: ACTORS.length - 1 }),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('provideInfo' as const),
+      actor: fc.nat({ max: ACTORS.length - 1 }),
+    }),
+  },
 );
 
 const ruleArb: fc.Arbitrary<Rule> = fc.oneof(
@@ -383,6 +439,7 @@ const scenarioArb: fc.Arbitrary<Scenario> = fc.record({
   allowAppeals: fc.boolean(),
   settings: fc.record({ contactsCanViewApprovals: fc.boolean(), appealsEnabled: fc.boolean() }),
   expiresInMinutes: fc.option(fc.integer({ min: 1, max: 30 }), { nil: null }),
+  onBehalfOf: fc.constantFrom(null, 'contact:c0', 'contact:c1', 'member:m1'),
 });
 
 // ---------- invariants of the implementation alone ----------
@@ -400,6 +457,7 @@ function checkInvariants(a: Approval): void {
   const currentStatus = a.stepStates[cur]!.status;
   const expectedCurrent: Record<string, string[]> = {
     pending: ['active'],
+    needs_info: ['active'],
     appeal_pending: ['denied'],
     approved: appealApproved ? ['denied'] : ['approved', 'skipped'],
     denied: ['denied'],
@@ -407,7 +465,13 @@ function checkInvariants(a: Approval): void {
     expired: ['expired'],
   };
   expect(expectedCurrent[a.status]).toContain(currentStatus);
-  expect(a.completedAt === null).toBe(a.status === 'pending' || a.status === 'appeal_pending');
+  expect(a.completedAt === null).toBe(['pending', 'needs_info', 'appeal_pending'].includes(a.status));
+  // A question is open exactly while the approval waits for information.
+  expect(a.infoRequest != null && a.infoRequest.endedAt === null).toBe(a.status === 'needs_info');
+  // Automatic reminders never fire during needs_info.
+  if (a.status === 'needs_info') {
+    for (const x of a.assignments) expect(automaticReminderDueAt(a, x, 60_000)).toBeNull();
+  }
 
   for (const [i, st] of a.stepStates.entries()) {
     const live = a.assignments.filter((x) => x.stepIndex === i && x.removedAt === null);
@@ -480,7 +544,7 @@ function run(sc: Scenario, commands: Command[]): void {
         const who = PEOPLE[cmd.who]!;
         const maybeCtx = needsResolutionContext(approval) ? ctx : null;
         result = decide(approval, toRef(who), cmd.decision, null, 'api', maybeCtx, at);
-        expected = model.decide(who, cmd.decision);
+        expected = model.decide(who, cmd.decision, now);
         break;
       }
       case 'decideAppeal': {
@@ -518,7 +582,18 @@ function run(sc: Scenario, commands: Command[]): void {
         result = expire(approval, at);
         expected = model.expire(now);
         break;
+      case 'askInfo':
+        result = askForInfo(approval, ACTORS[cmd.actor]!, 'which budget?', at);
+        expected = model.askInfo(ACTORS[cmd.actor]!, now);
+        break;
+      case 'provideInfo': {
+        const onBehalfOf = sc.onBehalfOf === null ? null : toRef(sc.onBehalfOf);
+        result = provideInfo(approval, ACTORS[cmd.actor]!, onBehalfOf, 'this one', at);
+        expected = model.provideInfo(ACTORS[cmd.actor]!, now);
+        break;
+      }
     }
+    const wasNeedsInfo = approval.status === 'needs_info';
 
     if ('error' in expected) seen.add(expected.error);
     else for (const e of expected.events) seen.add(e);
@@ -535,6 +610,13 @@ function run(sc: Scenario, commands: Command[]): void {
     }
     // A finished approval never changes: every command on it is refused.
     if (wasFinal) expect(result.ok).toBe(false);
+    // needs_info never finishes an approval by itself, and no reminder goes out while it lasts.
+    if ((cmd.kind === 'askInfo' || cmd.kind === 'provideInfo') && result.ok) {
+      expect(FINAL.has(approval.status)).toBe(false);
+    }
+    if (wasNeedsInfo && cmd.kind === 'remind') expect(result.ok).toBe(false);
+    // The expiry deadline moved by exactly the time spent waiting for information.
+    expect(approval.expiresAt?.getTime() ?? null).toBe(model.expiresAt());
 
     checkInvariants(approval);
     expect(approval.status).toBe(model.s.status);
@@ -572,6 +654,7 @@ describe('approval lifecycle against a reference model (SPEC §2, §3 rules 4, 5
       ],
       ...['appeals_not_allowed', 'appeal_exists', 'no_appeal_reviewers', 'invalid_reason', 'not_awaiting'],
       'reminder_too_soon',
+      ...['needs_info_requested', 'info_provided', 'not_needs_info'],
     ];
     expect(reached.filter((x) => !seen.has(x))).toEqual([]);
   });

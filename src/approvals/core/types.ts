@@ -24,7 +24,14 @@ export type StepDefinition = { name: string; approvers: ApproverRef[]; rule: Rul
 export type Decision = 'approve' | 'deny';
 export type Channel = 'agent_ui' | 'portal' | 'email_link' | 'api';
 
-export type ApprovalStatus = 'pending' | 'approved' | 'denied' | 'appeal_pending' | 'canceled' | 'expired';
+export type ApprovalStatus =
+  | 'pending'
+  | 'needs_info'
+  | 'approved'
+  | 'denied'
+  | 'appeal_pending'
+  | 'canceled'
+  | 'expired';
 export type DisplayStatus = ApprovalStatus | 'partially_approved';
 
 export type StepStatus = 'waiting' | 'active' | 'approved' | 'denied' | 'skipped' | 'canceled' | 'expired';
@@ -73,6 +80,12 @@ export type Appeal = {
   decision: AppealDecision | null;
 };
 
+/**
+ * The latest question asked of the requester side (SPEC §8.1 "Needs information").
+ * Open (`endedAt` null) exactly while the status is `needs_info`.
+ */
+export type InfoRequest = { askedBy: PersonRef; askedAt: Date; endedAt: Date | null };
+
 export type Approval = {
   status: ApprovalStatus;
   steps: StepDefinition[];
@@ -88,6 +101,8 @@ export type Approval = {
   appeal: Appeal | null;
   expiresAt: Date | null;
   completedAt: Date | null;
+  /** Absent or null until someone asks for information (see needs-info.ts). */
+  infoRequest?: InfoRequest | null;
 };
 
 /** The facts needed to resolve references, loaded by the caller for the step being started. */
@@ -135,7 +150,9 @@ export type ApprovalEvent =
       comment: string | null;
       channel: Channel;
     }
-  | { type: 'expired' };
+  | { type: 'expired' }
+  | { type: 'needs_info_requested'; by: PersonRef; question: string }
+  | { type: 'info_provided'; by: PersonRef; answer: string; askedBy: PersonRef };
 
 export type DomainErrorCode =
   | 'not_an_approver'
@@ -151,7 +168,8 @@ export type DomainErrorCode =
   | 'no_appeal_reviewers'
   | 'invalid_reason'
   | 'not_awaiting'
-  | 'reminder_too_soon';
+  | 'reminder_too_soon'
+  | 'not_needs_info';
 
 export type DomainError = {
   code: DomainErrorCode;

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { hit } from '../../auth/rate-limit.js';
 import { tooManyRequests } from '../../shared/errors.js';
 import type { Api, AppDeps } from '../../shared/http/types.js';
-import { decideByLink, linkPage } from './service.js';
+import { infoText } from '../use-cases/needs-info.js';
+import { askForInfoByLink, decideByLink, linkPage } from './service.js';
 
 const params = z.strictObject({ token: z.string().max(200) });
 // No default decision: a form submitted without a chosen button decides nothing (SPEC §4).
@@ -40,6 +41,17 @@ export function linkRoutes(app: Api, deps: AppDeps): void {
       reply.header('referrer-policy', 'no-referrer');
       reply.header('cache-control', 'no-store');
       return decideByLink(deps, request.params.token, request.principal, request.body);
+    },
+  );
+
+  app.post(
+    '/approval-links/:token/needs-info',
+    { config: { public: true }, schema: { tags, params, body: z.strictObject({ question: infoText }) } },
+    async (request, reply) => {
+      await limit(request);
+      reply.header('referrer-policy', 'no-referrer');
+      reply.header('cache-control', 'no-store');
+      return askForInfoByLink(deps, request.params.token, request.principal, request.body.question);
     },
   );
 }

@@ -9,6 +9,7 @@ import * as core from '../core/index.js';
 import type { Approval, Decision, PersonRef } from '../core/types.js';
 import { loadApproval, type StoredApproval } from '../repo.js';
 import { commit, contextForRemainingSteps, toHttpError } from '../service.js';
+import { commitWithComment } from '../use-cases/needs-info.js';
 import { APPEAL_STEP, findLink, type LinkRow, markUsed } from './repo.js';
 
 export const linkInactive = () => new AppError(410, 'link_inactive', 'This link is no longer active');
@@ -26,8 +27,9 @@ export function isLinkActive(link: LinkRow, approval: Approval, now: Date): bool
   if (link.step_index === APPEAL_STEP) {
     return approval.status === 'appeal_pending' && core.canRespond(approval, person);
   }
+  // A link stays alive while its approval waits for information (SPEC §8.1).
   return (
-    approval.status === 'pending' &&
+    core.isOpenForDecisions(approval.status) &&
     approval.currentStepIndex === link.step_index &&
     core.canRespond(approval, person)
   );
@@ -100,6 +102,65 @@ export async function linkPage(deps: AppDeps, token: string, principal: Principa
   return pageOf(deps, link, stored, principal);
 }
 
+/**
+ * The active link, locked, once the caller may act with it: signed in when the workspace requires it
+ * (401 sign_in_required), and as the link's own person when signed in (403, the link stays usable).
+ */
+async function heldLink(deps: AppDeps, tx: AppDeps['db'], token: string, principal: Principal | null) {
+  const { link, stored } = await activeLink(deps, token, true, tx);
+  const ws = link.workspace_id;
+  const settings = (await getWorkspace(tx, ws)).settings;
+  const person = personOf(link);
+  if (!principal && settings.requireSignInForEmailResponses) {
+    throw new AppError(401, 'sign_in_required', 'Sign in to answer this approval request');
+  }
+  if (
+    principal &&
+    (principal.workspaceId !== ws || principal.type !== person.type || principal.id !== person.id)
+  ) {
+    // The link stays usable by its owner.
+    throw forbidden('not_an_approver', 'This link was sent to someone else');
+  }
+  return { link, stored, settings, person };
+}
+
+/**
+ * POST /approval-links/{token}/needs-info {question}: the link's person asks the requester side
+ * (SPEC §8.1). It does not use up the link, which stays alive while the approval waits.
+ */
+export async function askForInfoByLink(
+  deps: AppDeps,
+  token: string,
+  principal: Principal | null,
+  question: string,
+) {
+  const { link, saved } = await inTransaction(deps.db, async (tx) => {
+    const { link, stored, settings, person } = await heldLink(deps, tx, token, principal);
+    if (link.step_index === APPEAL_STEP) {
+      throw toHttpError({ code: 'not_pending', message: 'An appeal cannot wait for information.' });
+    }
+    const actor: core.Actor =
+      person.type === 'member'
+        ? // The role does not matter here: a member may always ask.
+          { type: 'member', id: person.id, role: 'agent' }
+        : { type: 'contact', id: person.id, hasTicketAccess: false };
+    const result = core.askForInfo(stored.state, actor, question, deps.now());
+    if (!result.ok) throw toHttpError(result.error);
+    const saved = await commitWithComment(
+      tx,
+      link.workspace_id,
+      stored,
+      result.value,
+      person,
+      question,
+      'email_link',
+      settings,
+    );
+    return { link, saved };
+  });
+  return pageOf(deps, link, saved, principal);
+}
+
 export async function decideByLink(
   deps: AppDeps,
   token: string,
@@ -107,20 +168,8 @@ export async function decideByLink(
   input: { decision: Decision; comment?: string | undefined },
 ) {
   return inTransaction(deps.db, async (tx) => {
-    const { link, stored } = await activeLink(deps, token, true, tx);
+    const { link, stored, settings, person } = await heldLink(deps, tx, token, principal);
     const ws = link.workspace_id;
-    const settings = (await getWorkspace(tx, ws)).settings;
-    const person = personOf(link);
-    if (!principal && settings.requireSignInForEmailResponses) {
-      throw new AppError(401, 'sign_in_required', 'Sign in to answer this approval request');
-    }
-    if (
-      principal &&
-      (principal.workspaceId !== ws || principal.type !== person.type || principal.id !== person.id)
-    ) {
-      // The link stays usable by its owner.
-      throw forbidden('not_an_approver', 'This link was sent to someone else');
-    }
     const now = deps.now();
     const comment = input.comment?.trim() ? input.comment.trim() : null;
     const result =

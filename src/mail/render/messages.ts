@@ -18,6 +18,8 @@ const en = {
     appeal_requested: '[Approval #{{number}}] {{title}} — an appeal needs your review',
     appeal_decided_approve: '[Approval #{{number}}] {{title}} — appeal accepted',
     appeal_decided_deny: '[Approval #{{number}}] {{title}} — appeal rejected',
+    needs_info: '[Approval #{{number}}] {{title}} — more information is needed',
+    info_provided: '[Approval #{{number}}] {{title}} — {{by}} answered your question',
   },
   headline: {
     approval_requested: 'Your approval is requested',
@@ -32,6 +34,8 @@ const en = {
     appeal_requested: 'An appeal needs your review',
     appeal_decided_approve: 'Appeal accepted',
     appeal_decided_deny: 'Appeal rejected',
+    needs_info: 'More information is needed',
+    info_provided: 'Your question was answered',
   },
   intro: {
     approval_requested: '{{requester}} is asking for your approval on request #{{number}}, “{{title}}”.',
@@ -61,12 +65,17 @@ const en = {
       'The appeal on request #{{number}}, “{{title}}”, was accepted: the request is now approved.',
     appeal_decided_deny:
       'The appeal on request #{{number}}, “{{title}}”, was rejected: the request stays denied.',
+    needs_info: '{{by}} needs more information before deciding on request #{{number}}, “{{title}}”.',
+    info_provided: '{{by}} answered your question on request #{{number}}, “{{title}}”.',
   },
   after: {
     closed: 'Nobody needs to answer it any more, and the links in earlier emails no longer work.',
     reminder: 'Please take a moment to answer it.',
     appeal_requested:
       'Please review the reason below and decide whether the request should be approved after all.',
+    needs_info:
+      'The request waits for your answer: reminders and its deadline are paused until someone answers.',
+    info_provided: 'The request is pending again and waits for the approvers’ decision.',
   },
   action: {
     approve: 'Approve',
@@ -102,6 +111,8 @@ const en = {
     reason_by: 'Reason for the appeal, from {{by}}',
     reason: 'Reason for the appeal',
     view: 'View the request',
+    question_by: 'Question from {{by}}',
+    answer_by: 'Answer from {{by}}',
   },
   others_none: 'Nobody else: you are the only person asked on this step.',
   section: {
@@ -134,6 +145,7 @@ const en = {
     approved: 'Approved',
     denied: 'Denied',
     appeal_pending: 'Appeal pending',
+    needs_info: 'Needs information',
     canceled: 'Canceled',
     expired: 'Expired',
   },
@@ -185,6 +197,8 @@ const fr = {
     appeal_requested: "[Demande d'approbation n° {{number}}] {{title}} — un recours attend votre examen",
     appeal_decided_approve: "[Demande d'approbation n° {{number}}] {{title}} — recours accepté",
     appeal_decided_deny: "[Demande d'approbation n° {{number}}] {{title}} — recours rejeté",
+    needs_info: "[Demande d'approbation n° {{number}}] {{title}} — des informations sont demandées",
+    info_provided: "[Demande d'approbation n° {{number}}] {{title}} — {{by}} a répondu à votre question",
   },
   headline: {
     approval_requested: 'Votre approbation est demandée',
@@ -199,6 +213,8 @@ const fr = {
     appeal_requested: 'Un recours attend votre examen',
     appeal_decided_approve: 'Recours accepté',
     appeal_decided_deny: 'Recours rejeté',
+    needs_info: 'Des informations sont demandées',
+    info_provided: 'Votre question a reçu une réponse',
   },
   intro: {
     approval_requested:
@@ -229,6 +245,9 @@ const fr = {
       'Le recours sur la demande n° {{number}}, « {{title}} », a été accepté : la demande est désormais approuvée.',
     appeal_decided_deny:
       'Le recours sur la demande n° {{number}}, « {{title}} », a été rejeté : la demande reste refusée.',
+    needs_info:
+      '{{by}} a besoin de précisions avant de se prononcer sur la demande n° {{number}}, « {{title}} ».',
+    info_provided: '{{by}} a répondu à votre question sur la demande n° {{number}}, « {{title}} ».',
   },
   after: {
     closed:
@@ -236,6 +255,9 @@ const fr = {
     reminder: 'Merci de prendre un moment pour y répondre.',
     appeal_requested:
       'Prenez connaissance du motif ci-dessous et décidez si la demande doit finalement être approuvée.',
+    needs_info:
+      "La demande attend votre réponse : les rappels et son échéance sont suspendus jusqu'à ce que quelqu'un réponde.",
+    info_provided: 'La demande est de nouveau en attente de la décision des approbateurs.',
   },
   action: {
     approve: 'Approuver',
@@ -272,6 +294,8 @@ const fr = {
     reason_by: 'Motif du recours, indiqué par {{by}}',
     reason: 'Motif du recours',
     view: 'Voir la demande',
+    question_by: 'Question de {{by}}',
+    answer_by: 'Réponse de {{by}}',
   },
   others_none: "Personne d'autre : vous êtes la seule personne sollicitée pour cette étape.",
   section: {
@@ -305,6 +329,7 @@ const fr = {
     approved: 'Approuvée',
     denied: 'Refusée',
     appeal_pending: 'Recours en attente',
+    needs_info: 'Informations demandées',
     canceled: 'Annulée',
     expired: 'Expirée',
   },

@@ -135,6 +135,8 @@ export interface ApprovalsTable {
   appeal: Json<unknown> | null;
   expires_at: Timestamp | null;
   completed_at: Timestamp | null;
+  /** {askedBy, askedAt, endedAt} of the latest request for information (migration 007). */
+  info_request: Json<unknown> | null;
   version: Generated<number>;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
