@@ -6,7 +6,14 @@ export type PersonType = 'member' | 'contact';
 export type NamedPerson = { type: PersonType; id: string; name: string | null };
 
 export type TicketStatus = 'open' | 'pending' | 'on_hold' | 'solved' | 'closed';
-export type ApprovalStatus = 'pending' | 'approved' | 'denied' | 'appeal_pending' | 'canceled' | 'expired';
+export type ApprovalStatus =
+  | 'pending'
+  | 'needs_info'
+  | 'approved'
+  | 'denied'
+  | 'appeal_pending'
+  | 'canceled'
+  | 'expired';
 export type DisplayStatus = ApprovalStatus | 'partially_approved';
 export type StepStatus = 'waiting' | 'active' | 'approved' | 'denied' | 'skipped' | 'canceled' | 'expired';
 export type Decision = 'approve' | 'deny';
@@ -50,7 +57,9 @@ export type ActivityType =
   | 'appeal_requested'
   | 'appeal_decided'
   | 'completed'
-  | 'expired';
+  | 'expired'
+  | 'needs_info_requested'
+  | 'info_provided';
 
 export type Activity = {
   id: string;
@@ -112,6 +121,10 @@ export type Approval = {
   canRespond: boolean;
   canAppeal: boolean;
   canComment: boolean;
+  /** While the status is `needs_info`: who asked and since when (SPEC §8.1). */
+  needsInfo?: { askedBy: NamedPerson; askedAt: string } | null;
+  canAskForInfo?: boolean;
+  canProvideInfo?: boolean;
   expiresAt: string | null;
   completedAt: string | null;
   createdAt: string;

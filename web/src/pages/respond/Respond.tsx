@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useParams, useSearchParams } from 'react-router';
 import { get, post } from '../../api.js';
+import { InfoForm } from '../../components/approval/InfoForm.js';
 import { ErrorMessage, Loading, Page, StatusBadge, useAsync } from '../../components/common.js';
 import type { Decision } from '../portal/types.js';
 import { isBlank, problemCode, problemStatus } from '../portal/util.js';
@@ -76,12 +77,15 @@ export function Respond() {
     data: page,
     error,
     loading,
+    setData: setPage,
   } = useAsync(() => get<LinkPage>(`/approval-links/${encodeURIComponent(token)}`), token);
   const [busy, setBusy] = useState<Decision | null>(null);
   const [result, setResult] = useState<LinkDecisionResult | null>(null);
   const [dead, setDead] = useState<Dead | null>(null);
   const [refused, setRefused] = useState<Refused | null>(null);
   const [answerError, setAnswerError] = useState<string | null>(null);
+  const [asking, setAsking] = useState(false);
+  const [asked, setAsked] = useState(false);
 
   async function decide(decision: Decision, comment: string) {
     setBusy(decision);
@@ -151,13 +155,39 @@ export function Respond() {
         {mustSignIn ? (
           <SignInPrompt page={page} returnTo={returnTo} reason={mustSignIn} preselected={preselected} />
         ) : (
-          <DecisionPanel
-            kind={page.kind}
-            preselected={preselected}
-            busy={busy}
-            error={answerError}
-            onDecide={decide}
-          />
+          <>
+            <DecisionPanel
+              kind={page.kind}
+              preselected={preselected}
+              busy={busy}
+              error={answerError}
+              onDecide={decide}
+            />
+            {/* "Needs information" (SPEC §8.1): asking does not use up the link; the decision stays open. */}
+            {page.kind === 'step' && page.approval.status === 'pending' ? (
+              asking ? (
+                <InfoForm<LinkPage>
+                  kind="ask"
+                  path={`/approval-links/${encodeURIComponent(token)}/needs-info`}
+                  onDone={(next) => {
+                    setAsking(false);
+                    setAsked(true);
+                    setPage(next);
+                  }}
+                  onCancel={() => setAsking(false)}
+                />
+              ) : (
+                <p>
+                  <button type="button" aria-expanded={false} onClick={() => setAsking(true)}>
+                    {t('common:needsInfo.ask.open')}
+                  </button>
+                </p>
+              )
+            ) : null}
+            <p className={asked ? 'success' : 'visually-hidden'} role="status">
+              {asked ? t('common:needsInfo.asked') : ''}
+            </p>
+          </>
         )}
       </Page>
     </div>
