@@ -190,7 +190,8 @@ function toStored(row: ApprovalRow, assignments: AssignmentRow[]): StoredApprova
       appeal: readAppeal(row.appeal),
       expiresAt: dateOrNull(row.expires_at),
       completedAt: dateOrNull(row.completed_at),
-      infoRequest: readInfoRequest(row.info_request),
+      // Absent until someone asks, as the core makes it.
+      ...(row.info_request ? { infoRequest: readInfoRequest(row.info_request) } : {}),
     },
   };
 }
