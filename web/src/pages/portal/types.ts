@@ -6,14 +6,11 @@ export type PersonType = 'member' | 'contact';
 export type NamedPerson = { type: PersonType; id: string; name: string | null };
 
 export type TicketStatus = 'open' | 'pending' | 'on_hold' | 'solved' | 'closed';
-export type ApprovalStatus =
-  | 'pending'
-  | 'needs_info'
-  | 'approved'
-  | 'denied'
-  | 'appeal_pending'
-  | 'canceled'
-  | 'expired';
+
+// One list of approval statuses for the whole web app (the agent workspace's).
+import type { ApprovalStatus } from '../../components/approval/types.js';
+
+export type { ApprovalStatus };
 export type DisplayStatus = ApprovalStatus | 'partially_approved';
 export type StepStatus = 'waiting' | 'active' | 'approved' | 'denied' | 'skipped' | 'canceled' | 'expired';
 export type Decision = 'approve' | 'deny';
