@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mintLink } from '../../src/approvals/links/repo.js';
 import { expireDue, remindDue } from '../../src/approvals/scheduler.js';
+import { auditDatabase } from '../reliability/support/audit.js';
 import {
   activityOf,
   agents,
@@ -305,5 +306,11 @@ describe(`needs information (${engine})`, () => {
     expect(new Date(answered.expiresAt).getTime()).toBe(deadline + paused);
     await expireDue(db(), new Date(deadline + paused + 1));
     expect((await show(created.id)).status).toBe('expired');
+  });
+
+  it("§2 state machine: the reliability suite's SQL audit finds every approval above consistent", async () => {
+    // Emails are not delivered here (no worker), so the outbox checks do not apply.
+    const { violations } = await auditDatabase(db());
+    expect(violations.filter((v) => !/outbox|email/i.test(v.check))).toEqual([]);
   });
 });
