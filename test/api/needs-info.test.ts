@@ -308,6 +308,19 @@ describe(`needs information (${engine})`, () => {
     expect((await show(created.id)).status).toBe('expired');
   });
 
+  it('rule 1: with approvals off, needs-info and info answer 409 approvals_disabled and change nothing', async () => {
+    const { id } = await pending();
+    expectStatus(await ask(id, approver, 'Which model?'), 200);
+    await ws.settings({ approvalsEnabled: false });
+    try {
+      expectProblem(await answer(id, requester, 'The small one'), 409, 'approvals_disabled');
+      expectProblem(await ask(id, otherAgent, 'And the colour?'), 409, 'approvals_disabled');
+    } finally {
+      await ws.settings({ approvalsEnabled: true });
+    }
+    expect((await show(id)).status).toBe('needs_info');
+  });
+
   it("§2 state machine: the reliability suite's SQL audit finds every approval above consistent", async () => {
     // Emails are not delivered here (no worker), so the outbox checks do not apply.
     const { violations } = await auditDatabase(db());
