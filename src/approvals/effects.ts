@@ -177,6 +177,29 @@ export function effectsOf(events: ApprovalEvent[], ctx: EffectContext): Effects 
         activities.push({ ...base, type: 'expired' });
         mail('approval_expired', requesterSide(), {});
         break;
+      case 'needs_info_requested': {
+        activities.push({
+          ...base,
+          type: 'needs_info_requested',
+          actor: event.by,
+          channel: ctx.channel,
+          data: { question: event.question },
+        });
+        // The requester side of SPEC §8.6, the on-behalf-of contact included: they are the ones asked.
+        const asked = meta.onBehalfOf ? [requester, meta.onBehalfOf] : [requester];
+        mail('needs_info', notActor(asked), { by: ref(event.by), text: event.question }, true);
+        break;
+      }
+      case 'info_provided':
+        activities.push({
+          ...base,
+          type: 'info_provided',
+          actor: event.by,
+          channel: ctx.channel,
+          data: { answer: event.answer },
+        });
+        mail('info_provided', notActor([event.askedBy]), { by: ref(event.by), text: event.answer }, true);
+        break;
     }
   }
   return { activities, outbox };

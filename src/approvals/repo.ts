@@ -2,7 +2,7 @@ import { type OperationNodeSource, sql } from 'kysely';
 import { isUuid } from '../auth/tokens.js';
 import { type Db, executeAsOne } from '../shared/db/connect.js';
 import { notFound } from '../shared/errors.js';
-import { displayStatus } from './core/index.js';
+import { displayStatus, isOpenForDecisions } from './core/index.js';
 import type {
   Appeal,
   Approval,
@@ -10,6 +10,7 @@ import type {
   ApproverRef,
   Assignment,
   Channel,
+  InfoRequest,
   PersonRef,
   StepDefinition,
   StepState,
@@ -52,6 +53,7 @@ const approvalColumns = [
   'expires_at',
   'completed_at',
   'switches',
+  'info_request',
   'created_at',
   'updated_at',
 ] as const;
@@ -124,6 +126,12 @@ function readStepStates(raw: unknown): StepState[] {
   }));
 }
 
+function readInfoRequest(raw: unknown): InfoRequest | null {
+  if (!raw) return null;
+  const r = raw as Omit<InfoRequest, 'askedAt' | 'endedAt'> & { askedAt: string; endedAt: string | null };
+  return { askedBy: r.askedBy, askedAt: date(r.askedAt), endedAt: dateOrNull(r.endedAt) };
+}
+
 function readAppeal(raw: unknown): Appeal | null {
   if (!raw) return null;
   const a = raw as Appeal & { requestedAt: string; decision: (Appeal['decision'] & { at: string }) | null };
@@ -154,6 +162,7 @@ type ApprovalRow = {
   expires_at: Date | null;
   completed_at: Date | null;
   switches: unknown;
+  info_request: unknown;
   created_at: Date;
   updated_at: Date;
 };
@@ -187,6 +196,8 @@ function toStored(row: ApprovalRow, assignments: AssignmentRow[]): StoredApprova
       ...(row.switches ? { switches: row.switches as TemplateSwitches } : {}),
       // Like startApproval: present only when the request was made on someone's behalf.
       ...(row.on_behalf_of ? { onBehalfOf: row.on_behalf_of as PersonRef } : {}),
+      // Absent until someone asks, as the core makes it.
+      ...(row.info_request ? { infoRequest: readInfoRequest(row.info_request) } : {}),
     },
   };
 }
@@ -337,9 +348,10 @@ export async function loadApprovals(db: Db, workspaceId: string, ids: string[]):
   });
 }
 
+/** Listed in the approver's tasks (SPEC rule 12), also while the approval waits for information. */
 function isAwaiting(state: Approval, a: Assignment): boolean {
   return (
-    state.status === 'pending' &&
+    isOpenForDecisions(state.status) &&
     a.stepIndex === state.currentStepIndex &&
     a.decision === null &&
     a.removedAt === null
@@ -384,6 +396,7 @@ function stateColumns(state: Approval) {
     appeal: state.appeal ? JSON.stringify(state.appeal) : null,
     expires_at: state.expiresAt,
     completed_at: state.completedAt,
+    info_request: state.infoRequest ? JSON.stringify(state.infoRequest) : null,
   };
 }
 

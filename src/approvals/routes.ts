@@ -13,6 +13,8 @@ import { approvalTasks, ticketApprovalIds, toTask } from './queries.js';
 import { normalizeRef } from './refs.js';
 import { loadApprovals } from './repo.js';
 import * as service from './service.js';
+import * as needsInfo from './use-cases/needs-info.js';
+import { infoText } from './use-cases/needs-info.js';
 import { approvalViews } from './view.js';
 
 const title = z.string().trim().min(1).max(200);
@@ -41,6 +43,8 @@ const recipientsBody = z.strictObject({
 const reminderBody = z.strictObject({ approver: personRef.optional() }).optional();
 // Trimmed before the length check so a reason of only spaces is empty (SPEC §5).
 const appealBody = z.strictObject({ reason: z.string().trim().min(1).max(2000) });
+const needsInfoBody = z.strictObject({ question: infoText });
+const infoBody = z.strictObject({ answer: infoText });
 const tasksQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(200).default(50) });
 const numberCursor = z.object({ n: z.number().int() });
 const idempotencyKey = z.string().min(1).max(200).optional();
@@ -206,6 +210,29 @@ export function approvalRoutes(app: Api, deps: AppDeps): void {
         request.body,
         channel(request),
       ),
+  );
+
+  app.post(
+    '/approvals/:id/needs-info',
+    { schema: { tags, params: idParams, body: needsInfoBody } },
+    async (request) =>
+      needsInfo.askForInfo(
+        deps,
+        requirePrincipal(request),
+        request.params.id,
+        request.body.question,
+        channel(request),
+      ),
+  );
+
+  app.post('/approvals/:id/info', { schema: { tags, params: idParams, body: infoBody } }, async (request) =>
+    needsInfo.provideInfo(
+      deps,
+      requirePrincipal(request),
+      request.params.id,
+      request.body.answer,
+      channel(request),
+    ),
   );
 
   app.get('/me/approval-tasks', { schema: { tags, querystring: tasksQuery } }, async (request) => {

@@ -8,7 +8,9 @@ import { commit } from './service.js';
 
 /**
  * Time-driven work: approvals past their template's `expireAfterHours`, and
- * automatic reminders. Each approval is handled in its own transaction under
+ * automatic reminders. Neither acts on an approval that waits for information
+ * (`needs_info`): its deadline moves when the wait ends, and reminders count
+ * again from then. Each approval is handled in its own transaction under
  * its row lock, so several workers may run this at once.
  */
 export async function expireDue(db: Db, now: Date, limit = 100): Promise<number> {
@@ -40,11 +42,13 @@ export async function remindDue(db: Db, now: Date, limit = 100): Promise<number>
     SELECT DISTINCT a.workspace_id, a.approval_id
     FROM approval_assignments a
     JOIN workspaces w ON w.id = a.workspace_id
+    JOIN approvals ap ON ap.workspace_id = a.workspace_id AND ap.id = a.approval_id
     WHERE a.awaiting
+      AND ap.status = 'pending'
       AND (w.settings ->> 'approvalsEnabled')::boolean
       AND w.settings ->> 'autoRemindAfterHours' IS NOT NULL
       AND a.reminder_count < coalesce((w.settings ->> 'maxAutoReminders')::int, 3)
-      AND coalesce(a.last_reminder_at, a.added_at)
+      AND greatest(coalesce(a.last_reminder_at, a.added_at), (ap.info_request ->> 'endedAt')::timestamptz)
         <= ${now}::timestamptz - make_interval(hours => (w.settings ->> 'autoRemindAfterHours')::int)
     LIMIT ${limit}`.execute(db);
   let reminded = 0;
@@ -53,15 +57,19 @@ export async function remindDue(db: Db, now: Date, limit = 100): Promise<number>
       const settings = await getSettings(tx, ws);
       if (settings.autoRemindAfterHours === null) return;
       const stored = await loadApproval(tx, ws, id, true);
-      const dueBefore = now.getTime() - settings.autoRemindAfterHours * 3600_000;
+      const intervalMs = settings.autoRemindAfterHours * 3600_000;
       const people: PersonRef[] = core
         .currentAssignments(stored.state)
-        .filter(
-          (a) =>
+        .filter((a) => {
+          // Null while the approval waits for information: reminders pause then (SPEC §8.1).
+          const dueAt = core.automaticReminderDueAt(stored.state, a, intervalMs);
+          return (
             a.decision === null &&
             a.reminderCount < settings.maxAutoReminders &&
-            (a.lastReminderAt ?? a.addedAt).getTime() <= dueBefore,
-        )
+            dueAt !== null &&
+            dueAt.getTime() <= now.getTime()
+          );
+        })
         .map((a) => a.person);
       let state = stored.state;
       const events: ApprovalEvent[] = [];

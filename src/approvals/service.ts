@@ -68,12 +68,12 @@ export function toHttpError(error: DomainError): AppError {
   });
 }
 
-function unwrap<T>(result: Result<T>): T {
+export function unwrap<T>(result: Result<T>): T {
   if (!result.ok) throw toHttpError(result.error);
   return result.value;
 }
 
-const self = (p: Principal): PersonRef => ({ type: p.type, id: p.id });
+export const self = (p: Principal): PersonRef => ({ type: p.type, id: p.id });
 
 export async function actorOf(db: Db, principal: Principal, ticketId: string): Promise<Actor> {
   return principal.type === 'member'
@@ -160,7 +160,7 @@ async function openApproval(
   return { stored, actor, settings, comments };
 }
 
-type Loaded = {
+export type Loaded = {
   tx: Db;
   stored: StoredApproval;
   actor: Actor;
@@ -173,7 +173,7 @@ type Loaded = {
  * Runs `fn` in one transaction holding the approval's row lock: every change
  * to one approval, with its activity and outbox rows, is serialised here.
  */
-async function withLockedApproval<T>(
+export async function withLockedApproval<T>(
   deps: AppDeps,
   principal: Principal,
   approvalId: string,
@@ -223,7 +223,7 @@ export async function commit(
   return { meta: { ...stored.meta, updatedAt: new Date() }, state: after };
 }
 
-function view(loaded: Loaded, workspaceId: string, stored: StoredApproval) {
+export function view(loaded: Loaded, workspaceId: string, stored: StoredApproval) {
   return approvalView(loaded.tx, workspaceId, stored, loaded.actor, loaded.settings, {
     comments: loaded.comments,
   });

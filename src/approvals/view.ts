@@ -2,9 +2,11 @@ import { loadPeople, type PersonInfo, personKey } from '../people/repo.js';
 import type { Db } from '../shared/db/connect.js';
 import {
   canAppeal,
+  canAskForInfo,
   canCancel,
   canComment,
   canEditRecipients,
+  canProvideInfo,
   canRespond,
   displayStatus,
   switchesOf,
@@ -30,6 +32,7 @@ function peopleOf(state: Approval, meta: StoredApproval['meta']): PersonRef[] {
   if (meta.onBehalfOf) refs.push(meta.onBehalfOf);
   if (state.appeal) refs.push(state.appeal.requestedBy, ...state.appeal.reviewers);
   if (state.appeal?.decision) refs.push(state.appeal.decision.by);
+  if (state.infoRequest) refs.push(state.infoRequest.askedBy);
   return refs;
 }
 
@@ -195,6 +198,13 @@ function buildView(
     canEditRecipients: canEditRecipients(state, viewer),
     /** The template's `requireCommentOnDeny` (SPEC §8.1), so a form can say a denial needs a comment. */
     commentRequiredOnDeny: switchesOf(state).requireCommentOnDeny,
+    /** While the status is `needs_info`: who asked and since when (the question is in `comments`). */
+    needsInfo:
+      state.status === 'needs_info' && state.infoRequest
+        ? { askedBy: named(state.infoRequest.askedBy), askedAt: state.infoRequest.askedAt }
+        : null,
+    canAskForInfo: canAskForInfo(state, viewer),
+    canProvideInfo: canProvideInfo(state, viewer, meta.onBehalfOf),
     expiresAt: state.expiresAt,
     completedAt: state.completedAt,
     createdAt: meta.createdAt,

@@ -19,6 +19,8 @@ type Payload = {
   by?: PersonRef | null;
   decision?: 'approve' | 'deny';
   reason?: 'requested' | 'no_recipients';
+  /** needs_info, info_provided: the question or the answer. */
+  text?: string;
 };
 
 async function signInEmail(
@@ -191,6 +193,9 @@ export function outboxComposer(options: { publicUrl: string; mailFrom: string })
       ...(decision ? { decision } : {}),
       ...(state.appeal
         ? { appeal: { reason: state.appeal.reason, byName: name(state.appeal.requestedBy) } }
+        : {}),
+      ...((kind === 'needs_info' || kind === 'info_provided') && payload.by
+        ? { info: { byName: name(payload.by), text: payload.text ?? '' } }
         : {}),
       ...(kind === 'approval_canceled'
         ? { cancel: { byName: payload.by ? name(payload.by) : null, reason: payload.reason ?? 'requested' } }

@@ -13,7 +13,9 @@ export type ApprovalMailKind =
   | 'approval_expired'
   | 'appeal_requested'
   | 'appeal_decided'
-  | 'step_has_no_approvers';
+  | 'step_has_no_approvers'
+  | 'needs_info'
+  | 'info_provided';
 
 /** Every email: the approval ones, and the portal's passwordless sign-in link. */
 export type MailKind = ApprovalMailKind | 'sign_in_link';

@@ -20,7 +20,9 @@ export type ActivityType =
   | 'appeal_requested'
   | 'appeal_decided'
   | 'completed'
-  | 'expired';
+  | 'expired'
+  | 'needs_info_requested'
+  | 'info_provided';
 
 export type ActivityInput = {
   ticketId: string;

@@ -258,7 +258,7 @@ export async function listTickets(
     .execute();
 }
 
-const LIVE = ['pending', 'appeal_pending'];
+const LIVE = ['pending', 'needs_info', 'appeal_pending'];
 
 export async function updateTicket(
   db: Db,

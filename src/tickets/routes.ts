@@ -12,6 +12,7 @@ import * as repo from './repo.js';
 
 const ticketStatus = z.enum(['open', 'pending', 'on_hold', 'solved', 'closed']);
 const approvalStatusFilter = z.enum([
+  'needs_info',
   'pending',
   'partially_approved',
   'approved',

@@ -106,7 +106,7 @@ describe(`an approval written and read back (${engine})`, () => {
     const expectedAwaiting = (state: Approval) =>
       state.assignments.map(
         (a) =>
-          state.status === 'pending' &&
+          (state.status === 'pending' || state.status === 'needs_info') &&
           a.stepIndex === state.currentStepIndex &&
           a.decision === null &&
           a.removedAt === null,
@@ -115,6 +115,22 @@ describe(`an approval written and read back (${engine})`, () => {
     expect(await load()).toEqual(started.approval);
     const steps: [string, (state: Approval) => ReturnType<typeof core.decide>][] = [
       ['a reminder', (s) => core.remind(s, m1!, later())],
+      [
+        'information asked for (§8.1)',
+        (s) =>
+          core.askForInfo(s, { type: 'member', id: requester.id, role: 'agent' }, 'Which model?', later()),
+      ],
+      [
+        'information provided',
+        (s) =>
+          core.provideInfo(
+            s,
+            { type: 'member', id: requester.id, role: 'agent' },
+            null,
+            'The small one',
+            later(),
+          ),
+      ],
       ['recipients edited', (s) => core.editRecipients(s, [m4!], [m2!], ctx, later())],
       ['a decision with a comment', (s) => core.decide(s, m1!, 'approve', 'Fine by me', 'api', ctx, later())],
       ['a contact decides', (s) => core.decide(s, contact, 'approve', null, 'portal', ctx, later())],

@@ -26,7 +26,8 @@ let fx: AuthzFixture;
 let doc: any;
 
 beforeAll(async () => {
-  fx = await buildAuthzFixture(ROLES.length);
+  // Fresh links for the link decisions and the link needs-info calls, one per role each.
+  fx = await buildAuthzFixture(2 * ROLES.length);
   const res = await fetch(`${fx.env.server.url}/api/v1/openapi.json`);
   doc = await res.json();
 }, 180_000);

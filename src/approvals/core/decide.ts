@@ -1,5 +1,6 @@
 import { decideAppeal, isAppealReviewer } from './appeal.js';
 import { currentAssignmentIndex, replaceAt } from './assignments.js';
+import { resumeFromNeedsInfo } from './needs-info.js';
 import { person } from './people.js';
 import { denialCommentBlocker } from './policy.js';
 import { settleCurrentStep } from './progress.js';
@@ -31,6 +32,10 @@ export function decide(
     return isAppealReviewer(approval, by)
       ? decideAppeal(approval, by, decision, comment, channel, now)
       : fail('not_an_approver', 'Only the appeal reviewers may decide during an appeal.');
+  }
+  // A decision ends a wait for information (SPEC §8.1); a refused one changes nothing.
+  if (approval.status === 'needs_info') {
+    return decide(resumeFromNeedsInfo(approval, now), by, decision, comment, channel, ctx, now);
   }
   if (approval.status !== 'pending') return fail('not_pending', 'This approval is finished.');
 

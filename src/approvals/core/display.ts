@@ -13,5 +13,5 @@ export function displayStatus(approval: Approval): DisplayStatus {
 
 /** Statuses that still block solving the ticket (SPEC rule 10). */
 export function approvalStatusIsLive(status: ApprovalStatus): boolean {
-  return status === 'pending' || status === 'appeal_pending';
+  return status === 'pending' || status === 'needs_info' || status === 'appeal_pending';
 }

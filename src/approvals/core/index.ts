@@ -4,6 +4,14 @@ export { cancel } from './cancel.js';
 export { decide } from './decide.js';
 export { approvalStatusIsLive, displayStatus } from './display.js';
 export { expire, isDueToExpire } from './expire.js';
+export {
+  askForInfo,
+  automaticReminderDueAt,
+  canAskForInfo,
+  canProvideInfo,
+  isOpenForDecisions,
+  provideInfo,
+} from './needs-info.js';
 export { samePerson, uniquePeople } from './people.js';
 export {
   canAppeal,

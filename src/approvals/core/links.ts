@@ -1,3 +1,4 @@
+import { isOpenForDecisions } from './needs-info.js';
 import { samePerson } from './people.js';
 import type { Approval, ApprovalStatus, Decision, PersonRef } from './types.js';
 
@@ -24,10 +25,9 @@ export type DeadLinkReason = (typeof DEAD_LINK_REASONS)[number];
 /** The answer given with a link (or by its person on the link's step through another channel). */
 export type LinkAnswer = { value: Decision; at: Date };
 
-// Statuses in which a step's links stay alive. `needs_info` (SPEC §8.1) is unfinished like `pending`:
-// it is listed as a string so that this stays right whether or not the status type has it yet.
-const STEP_LINK_STATUSES: ReadonlySet<string> = new Set<string>(['pending', 'needs_info']);
-const stepLinksOpen = (status: ApprovalStatus) => STEP_LINK_STATUSES.has(status);
+// A step's links stay alive while its approval is open for decisions: `needs_info` (SPEC §8.1) is
+// unfinished like `pending`.
+const stepLinksOpen = (status: ApprovalStatus) => isOpenForDecisions(status);
 
 /**
  * What the link's person answered on the link's step (or on the appeal), or

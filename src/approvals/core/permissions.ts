@@ -1,18 +1,19 @@
 import { appealBlocker, isAppealReviewer } from './appeal.js';
 import { currentAssignmentIndex } from './assignments.js';
-import { isRequesterOrAdmin } from './cancel.js';
+import { isCancelable, isRequesterOrAdmin } from './cancel.js';
+import { isOpenForDecisions } from './needs-info.js';
 import { samePerson } from './people.js';
 import { recipientsLockedFor } from './policy.js';
 import type { Actor, Approval, ApprovalSettings, PersonRef } from './types.js';
 
-/** Named on the current step (answered or not) while the approval is pending. */
+/** Named on the current step (answered or not) while the approval is pending or waits for information. */
 export function isCurrentApprover(approval: Approval, p: PersonRef): boolean {
-  return approval.status === 'pending' && currentAssignmentIndex(approval, p) >= 0;
+  return isOpenForDecisions(approval.status) && currentAssignmentIndex(approval, p) >= 0;
 }
 
 export function canRespond(approval: Approval, p: PersonRef): boolean {
   if (approval.status === 'appeal_pending') return isAppealReviewer(approval, p);
-  if (approval.status !== 'pending') return false;
+  if (!isOpenForDecisions(approval.status)) return false;
   const assignment = approval.assignments[currentAssignmentIndex(approval, p)];
   return assignment !== undefined && assignment.decision === null;
 }
@@ -36,10 +37,7 @@ export function canComment(approval: Approval, actor: Actor): boolean {
 }
 
 export function canCancel(approval: Approval, actor: Actor): boolean {
-  return (
-    isRequesterOrAdmin(approval, actor) &&
-    (approval.status === 'pending' || approval.status === 'appeal_pending')
-  );
+  return isRequesterOrAdmin(approval, actor) && isCancelable(approval);
 }
 
 export function canEditRecipients(approval: Approval, actor: Actor): boolean {

@@ -1,4 +1,5 @@
 import { liveAssignmentsOfStep, replaceAt } from './assignments.js';
+import { isOpenForDecisions } from './needs-info.js';
 import { evaluateStep } from './rules.js';
 import { enterStep } from './start.js';
 import type { Approval, ResolutionContext, Transition } from './types.js';
@@ -8,7 +9,7 @@ import type { Approval, ResolutionContext, Transition } from './types.js';
  * loads a `ResolutionContext` only then.
  */
 export function needsResolutionContext(approval: Approval): boolean {
-  return approval.status === 'pending' && approval.currentStepIndex < approval.steps.length - 1;
+  return isOpenForDecisions(approval.status) && approval.currentStepIndex < approval.steps.length - 1;
 }
 
 /**

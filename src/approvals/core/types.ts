@@ -41,7 +41,14 @@ export type TemplateSwitches = {
 export type Decision = 'approve' | 'deny';
 export type Channel = 'agent_ui' | 'portal' | 'email_link' | 'api';
 
-export type ApprovalStatus = 'pending' | 'approved' | 'denied' | 'appeal_pending' | 'canceled' | 'expired';
+export type ApprovalStatus =
+  | 'pending'
+  | 'needs_info'
+  | 'approved'
+  | 'denied'
+  | 'appeal_pending'
+  | 'canceled'
+  | 'expired';
 export type DisplayStatus = ApprovalStatus | 'partially_approved';
 
 export type StepStatus =
@@ -99,6 +106,12 @@ export type Appeal = {
   decision: AppealDecision | null;
 };
 
+/**
+ * The latest question asked of the requester side (SPEC §8.1 "Needs information").
+ * Open (`endedAt` null) exactly while the status is `needs_info`.
+ */
+export type InfoRequest = { askedBy: PersonRef; askedAt: Date; endedAt: Date | null };
+
 export type Approval = {
   status: ApprovalStatus;
   steps: StepDefinition[];
@@ -118,6 +131,8 @@ export type Approval = {
   switches?: TemplateSwitches;
   /** The person the request is made for, when not the requesting member (kept out by `preventSelfApproval`). */
   onBehalfOf?: PersonRef | null;
+  /** Absent or null until someone asks for information (see needs-info.ts). */
+  infoRequest?: InfoRequest | null;
 };
 
 /** The facts needed to resolve references, loaded by the caller for the step being started. */
@@ -167,7 +182,9 @@ export type ApprovalEvent =
       comment: string | null;
       channel: Channel;
     }
-  | { type: 'expired' };
+  | { type: 'expired' }
+  | { type: 'needs_info_requested'; by: PersonRef; question: string }
+  | { type: 'info_provided'; by: PersonRef; answer: string; askedBy: PersonRef };
 
 export type DomainErrorCode =
   | 'not_an_approver'
@@ -186,7 +203,8 @@ export type DomainErrorCode =
   | 'reminder_too_soon'
   | 'self_approval'
   | 'comment_required'
-  | 'recipients_locked';
+  | 'recipients_locked'
+  | 'not_needs_info';
 
 export type DomainError = {
   code: DomainErrorCode;

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { hit } from '../../auth/rate-limit.js';
 import { tooManyRequests } from '../../shared/errors.js';
 import type { Api, AppDeps } from '../../shared/http/types.js';
-import { commentByLink, decideByLink, linkPage } from './service.js';
+import { infoText } from '../use-cases/needs-info.js';
+import { askForInfoByLink, commentByLink, decideByLink, linkPage } from './service.js';
 
 const params = z.strictObject({ token: z.string().max(200) });
 // No default decision: a form submitted without a chosen button decides nothing (SPEC §4).
@@ -51,6 +52,16 @@ export function linkRoutes(app: Api, deps: AppDeps): void {
       await prepare(request, reply);
       const comment = await commentByLink(deps, request.params.token, request.principal, request.body);
       return reply.code(201).send(comment);
+    },
+  );
+
+  // SPEC §8.1: the link's person asks the requester side for information; the link stays usable.
+  app.post(
+    '/approval-links/:token/needs-info',
+    { config: { public: true }, schema: { tags, params, body: z.strictObject({ question: infoText }) } },
+    async (request, reply) => {
+      await prepare(request, reply);
+      return askForInfoByLink(deps, request.params.token, request.principal, request.body.question);
     },
   );
 }

@@ -9,6 +9,7 @@ import * as core from '../core/index.js';
 import type { Decision, PersonRef } from '../core/types.js';
 import { type CommentRow, fetchApproval, type StoredApproval } from '../repo.js';
 import { commit, contextForRemainingSteps, insertComment, toHttpError } from '../service.js';
+import { commitWithComment } from '../use-cases/needs-info.js';
 import { APPEAL_STEP, findLink, type LinkRow, markUsed, revokeLinksOfPerson } from './repo.js';
 
 /** An unknown or malformed token: a bare 410, so a link never tells whether it existed (SPEC §4). */
@@ -301,4 +302,44 @@ export async function commentByLink(
  */
 export async function revokeLinksOfDeactivatedMember(db: Db, workspaceId: string, memberId: string) {
   return revokeLinksOfPerson(db, workspaceId, { type: 'member', id: memberId });
+}
+
+/**
+ * POST /approval-links/{token}/needs-info {question}: the link's person asks the requester side
+ * (SPEC §8.1). It does not use up the link, which stays alive while the approval waits.
+ */
+export async function askForInfoByLink(
+  deps: AppDeps,
+  token: string,
+  principal: Principal | null,
+  question: string,
+) {
+  await inTransaction(deps.db, async (tx) => {
+    const opened = await openLink(tx, token, { lock: true });
+    assertAlive(opened, principal, deps.now());
+    assertMayAct(opened, principal, true);
+    const { link, stored, person } = opened;
+    if (link.step_index === APPEAL_STEP) {
+      throw toHttpError({ code: 'not_pending', message: 'An appeal cannot wait for information.' });
+    }
+    const actor: core.Actor =
+      person.type === 'member'
+        ? // The role does not matter here: a member may always ask.
+          { type: 'member', id: person.id, role: 'agent' }
+        : { type: 'contact', id: person.id, hasTicketAccess: false };
+    const result = core.askForInfo(stored.state, actor, question, deps.now());
+    if (!result.ok) throw toHttpError(result.error);
+    await commitWithComment(
+      tx,
+      link.workspace_id,
+      stored,
+      result.value,
+      person,
+      question,
+      'email_link',
+      opened.workspace.settings,
+    );
+  });
+  // The page as it now reads (the link is still alive: asking does not use it up).
+  return linkPage(deps, token, principal);
 }

@@ -16,6 +16,7 @@ const STATUSES = new Set([
   'approved',
   'denied',
   'appeal_pending',
+  'needs_info',
   'canceled',
   'expired',
 ]);
@@ -141,6 +142,17 @@ function words(input: EmailInput): { keys: Words; by: string } {
         },
         by: '',
       };
+    case 'needs_info':
+    case 'info_provided':
+      return {
+        keys: {
+          subject: `subject.${kind}`,
+          headline: `headline.${kind}`,
+          intro: `intro.${kind}`,
+          after: `after.${kind}`,
+        },
+        by: input.info?.byName ?? '',
+      };
     default: {
       const unknown: never = kind;
       throw new Error(`renderEmail: unknown mail kind ${String(unknown)}`);
@@ -261,6 +273,14 @@ export function compose(input: EmailInput): EmailDoc {
       ? t('label.reason_by', { by: singleLine(input.appeal.byName) })
       : t('label.reason');
     blocks.push({ type: 'quote', label, body: normalizeNewlines(input.appeal.reason) });
+  }
+  if (input.info && (input.kind === 'needs_info' || input.kind === 'info_provided')) {
+    const label = input.kind === 'needs_info' ? 'label.question_by' : 'label.answer_by';
+    blocks.push({
+      type: 'quote',
+      label: t(label, { by: singleLine(input.info.byName) }),
+      body: normalizeNewlines(input.info.text),
+    });
   }
   if (input.decision?.comment?.trim() && SHOWS_DECISION.has(input.kind)) {
     blocks.push({

@@ -19,6 +19,8 @@ const en = {
     appeal_decided_approve: '[Approval #{{number}}] {{title}} — appeal accepted',
     appeal_decided_deny: '[Approval #{{number}}] {{title}} — appeal rejected',
     step_has_no_approvers: '[Approval #{{number}}] {{title}} — a step has nobody to approve it',
+    needs_info: '[Approval #{{number}}] {{title}} — more information is needed',
+    info_provided: '[Approval #{{number}}] {{title}} — {{by}} answered your question',
   },
   headline: {
     approval_requested: 'Your approval is requested',
@@ -34,6 +36,8 @@ const en = {
     appeal_decided_approve: 'Appeal accepted',
     appeal_decided_deny: 'Appeal rejected',
     step_has_no_approvers: 'A step has nobody to approve it',
+    needs_info: 'More information is needed',
+    info_provided: 'Your question was answered',
   },
   intro: {
     approval_requested: '{{requester}} is asking for your approval on request #{{number}}, “{{title}}”.',
@@ -65,6 +69,8 @@ const en = {
       'The appeal on request #{{number}}, “{{title}}”, was rejected: the request stays denied.',
     step_has_no_approvers:
       'Step “{{step}}” of request #{{number}}, “{{title}}”, resolves to nobody, so the request is waiting on it.',
+    needs_info: '{{by}} needs more information before deciding on request #{{number}}, “{{title}}”.',
+    info_provided: '{{by}} answered your question on request #{{number}}, “{{title}}”.',
   },
   after: {
     closed: 'Nobody needs to answer it any more, and the links in earlier emails no longer work.',
@@ -73,6 +79,9 @@ const en = {
       'Please review the reason below and decide whether the request should be approved after all.',
     step_has_no_approvers:
       'Add approvers to this step (edit recipients on ticket #{{ticket}}) and the request goes on; it never passes this step by itself.',
+    needs_info:
+      'The request waits for your answer: reminders and its deadline are paused until someone answers.',
+    info_provided: 'The request is pending again and waits for the approvers’ decision.',
   },
   action: {
     approve: 'Approve',
@@ -108,6 +117,8 @@ const en = {
     reason_by: 'Reason for the appeal, from {{by}}',
     reason: 'Reason for the appeal',
     view: 'View the request',
+    question_by: 'Question from {{by}}',
+    answer_by: 'Answer from {{by}}',
   },
   others_none: 'Nobody else: you are the only person asked on this step.',
   section: {
@@ -140,6 +151,7 @@ const en = {
     approved: 'Approved',
     denied: 'Denied',
     appeal_pending: 'Appeal pending',
+    needs_info: 'Needs information',
     canceled: 'Canceled',
     expired: 'Expired',
   },
@@ -193,6 +205,8 @@ const fr = {
     appeal_decided_deny: "[Demande d'approbation n° {{number}}] {{title}} — recours rejeté",
     step_has_no_approvers:
       "[Demande d'approbation n° {{number}}] {{title}} — une étape n'a aucun approbateur",
+    needs_info: "[Demande d'approbation n° {{number}}] {{title}} — des informations sont demandées",
+    info_provided: "[Demande d'approbation n° {{number}}] {{title}} — {{by}} a répondu à votre question",
   },
   headline: {
     approval_requested: 'Votre approbation est demandée',
@@ -208,6 +222,8 @@ const fr = {
     appeal_decided_approve: 'Recours accepté',
     appeal_decided_deny: 'Recours rejeté',
     step_has_no_approvers: "Une étape n'a aucun approbateur",
+    needs_info: 'Des informations sont demandées',
+    info_provided: 'Votre question a reçu une réponse',
   },
   intro: {
     approval_requested:
@@ -240,6 +256,9 @@ const fr = {
       'Le recours sur la demande n° {{number}}, « {{title}} », a été rejeté : la demande reste refusée.',
     step_has_no_approvers:
       "L'étape « {{step}} » de la demande n° {{number}}, « {{title}} », ne désigne personne : la demande attend sur cette étape.",
+    needs_info:
+      '{{by}} a besoin de précisions avant de se prononcer sur la demande n° {{number}}, « {{title}} ».',
+    info_provided: '{{by}} a répondu à votre question sur la demande n° {{number}}, « {{title}} ».',
   },
   after: {
     closed:
@@ -249,6 +268,9 @@ const fr = {
       'Prenez connaissance du motif ci-dessous et décidez si la demande doit finalement être approuvée.',
     step_has_no_approvers:
       "Ajoutez des approbateurs à cette étape (modifier les destinataires sur le ticket n° {{ticket}}) pour que la demande se poursuive ; elle ne franchira jamais cette étape d'elle-même.",
+    needs_info:
+      "La demande attend votre réponse : les rappels et son échéance sont suspendus jusqu'à ce que quelqu'un réponde.",
+    info_provided: 'La demande est de nouveau en attente de la décision des approbateurs.',
   },
   action: {
     approve: 'Approuver',
@@ -285,6 +307,8 @@ const fr = {
     reason_by: 'Motif du recours, indiqué par {{by}}',
     reason: 'Motif du recours',
     view: 'Voir la demande',
+    question_by: 'Question de {{by}}',
+    answer_by: 'Réponse de {{by}}',
   },
   others_none: "Personne d'autre : vous êtes la seule personne sollicitée pour cette étape.",
   section: {
@@ -318,6 +342,7 @@ const fr = {
     approved: 'Approuvée',
     denied: 'Refusée',
     appeal_pending: 'Recours en attente',
+    needs_info: 'Informations demandées',
     canceled: 'Annulée',
     expired: 'Expirée',
   },

@@ -43,6 +43,8 @@ export type EmailInput = {
   decision?: { byName: string; value: 'approve' | 'deny'; comment: string | null };
   /** appeal_requested, appeal_decided. */
   appeal?: { reason: string; byName: string };
+  /** needs_info (the question) and info_provided (the answer), with who wrote it. */
+  info?: { byName: string; text: string };
   /** approval_canceled. */
   cancel?: { byName: string | null; reason: 'requested' | 'no_recipients' };
   /** Link expiry mentioned in approval_requested, approval_reminder and appeal_requested. */

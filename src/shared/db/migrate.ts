@@ -3,6 +3,7 @@ import * as m001 from './migrations/001_initial.js';
 import * as m002 from './migrations/002_links_and_delivery.js';
 import * as m003 from './migrations/003_sign_in_links.js';
 import * as m004 from './migrations/004_outbox_notify.js';
+import * as m007 from './migrations/007_needs_info.js';
 import * as m009 from './migrations/009_link_reasons.js';
 import * as m010 from './migrations/010_template_switches.js';
 
@@ -11,6 +12,7 @@ const migrations: Record<string, Migration> = {
   '002_links_and_delivery': m002,
   '003_sign_in_links': m003,
   '004_outbox_notify': m004,
+  '007_needs_info': m007,
   '009_link_reasons': m009,
   '010_template_switches': m010,
 };

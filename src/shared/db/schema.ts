@@ -140,6 +140,8 @@ export interface ApprovalsTable {
   completed_at: Timestamp | null;
   /** The template's switches when the approval was made (SPEC §8.1); null: every switch off. */
   switches: Json<unknown> | null;
+  /** {askedBy, askedAt, endedAt} of the latest request for information (migration 007). */
+  info_request: Json<unknown> | null;
   version: Generated<number>;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;

@@ -54,7 +54,7 @@ export const AUDIT_CHECKS: { name: string; query: RawBuilder<Record<string, unkn
   {
     name: 'active step: still open under its rule, and only the current step of a pending approval',
     query: sql`WITH t AS (${STEP_TALLIES}) SELECT * FROM t WHERE step_status = 'active' AND NOT (
-      approval_status = 'pending' AND step_index = current_step_index AND live >= 1 AND (
+      approval_status IN ('pending', 'needs_info') AND step_index = current_step_index AND live >= 1 AND (
         (rule->>'type' = 'any' AND approves = 0 AND denies = 0)
         OR (rule->>'type' = 'all' AND denies = 0 AND undecided >= 1)
         OR (rule->>'type' = 'min' AND approves < need AND approves + undecided >= need)))`,
@@ -81,8 +81,8 @@ export const AUDIT_CHECKS: { name: string; query: RawBuilder<Record<string, unkn
       FROM approvals ap JOIN t ON t.workspace_id = ap.workspace_id AND t.approval_id = ap.id
       GROUP BY ap.workspace_id, ap.id)
     SELECT * FROM a WHERE NOT (
-      (status = 'pending' AND completed_at IS NULL AND appeal IS NULL AND active_steps + steps_on_nobody = 1
-        AND denied_steps = 0 AND none_ahead)
+      (status IN ('pending', 'needs_info') AND completed_at IS NULL AND appeal IS NULL
+        AND active_steps + steps_on_nobody = 1 AND denied_steps = 0 AND none_ahead)
       OR (status = 'approved' AND completed_at IS NOT NULL AND active_steps + steps_on_nobody = 0 AND (
         (appeal IS NULL AND unfinished_steps = 0)
         OR (appeal->>'status' = 'approved' AND appeal->'decision'->>'value' = 'approve' AND denied_steps = 1)))
@@ -90,7 +90,8 @@ export const AUDIT_CHECKS: { name: string; query: RawBuilder<Record<string, unkn
         appeal IS NULL OR (appeal->>'status' = 'denied' AND appeal->'decision'->>'value' = 'deny')))
       OR (status = 'appeal_pending' AND completed_at IS NULL AND denied_steps = 1 AND active_steps = 0
         AND appeal->>'status' = 'pending' AND jsonb_typeof(appeal->'decision') IS DISTINCT FROM 'object')
-      OR (status = 'canceled' AND completed_at IS NOT NULL AND active_steps = 0))`,
+      OR (status = 'canceled' AND completed_at IS NOT NULL AND active_steps = 0)
+      OR (status = 'expired' AND completed_at IS NOT NULL AND active_steps = 0 AND denied_steps = 0))`,
   },
   {
     // No answer recorded after its step or its approval finished, nor outside the assignment's life.
@@ -124,7 +125,7 @@ export const AUDIT_CHECKS: { name: string; query: RawBuilder<Record<string, unkn
     name: 'the awaiting flag (approval tasks) matches the state',
     query: sql`SELECT x.approval_id, x.ordinal, x.awaiting, ap.status FROM approval_assignments x
       JOIN approvals ap ON ap.workspace_id = x.workspace_id AND ap.id = x.approval_id
-      WHERE x.awaiting <> (ap.status = 'pending' AND x.step_index = ap.current_step_index
+      WHERE x.awaiting <> (ap.status IN ('pending', 'needs_info') AND x.step_index = ap.current_step_index
         AND x.decision IS NULL AND x.removed_at IS NULL)`,
   },
   {

@@ -5,6 +5,7 @@ import {
   freshDeadLetter,
   freshDenied,
   freshGroup,
+  freshNeedsInfo,
   freshPending,
   freshSession,
   freshSignInLink,
@@ -132,6 +133,10 @@ export const ENDPOINTS: Record<string, Prepare> = {
     }),
   'POST /api/v1/approvals/{id}/appeal/decisions': async (fx) =>
     call('POST', `/approvals/${await freshAppeal(fx)}/appeal/decisions`, { decision: 'approve' }),
+  'POST /api/v1/approvals/{id}/needs-info': async (fx) =>
+    call('POST', `/approvals/${(await freshPending(fx)).id}/needs-info`, { question: 'Which cost centre?' }),
+  'POST /api/v1/approvals/{id}/info': async (fx) =>
+    call('POST', `/approvals/${await freshNeedsInfo(fx)}/info`, { answer: 'Cost centre 42' }),
   'GET /api/v1/me/approval-tasks': async () => call('GET', '/me/approval-tasks'),
   'GET /api/v1/approval-links/{token}': async (fx) => call('GET', `/approval-links/${fx.activeLink}`),
   'POST /api/v1/approval-links/{token}/decisions': async (fx) => {
@@ -142,6 +147,11 @@ export const ENDPOINTS: Record<string, Prepare> = {
   // A comment does not use up the link (SPEC §8.1): the shared active link serves every role.
   'POST /api/v1/approval-links/{token}/comments': async (fx) =>
     call('POST', `/approval-links/${fx.activeLink}/comments`, { body: 'A question before I answer' }),
+  'POST /api/v1/approval-links/{token}/needs-info': async (fx) => {
+    const token = fx.freshLinks.pop();
+    if (!token) throw new Error('no fresh link token left');
+    return call('POST', `/approval-links/${token}/needs-info`, { question: 'Which cost centre?' });
+  },
   'GET /api/v1/outbox/dead': async () => call('GET', '/outbox/dead'),
   'POST /api/v1/outbox/{id}/retry': async (fx) => call('POST', `/outbox/${await freshDeadLetter(fx)}/retry`),
   'GET /api/v1/dev/mailbox': async () => call('GET', '/dev/mailbox'),

@@ -221,6 +221,18 @@ export async function freshAppeal(fx: AuthzFixture): Promise<string> {
   return id;
 }
 
+/** A new approval waiting for information, asked by the agent who requested it (SPEC §8.1). */
+export async function freshNeedsInfo(fx: AuthzFixture): Promise<string> {
+  const { id } = await freshPending(fx);
+  const res = await fx.api.post(
+    `/approvals/${id}/needs-info`,
+    { question: 'Which cost centre?' },
+    { token: fx.tokens.agent! },
+  );
+  expect(expectStatus(res, 200).status).toBe('needs_info');
+  return id;
+}
+
 export async function freshGroup(fx: AuthzFixture): Promise<string> {
   const res = await fx.api.post(
     '/approval-groups',

@@ -331,6 +331,32 @@ export function baselines(fx: FuzzFixture): Record<string, Baseline[]> {
         body: { decision: 'approve', comment: 'OK' },
       },
     ],
+    // Asking moves the shared approval to needs_info (destructive); the answer then finds it waiting.
+    [`POST ${v1}/approvals/{id}/needs-info`]: [
+      {
+        token: m.agent.token,
+        destructive: true,
+        params: { id: m.pending },
+        body: { question: 'Which cost centre?' },
+      },
+    ],
+    [`POST ${v1}/approvals/{id}/info`]: [
+      {
+        token: m.agent.token,
+        destructive: true,
+        params: { id: m.pending },
+        body: { answer: 'Cost centre 42' },
+      },
+    ],
+    [`POST ${v1}/approval-links/{token}/needs-info`]: [
+      {
+        token: null,
+        isPublic: true,
+        destructive: true,
+        params: { token: fx.links.active },
+        body: { question: 'Which cost centre?' },
+      },
+    ],
     [`GET ${v1}/me/approval-tasks`]: [{ token: m.approver.token, query: { limit: '10' } }],
     [`GET ${v1}/approval-links/{token}`]: [
       { token: null, isPublic: true, params: { token: fx.links.active } },

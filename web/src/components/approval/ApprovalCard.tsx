@@ -9,10 +9,11 @@ import { CommentForm } from './CommentForm.js';
 import { DecisionForm } from './DecisionForm.js';
 import { EditRecipientsForm } from './EditRecipientsForm.js';
 import { ActionDone, ActionError, useAction } from './feedback.js';
+import { InfoForm, NeedsInfoNotice } from './InfoForm.js';
 import type { Appeal, Approval, ApprovalComment, Directory, StepApprover } from './types.js';
 import { joinNames } from './words.js';
 
-type Panel = 'comment' | 'recipients' | 'appeal' | 'cancel' | null;
+type Panel = 'comment' | 'recipients' | 'appeal' | 'cancel' | 'ask' | 'answer' | null;
 
 /** One approval request on the ticket, with everything an agent can do on it. */
 export function ApprovalCard({
@@ -131,6 +132,13 @@ export function ApprovalCard({
           </>
         ) : null}
       </p>
+      {a.needsInfo ? (
+        <NeedsInfoNotice
+          askedBy={a.needsInfo.askedBy.name ?? t('people.unknown')}
+          askedAt={a.needsInfo.askedAt}
+          formatDate={(iso) => formatDate(iso, lang)}
+        />
+      ) : null}
       {a.description ? <p className="ag-pre-wrap">{a.description}</p> : null}
       <FormData data={a.formData} />
 
@@ -153,6 +161,26 @@ export function ApprovalCard({
             onClick={() => toggle('comment')}
           >
             {t('approval.comment')}
+          </button>
+        ) : null}
+        {a.canProvideInfo ? (
+          <button
+            type="button"
+            ref={opener('answer')}
+            aria-expanded={panel === 'answer'}
+            onClick={() => toggle('answer')}
+          >
+            {t('common:needsInfo.answer.open')}
+          </button>
+        ) : null}
+        {a.canAskForInfo ? (
+          <button
+            type="button"
+            ref={opener('ask')}
+            aria-expanded={panel === 'ask'}
+            onClick={() => toggle('ask')}
+          >
+            {t('common:needsInfo.ask.open')}
           </button>
         ) : null}
         {a.canEditRecipients ? (
@@ -192,6 +220,16 @@ export function ApprovalCard({
         ) : null}
       </div>
 
+      {panel === 'ask' || panel === 'answer' ? (
+        <InfoForm<Approval>
+          kind={panel}
+          path={`/approvals/${a.id}/${panel === 'ask' ? 'needs-info' : 'info'}`}
+          onDone={(next) =>
+            updated(next, t(panel === 'ask' ? 'common:needsInfo.asked' : 'common:needsInfo.answered'))
+          }
+          onCancel={closePanel}
+        />
+      ) : null}
       {panel === 'comment' ? <CommentForm approval={a} onAdded={commentAdded} onCancel={closePanel} /> : null}
       {panel === 'recipients' ? (
         <EditRecipientsForm

@@ -14,7 +14,14 @@ export type Rule = { type: 'any' } | { type: 'all' } | { type: 'min'; count: num
 export type Decision = 'approve' | 'deny';
 export type Channel = 'agent_ui' | 'portal' | 'email_link' | 'api';
 
-export type ApprovalStatus = 'pending' | 'approved' | 'denied' | 'appeal_pending' | 'canceled' | 'expired';
+export type ApprovalStatus =
+  | 'pending'
+  | 'needs_info'
+  | 'approved'
+  | 'denied'
+  | 'appeal_pending'
+  | 'canceled'
+  | 'expired';
 export type DisplayStatus = ApprovalStatus | 'partially_approved';
 export type StepStatus =
   | 'waiting'
@@ -82,6 +89,10 @@ export type Approval = {
   canEditRecipients: boolean;
   /** A denial needs a non-empty comment (the template's requireCommentOnDeny). */
   commentRequiredOnDeny?: boolean;
+  /** While the status is `needs_info`: who asked and since when (SPEC §8.1). */
+  needsInfo?: { askedBy: Named; askedAt: string } | null;
+  canAskForInfo?: boolean;
+  canProvideInfo?: boolean;
   expiresAt: string | null;
   completedAt: string | null;
   createdAt: string;

@@ -85,6 +85,8 @@ export default {
     completedApproved: 'Final decision: {{approval}} was approved',
     completedDenied: 'Final decision: {{approval}} was denied',
     expired: 'Nobody finished {{approval}} in time: it expired',
+    needs_info_requested: '{{actor}} asked for information on {{approval}}',
+    info_provided: '{{actor}} answered the question on {{approval}}',
     other: 'The ticket was updated',
   },
   channel: {

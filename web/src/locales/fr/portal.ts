@@ -88,6 +88,8 @@ const fr: Shape<typeof en> = {
     completedApproved: 'Décision finale : {{approval}} a été approuvée',
     completedDenied: 'Décision finale : {{approval}} a été refusée',
     expired: "Personne n'a terminé {{approval}} à temps : elle a expiré",
+    needs_info_requested: '{{actor}} a demandé des informations sur {{approval}}',
+    info_provided: '{{actor}} a répondu à la question sur {{approval}}',
     other: 'Le ticket a été mis à jour',
   },
   channel: {

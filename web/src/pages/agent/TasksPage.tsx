@@ -1,7 +1,9 @@
-import { useId } from 'react';
+import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { get } from '../../api.js';
+import { ActionDone } from '../../components/approval/feedback.js';
+import { InfoForm } from '../../components/approval/InfoForm.js';
 import { ErrorMessage, Loading, Page, StatusBadge, useAsync } from '../../components/common.js';
 import { formatDate, formatNumber } from '../../i18n.js';
 import { useSession } from '../../session.js';
@@ -29,6 +31,7 @@ export function TasksPage() {
             title={t('tasks.awaitingMe')}
             empty={t('tasks.awaitingEmpty')}
             tasks={tasks.data.awaitingMe}
+            onChanged={tasks.reload}
           />
           <TaskList
             title={t('tasks.requestedByMe')}
@@ -45,9 +48,22 @@ export function TasksPage() {
   );
 }
 
-function TaskList({ title, empty, tasks }: { title: string; empty: string; tasks: ApprovalTask[] }) {
+function TaskList({
+  title,
+  empty,
+  tasks,
+  onChanged,
+}: {
+  title: string;
+  empty: string;
+  tasks: ApprovalTask[];
+  /** Given for the tasks awaiting me: they offer "Ask for information" (SPEC §8.1). */
+  onChanged?: () => void;
+}) {
   const { t, i18n } = useTranslation('agent');
   const headingId = useId();
+  const [asking, setAsking] = useState<ApprovalTask | null>(null);
+  const [done, setDone] = useState<string | null>(null);
   return (
     <section aria-labelledby={headingId}>
       <h2 id={headingId}>
@@ -65,6 +81,7 @@ function TaskList({ title, empty, tasks }: { title: string; empty: string; tasks
               <th scope="col">{t('tasks.status')}</th>
               <th scope="col">{t('tasks.requestedBy')}</th>
               <th scope="col">{t('tasks.date')}</th>
+              {onChanged ? <th scope="col">{t('tasks.actions')}</th> : null}
             </tr>
           </thead>
           <tbody>
@@ -95,11 +112,42 @@ function TaskList({ title, empty, tasks }: { title: string; empty: string; tasks
                   <CellLabel label={t('tasks.date')} />
                   <time dateTime={task.createdAt}>{formatDate(task.createdAt, i18n.language)}</time>
                 </td>
+                {onChanged ? (
+                  <td>
+                    {task.status === 'pending' ? (
+                      <button
+                        type="button"
+                        aria-expanded={asking?.id === task.id}
+                        aria-label={`${t('common:needsInfo.ask.open')} — ${t('approval.heading', { number: task.number, title: task.title })}`}
+                        onClick={() => {
+                          setDone(null);
+                          setAsking(asking?.id === task.id ? null : task);
+                        }}
+                      >
+                        {t('common:needsInfo.ask.open')}
+                      </button>
+                    ) : null}
+                  </td>
+                ) : null}
               </tr>
             ))}
           </tbody>
         </table>
       )}
+      {asking && onChanged ? (
+        <InfoForm
+          key={asking.id}
+          kind="ask"
+          path={`/approvals/${asking.id}/needs-info`}
+          onDone={() => {
+            setAsking(null);
+            setDone(t('common:needsInfo.asked'));
+            onChanged();
+          }}
+          onCancel={() => setAsking(null)}
+        />
+      ) : null}
+      {onChanged ? <ActionDone message={done} /> : null}
     </section>
   );
 }

@@ -142,6 +142,10 @@ export function describeActivity(entry: Activity, ctx: ActivityContext): Activit
       return line(d.status === 'denied' ? 'activity.completedDenied' : 'activity.completedApproved');
     case 'expired':
       return line('activity.expired');
+    case 'needs_info_requested':
+      return line('activity.needsInfoRequested', {}, str(d.question));
+    case 'info_provided':
+      return line('activity.infoProvided', {}, str(d.answer));
     default:
       return line('activity.other', { type: entry.type });
   }

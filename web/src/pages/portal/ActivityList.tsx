@@ -80,6 +80,10 @@ function describe(a: Activity, approvals: Map<string, Approval>, t: T): string {
       });
     case 'expired':
       return t('activity.expired', { approval: approvalName });
+    case 'needs_info_requested':
+      return t('activity.needs_info_requested', { actor, approval: approvalName });
+    case 'info_provided':
+      return t('activity.info_provided', { actor, approval: approvalName });
     default:
       return t('activity.other');
   }

@@ -1,5 +1,6 @@
 import { type Ref, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { InfoForm, NeedsInfoNotice } from '../../components/approval/InfoForm.js';
 import { StatusBadge } from '../../components/common.js';
 import { formatDate } from '../../i18n.js';
 import { AppealForm, CommentForm, DecisionForm } from './ApprovalForms.js';
@@ -117,6 +118,13 @@ export function ApprovalCard({ ref, approval, focused, onChanged, onReload }: Pr
               date: formatDate(approval.createdAt, i18n.language),
             })}
       </p>
+      {approval.needsInfo ? (
+        <NeedsInfoNotice
+          askedBy={approval.needsInfo.askedBy.name ?? t('unknownPerson')}
+          askedAt={approval.needsInfo.askedAt}
+          formatDate={(iso) => formatDate(iso, i18n.language)}
+        />
+      ) : null}
       {approval.description ? <p className="pre-wrap">{approval.description}</p> : null}
       <h4>{t('steps.heading')}</h4>
       <StepList steps={approval.steps} currentStepIndex={approval.currentStepIndex} />
@@ -125,7 +133,21 @@ export function ApprovalCard({ ref, approval, focused, onChanged, onReload }: Pr
       <p ref={noticeRef} className={notice ? 'success' : 'visually-hidden'} role="status" tabIndex={-1}>
         {notice ?? ''}
       </p>
+      {approval.canProvideInfo ? (
+        <InfoForm<Approval>
+          kind="answer"
+          path={`/approvals/${approval.id}/info`}
+          onDone={done(t('common:needsInfo.answered'))}
+        />
+      ) : null}
       {approval.canRespond ? <DecisionForm approval={approval} onDone={done(t('decide.recorded'))} /> : null}
+      {approval.canAskForInfo ? (
+        <InfoForm<Approval>
+          kind="ask"
+          path={`/approvals/${approval.id}/needs-info`}
+          onDone={done(t('common:needsInfo.asked'))}
+        />
+      ) : null}
       {approval.canComment ? (
         <CommentForm approvalId={approval.id} onDone={done(t('comment.posted'))} />
       ) : null}

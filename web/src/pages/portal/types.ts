@@ -6,7 +6,11 @@ export type PersonType = 'member' | 'contact';
 export type NamedPerson = { type: PersonType; id: string; name: string | null };
 
 export type TicketStatus = 'open' | 'pending' | 'on_hold' | 'solved' | 'closed';
-export type ApprovalStatus = 'pending' | 'approved' | 'denied' | 'appeal_pending' | 'canceled' | 'expired';
+
+// One list of approval statuses for the whole web app (the agent workspace's).
+import type { ApprovalStatus } from '../../components/approval/types.js';
+
+export type { ApprovalStatus };
 export type DisplayStatus = ApprovalStatus | 'partially_approved';
 /** One list of step statuses for the agent app and the portal. */
 export type { StepStatus } from '../../components/approval/types.js';
@@ -55,7 +59,9 @@ export type ActivityType =
   | 'appeal_requested'
   | 'appeal_decided'
   | 'completed'
-  | 'expired';
+  | 'expired'
+  | 'needs_info_requested'
+  | 'info_provided';
 
 export type Activity = {
   id: string;
@@ -117,6 +123,10 @@ export type Approval = {
   canRespond: boolean;
   canAppeal: boolean;
   canComment: boolean;
+  /** While the status is `needs_info`: who asked and since when (SPEC §8.1). */
+  needsInfo?: { askedBy: NamedPerson; askedAt: string } | null;
+  canAskForInfo?: boolean;
+  canProvideInfo?: boolean;
   expiresAt: string | null;
   completedAt: string | null;
   createdAt: string;

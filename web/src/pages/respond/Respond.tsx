@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useParams, useSearchParams } from 'react-router';
 import { ApiError, get, post } from '../../api.js';
+import { InfoForm } from '../../components/approval/InfoForm.js';
 import { ErrorMessage, Loading, Page, StatusBadge, useAsync } from '../../components/common.js';
 import { hasChosenLocale, setLocale } from '../../i18n.js';
 import type { Decision } from '../portal/types.js';
@@ -106,7 +107,7 @@ export function Respond() {
   const [params] = useSearchParams();
   const preselected = parseDecision(params.get('decision'));
   const linkPath = `/approval-links/${encodeURIComponent(token)}`;
-  const { data: page, error, loading } = useAsync(() => get<LinkPage>(linkPath), token);
+  const { data: page, error, loading, setData: setPage } = useAsync(() => get<LinkPage>(linkPath), token);
   const [busy, setBusy] = useState<Decision | null>(null);
   const [result, setResult] = useState<LinkDecisionResult | null>(null);
   const [dead, setDead] = useState<Gone | null>(null);
@@ -133,6 +134,8 @@ export function Respond() {
     else return t('errors.failed', { message: err instanceof Error ? err.message : String(err) });
     return '';
   }
+  const [asking, setAsking] = useState(false);
+  const [asked, setAsked] = useState(false);
 
   async function decide(decision: Decision, comment: string) {
     setBusy(decision);
@@ -223,6 +226,30 @@ export function Respond() {
               onDecide={decide}
             />
             <FeedbackForm onSend={sendFeedback} />
+            {/* "Needs information" (SPEC §8.1): asking does not use up the link; the decision stays open. */}
+            {page.kind === 'step' && page.approval.status === 'pending' ? (
+              asking ? (
+                <InfoForm<LinkPage>
+                  kind="ask"
+                  path={`/approval-links/${encodeURIComponent(token)}/needs-info`}
+                  onDone={(next) => {
+                    setAsking(false);
+                    setAsked(true);
+                    setPage(next);
+                  }}
+                  onCancel={() => setAsking(false)}
+                />
+              ) : (
+                <p>
+                  <button type="button" aria-expanded={false} onClick={() => setAsking(true)}>
+                    {t('common:needsInfo.ask.open')}
+                  </button>
+                </p>
+              )
+            ) : null}
+            <p className={asked ? 'success' : 'visually-hidden'} role="status">
+              {asked ? t('common:needsInfo.asked') : ''}
+            </p>
           </>
         )}
         <History decisions={page.approval.decisions} comments={comments} />
