@@ -5,6 +5,15 @@ export { decide } from './decide.js';
 export { approvalStatusIsLive, displayStatus } from './display.js';
 export { expire, isDueToExpire } from './expire.js';
 export {
+  APPEAL_STEP,
+  DEAD_LINK_REASONS,
+  type DeadLinkReason,
+  deadLinkReason,
+  type LinkAnswer,
+  type LinkFacts,
+  linkAnswer,
+} from './links.js';
+export {
   askForInfo,
   automaticReminderDueAt,
   canAskForInfo,
@@ -37,12 +46,3 @@ export { resolveApprovers } from './resolve.js';
 export { evaluateStep, type StepOutcome } from './rules.js';
 export { type StartApprovalInput, startApproval } from './start.js';
 export * from './types.js';
-export {
-  APPEAL_STEP,
-  DEAD_LINK_REASONS,
-  type DeadLinkReason,
-  deadLinkReason,
-  type LinkAnswer,
-  type LinkFacts,
-  linkAnswer,
-} from './links.js';
