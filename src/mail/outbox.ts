@@ -12,7 +12,8 @@ export type ApprovalMailKind =
   | 'approval_canceled'
   | 'approval_expired'
   | 'appeal_requested'
-  | 'appeal_decided';
+  | 'appeal_decided'
+  | 'comment_added';
 
 /** Every email: the approval ones, and the portal's passwordless sign-in link. */
 export type MailKind = ApprovalMailKind | 'sign_in_link';

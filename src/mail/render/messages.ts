@@ -18,6 +18,8 @@ const en = {
     appeal_requested: '[Approval #{{number}}] {{title}} — an appeal needs your review',
     appeal_decided_approve: '[Approval #{{number}}] {{title}} — appeal accepted',
     appeal_decided_deny: '[Approval #{{number}}] {{title}} — appeal rejected',
+    comment_added: '[Approval #{{number}}] {{title}} — new comment from {{by}}',
+    comment_added_internal: '[Approval #{{number}}] {{title}} — internal note from {{by}}',
   },
   headline: {
     approval_requested: 'Your approval is requested',
@@ -32,6 +34,8 @@ const en = {
     appeal_requested: 'An appeal needs your review',
     appeal_decided_approve: 'Appeal accepted',
     appeal_decided_deny: 'Appeal rejected',
+    comment_added: '{{by}} commented on the request',
+    comment_added_internal: '{{by}} left an internal note',
   },
   intro: {
     approval_requested: '{{requester}} is asking for your approval on request #{{number}}, “{{title}}”.',
@@ -61,6 +65,9 @@ const en = {
       'The appeal on request #{{number}}, “{{title}}”, was accepted: the request is now approved.',
     appeal_decided_deny:
       'The appeal on request #{{number}}, “{{title}}”, was rejected: the request stays denied.',
+    comment_added: '{{by}} commented on request #{{number}}, “{{title}}”.',
+    comment_added_internal:
+      '{{by}} left an internal note on request #{{number}}, “{{title}}”. Only members can see it.',
   },
   after: {
     closed: 'Nobody needs to answer it any more, and the links in earlier emails no longer work.',
@@ -99,6 +106,7 @@ const en = {
     rule: 'Rule',
     also_asked: 'Also asked',
     comment_by: 'Comment from {{by}}',
+    internal_note_by: 'Internal note from {{by}}',
     reason_by: 'Reason for the appeal, from {{by}}',
     reason: 'Reason for the appeal',
     view: 'View the request',
@@ -185,6 +193,8 @@ const fr = {
     appeal_requested: "[Demande d'approbation n° {{number}}] {{title}} — un recours attend votre examen",
     appeal_decided_approve: "[Demande d'approbation n° {{number}}] {{title}} — recours accepté",
     appeal_decided_deny: "[Demande d'approbation n° {{number}}] {{title}} — recours rejeté",
+    comment_added: "[Demande d'approbation n° {{number}}] {{title}} — nouveau commentaire de {{by}}",
+    comment_added_internal: "[Demande d'approbation n° {{number}}] {{title}} — note interne de {{by}}",
   },
   headline: {
     approval_requested: 'Votre approbation est demandée',
@@ -199,6 +209,8 @@ const fr = {
     appeal_requested: 'Un recours attend votre examen',
     appeal_decided_approve: 'Recours accepté',
     appeal_decided_deny: 'Recours rejeté',
+    comment_added: '{{by}} a commenté la demande',
+    comment_added_internal: '{{by}} a laissé une note interne',
   },
   intro: {
     approval_requested:
@@ -229,6 +241,9 @@ const fr = {
       'Le recours sur la demande n° {{number}}, « {{title}} », a été accepté : la demande est désormais approuvée.',
     appeal_decided_deny:
       'Le recours sur la demande n° {{number}}, « {{title}} », a été rejeté : la demande reste refusée.',
+    comment_added: '{{by}} a commenté la demande n° {{number}}, « {{title}} ».',
+    comment_added_internal:
+      '{{by}} a laissé une note interne sur la demande n° {{number}}, « {{title}} ». Seuls les membres peuvent la voir.',
   },
   after: {
     closed:
@@ -269,6 +284,7 @@ const fr = {
     rule: 'Règle',
     also_asked: 'Également sollicités',
     comment_by: 'Commentaire laissé par {{by}}',
+    internal_note_by: 'Note interne de {{by}}',
     reason_by: 'Motif du recours, indiqué par {{by}}',
     reason: 'Motif du recours',
     view: 'Voir la demande',

@@ -43,6 +43,8 @@ export type EmailInput = {
   decision?: { byName: string; value: 'approve' | 'deny'; comment: string | null };
   /** appeal_requested, appeal_decided. */
   appeal?: { reason: string; byName: string };
+  /** comment_added: the comment, and whether it is an internal note (members only). */
+  comment?: { byName: string; body: string; internal: boolean };
   /** approval_canceled. */
   cancel?: { byName: string | null; reason: 'requested' | 'no_recipients' };
   /** Link expiry mentioned in approval_requested, approval_reminder and appeal_requested. */
