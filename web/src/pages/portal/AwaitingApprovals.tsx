@@ -9,7 +9,8 @@ function AwaitingItem({ task }: { task: ApprovalTask }) {
   const { t, i18n } = useTranslation('portal');
   return (
     <li>
-      <Link className="item-title" to={`/portal/tickets/${task.ticketId}?approval=${task.id}`}>
+      {/* The approval's own page: it works for every approver, with or without access to the ticket. */}
+      <Link className="item-title" to={`/portal/approvals/${task.id}`}>
         {t('approval.heading', { number: task.number, title: task.title })}
       </Link>{' '}
       <StatusBadge status={task.displayStatus} />
