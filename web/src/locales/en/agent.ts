@@ -8,6 +8,7 @@ export default {
     new: 'New ticket',
     filter: 'Approval status',
     filterAll: 'All tickets',
+    filterUnfinished: 'Any unfinished approval',
     number: 'Number',
     subject: 'Subject',
     requester: 'Requester',
@@ -36,6 +37,8 @@ export default {
     assignee: 'Assignee',
     unassigned: 'Unassigned',
     approvalStatus: 'Approval status',
+    approvalCounts: '({{unfinished}} of {{total}})',
+    approvalCountsSpoken: '{{unfinished}} of {{total}} approvals unfinished',
     created: 'Created',
   },
   tabs: {

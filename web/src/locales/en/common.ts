@@ -29,6 +29,7 @@ export default {
     appeal_pending: 'Appeal pending',
     canceled: 'Canceled',
     expired: 'Expired',
+    needs_info: 'Needs information',
     none: 'No approval',
   },
   ticketStatus: { open: 'Open', pending: 'Pending', on_hold: 'On hold', solved: 'Solved', closed: 'Closed' },

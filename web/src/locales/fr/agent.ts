@@ -11,6 +11,7 @@ const fr: Shape<typeof en> = {
     new: 'Nouveau ticket',
     filter: "Statut d'approbation",
     filterAll: 'Tous les tickets',
+    filterUnfinished: 'Une approbation en cours',
     number: 'Numéro',
     subject: 'Objet',
     requester: 'Demandeur',
@@ -39,6 +40,8 @@ const fr: Shape<typeof en> = {
     assignee: 'Agent affecté',
     unassigned: 'Non affecté',
     approvalStatus: "Statut d'approbation",
+    approvalCounts: '({{unfinished}} sur {{total}})',
+    approvalCountsSpoken: '{{unfinished}} approbation(s) en cours sur {{total}}',
     created: 'Créé le',
   },
   tabs: {

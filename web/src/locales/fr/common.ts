@@ -33,6 +33,7 @@ const fr: Shape<typeof en> = {
     appeal_pending: 'Appel en attente',
     canceled: 'Annulée',
     expired: 'Expirée',
+    needs_info: "Besoin d'informations",
     none: "Pas d'approbation",
   },
   ticketStatus: {
