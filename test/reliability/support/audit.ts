@@ -215,14 +215,12 @@ export const AUDIT_CHECKS: { name: string; query: RawBuilder<Record<string, unkn
       WHERE u.used IS DISTINCT FROM d.decided`,
   },
   {
-    name: "a ticket's approvalStatus is the display status of its latest approval not canceled",
-    query: sql`SELECT t.id, t.approval_status, (
-        SELECT display_status FROM approvals ap WHERE ap.workspace_id = t.workspace_id AND ap.ticket_id = t.id
-          AND ap.status <> 'canceled' ORDER BY ap.number DESC LIMIT 1) AS expected
-      FROM tickets t
-      WHERE t.approval_status IS DISTINCT FROM (
-        SELECT display_status FROM approvals ap WHERE ap.workspace_id = t.workspace_id AND ap.ticket_id = t.id
-          AND ap.status <> 'canceled' ORDER BY ap.number DESC LIMIT 1)`,
+    // SPEC §8.1: the ticket's columns are what ticket_approval_summary computes from its approvals now.
+    name: "a ticket's approvalStatus and approvalCounts match its approvals (most urgent unfinished, else finished last)",
+    query: sql`SELECT t.id, t.approval_status, t.approvals_unfinished, t.approvals_total, s.*
+      FROM tickets t CROSS JOIN LATERAL ticket_approval_summary(t.workspace_id, t.id) s
+      WHERE (t.approval_status, t.approvals_unfinished, t.approvals_total)
+        IS DISTINCT FROM (s.approval_status, s.approvals_unfinished, s.approvals_total)`,
   },
   {
     name: 'every outbox row is sent, with the stable Message-ID of its event and recipient',
