@@ -377,6 +377,16 @@ describe(`SPEC §4 emails, recipients and content in English and French (${engin
     expect(tokensIn(en)).toEqual([]);
     expect(tokensIn(fr)).toEqual([]);
     expect(await delivered(approval.id, 'approval_denied')).toEqual([]);
+    // The final approval is one email per person too (SPEC §8.1): Frank's decision is told in
+    // approval_approved, with no decision_recorded email beside it.
+    const frankDecision = await env.db
+      .selectFrom('outbox')
+      .select('id')
+      .where('approval_id', '=', approval.id)
+      .where('kind', '=', 'decision_recorded')
+      .where(sql<string>`payload->'by'->>'id'`, '=', frank.id)
+      .execute();
+    expect(frankDecision).toEqual([]);
   });
 
   describe('denial and appeal', () => {
