@@ -11,7 +11,7 @@ import { cancel } from './cancel.js';
 import { decide } from './decide.js';
 import { displayStatus } from './display.js';
 import { expire } from './expire.js';
-import { canRespond } from './permissions.js';
+import { canRespond, canSee } from './permissions.js';
 import { needsResolutionContext } from './progress.js';
 import { editRecipients } from './recipients.js';
 import { remind } from './remind.js';
@@ -314,7 +314,7 @@ class Model {
 // ---------- commands ----------
 
 type Command =
-  | { kind: 'decide'; who: number; decision: 'approve' | 'deny' }
+  | { kind: 'decide'; who: number; decision: 'approve' | 'deny'; note: 'none' | 'public' | 'internal' }
   | { kind: 'decideAppeal'; who: number; decision: 'approve' | 'deny' }
   | { kind: 'edit'; add: number[]; remove: number[] }
   | { kind: 'remind'; target: number | null }
@@ -328,7 +328,12 @@ const decisionArb = fc.constantFrom('approve' as const, 'deny' as const);
 const commandArb: fc.Arbitrary<Command> = fc.oneof(
   {
     weight: 6,
-    arbitrary: fc.record({ kind: fc.constant('decide' as const), who: person, decision: decisionArb }),
+    arbitrary: fc.record({
+      kind: fc.constant('decide' as const),
+      who: person,
+      decision: decisionArb,
+      note: fc.constantFrom('none' as const, 'public' as const, 'internal' as const),
+    }),
   },
   {
     weight: 1,
@@ -431,6 +436,19 @@ function checkInvariants(a: Approval): void {
     }
   }
   expect(a.assignments.every((x) => x.stepIndex <= cur)).toBe(true);
+  // Only a comment can be internal (SPEC §8.1).
+  for (const x of a.assignments) if (x.decision?.commentInternal) expect(x.decision.comment).not.toBeNull();
+  // SPEC §8.6: a contact named on it (approver not removed, or appeal reviewer) sees it whatever the switch
+  // says; a contact with neither a role nor ticket access sees it with neither switch.
+  for (const key of PEOPLE.filter((k) => k.startsWith('contact:'))) {
+    const person = toRef(key);
+    const named =
+      a.assignments.some((x) => x.removedAt === null && keyOf(x.person) === key) ||
+      (a.appeal?.reviewers.some((r) => keyOf(r) === key) ?? false);
+    const viewer = { type: 'contact' as const, id: person.id, hasTicketAccess: false };
+    expect(canSee(a, viewer, { contactsCanViewApprovals: false, appealsEnabled: false })).toBe(named);
+    expect(canSee(a, viewer, { contactsCanViewApprovals: true, appealsEnabled: true })).toBe(named);
+  }
 }
 
 // ---------- the run ----------
@@ -479,7 +497,19 @@ function run(sc: Scenario, commands: Command[]): void {
       case 'decide': {
         const who = PEOPLE[cmd.who]!;
         const maybeCtx = needsResolutionContext(approval) ? ctx : null;
-        result = decide(approval, toRef(who), cmd.decision, null, 'api', maybeCtx, at);
+        // A decision's comment may be internal (SPEC §8.1); an internal flag without a comment means nothing.
+        result = decide(
+          approval,
+          toRef(who),
+          cmd.decision,
+          cmd.note === 'none' ? null : 'c',
+          'api',
+          maybeCtx,
+          at,
+          {
+            commentInternal: cmd.note === 'internal',
+          },
+        );
         expected = model.decide(who, cmd.decision);
         break;
       }
