@@ -314,7 +314,12 @@ class Model {
 // ---------- commands ----------
 
 type Command =
-  | { kind: 'decide'; who: number; decision: 'approve' | 'deny'; note: 'none' | 'public' | 'internal' }
+  | {
+      kind: 'decide';
+      who: number;
+      decision: 'approve' | 'deny';
+      note: 'none' | 'public' | 'internal' | 'internalFlagOnly';
+    }
   | { kind: 'decideAppeal'; who: number; decision: 'approve' | 'deny' }
   | { kind: 'edit'; add: number[]; remove: number[] }
   | { kind: 'remind'; target: number | null }
@@ -332,7 +337,12 @@ const commandArb: fc.Arbitrary<Command> = fc.oneof(
       kind: fc.constant('decide' as const),
       who: person,
       decision: decisionArb,
-      note: fc.constantFrom('none' as const, 'public' as const, 'internal' as const),
+      note: fc.constantFrom(
+        'none' as const,
+        'public' as const,
+        'internal' as const,
+        'internalFlagOnly' as const,
+      ),
     }),
   },
   {
@@ -502,12 +512,12 @@ function run(sc: Scenario, commands: Command[]): void {
           approval,
           toRef(who),
           cmd.decision,
-          cmd.note === 'none' ? null : 'c',
+          cmd.note === 'none' || cmd.note === 'internalFlagOnly' ? null : 'c',
           'api',
           maybeCtx,
           at,
           {
-            commentInternal: cmd.note === 'internal',
+            commentInternal: cmd.note === 'internal' || cmd.note === 'internalFlagOnly',
           },
         );
         expected = model.decide(who, cmd.decision);
