@@ -18,7 +18,9 @@ export function DecisionForm({
   const { t } = useTranslation('agent');
   const headingId = useId();
   const commentId = useId();
+  const internalId = useId();
   const [comment, setComment] = useState('');
+  const [internal, setInternal] = useState(false);
   const action = useAction();
   const appeal = approval.status === 'appeal_pending';
 
@@ -27,10 +29,13 @@ export function DecisionForm({
       post<Approval>(`/approvals/${approval.id}/decisions`, {
         decision,
         ...(comment.trim() ? { comment: comment.trim() } : {}),
+        // An appeal's decision has no internal comment (docs/decisions.md, round 2).
+        ...(internal && comment.trim() && !appeal ? { internal: true } : {}),
       }),
     );
     if (result) {
       setComment('');
+      setInternal(false);
       onDecided(result);
     }
   }
@@ -48,6 +53,17 @@ export function DecisionForm({
         onChange={(e) => setComment(e.target.value)}
         maxLength={10000}
       />
+      {appeal ? null : (
+        <div>
+          <input
+            id={internalId}
+            type="checkbox"
+            checked={internal}
+            onChange={(e) => setInternal(e.target.checked)}
+          />{' '}
+          <label htmlFor={internalId}>{t('decide.internal')}</label>
+        </div>
+      )}
       <ActionError error={action.error} />
       <div className="row">
         <button type="button" className="approve" disabled={action.busy} onClick={() => decide('approve')}>

@@ -21,6 +21,8 @@ export type StepStatus = 'waiting' | 'active' | 'approved' | 'denied' | 'skipped
 export type StepApprover = Named & {
   decision: Decision | null;
   comment: string | null;
+  /** Members only: the decision's comment is an internal note (SPEC §8.1). */
+  commentInternal?: boolean;
   decidedAt: string | null;
   channel: Channel | null;
 };

@@ -171,6 +171,7 @@ export default {
     title: 'Your answer',
     appealTitle: 'Decide the appeal',
     comment: 'Comment (optional)',
+    internal: 'Comment is internal (hidden from contacts)',
     approve: 'Approve',
     deny: 'Deny',
     approveAppeal: 'Approve the appeal',

@@ -175,6 +175,7 @@ const fr: Shape<typeof en> = {
     title: 'Votre réponse',
     appealTitle: "Statuer sur l'appel",
     comment: 'Commentaire (facultatif)',
+    internal: 'Commentaire interne (masqué aux contacts)',
     approve: 'Approuver',
     deny: 'Refuser',
     approveAppeal: "Accepter l'appel",
