@@ -164,7 +164,8 @@ describe.skipIf(!browserAvailable())('browser: accessibility (axe, WCAG 2 A/AA)'
 
   it('the response page (signed in, and asking to sign in) and the dev mailbox', async () => {
     const email = await env.waitForEmail(
-      (m) => m.to.address === admin.email && m.subject.includes('Purchase'),
+      // The request email, not a comment_added one about the same request (SPEC §8.1).
+      (m) => m.to.address === admin.email && m.subject.includes('Purchase') && respondLinks(m).length > 0,
     );
     const link = respondLinks(email).find((l) => l.endsWith('?decision=approve'))!;
 
