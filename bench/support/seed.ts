@@ -168,9 +168,10 @@ export async function cloneApprovals(
   const { t0, a0 } = await reserveNumbers(db, workspaceId, count, count);
   await sql`
     INSERT INTO tickets (workspace_id, id, number, subject, status, requester_id, assignee_id, approval_status,
-      created_by_type, created_by_id, created_at, updated_at)
+      approvals_unfinished, approvals_total, created_by_type, created_by_id, created_at, updated_at)
     SELECT t.workspace_id, gen_random_uuid(), ${t0} + g - 1, t.subject, t.status, t.requester_id, t.assignee_id,
-      t.approval_status, t.created_by_type, t.created_by_id, t.created_at, t.updated_at
+      t.approval_status, t.approvals_unfinished, t.approvals_total, t.created_by_type, t.created_by_id,
+      t.created_at, t.updated_at
     FROM approvals a
     JOIN tickets t ON t.workspace_id = a.workspace_id AND t.id = a.ticket_id
     CROSS JOIN generate_series(1, ${count}) g

@@ -3,9 +3,13 @@ import type { OperationNodeSource } from 'kysely';
 import { enqueue, type MailKind, type OutboxMessage } from '../mail/outbox.js';
 import type { Db } from '../shared/db/connect.js';
 import { type ActivityInput, activitiesInsert, recordActivities } from '../tickets/activity.js';
-import { uniquePeople } from './core/people.js';
+import { contactHasTicketAccess } from '../tickets/repo.js';
+import type { WorkspaceSettings } from '../workspaces/settings.js';
+import { currentAssignments } from './core/assignments.js';
+import { samePerson, uniquePeople } from './core/people.js';
+import { isNamedOn } from './core/permissions.js';
 import type { Approval, ApprovalEvent, Channel, PersonRef } from './core/types.js';
-import type { ApprovalMeta } from './repo.js';
+import type { ApprovalMeta, StoredApproval } from './repo.js';
 
 export type EffectContext = {
   meta: Pick<ApprovalMeta, 'id' | 'ticketId' | 'onBehalfOf'>;
@@ -83,13 +87,14 @@ export function effectsOf(events: ApprovalEvent[], ctx: EffectContext): Effects 
           type: 'decision',
           actor: event.by,
           channel: event.channel,
-          data: { stepIndex: event.stepIndex, decision: event.decision, comment: event.comment },
+          data: {
+            stepIndex: event.stepIndex,
+            decision: event.decision,
+            comment: event.comment,
+            ...(event.commentInternal ? { commentInternal: true } : {}),
+          },
         });
-        mail('decision_recorded', notActor([requester]), {
-          stepIndex: event.stepIndex,
-          by: ref(event.by),
-          decision: event.decision,
-        });
+        mail('decision_recorded', notActor([requester]), decisionPayload(event));
         break;
       case 'step_completed':
         activities.push({
@@ -102,7 +107,14 @@ export function effectsOf(events: ApprovalEvent[], ctx: EffectContext): Effects 
         activities.push({ ...base, type: 'completed', data: { status: event.status } });
         // After an appeal, the appeal_decided email already says how it ended.
         if (!events.some((e) => e.type === 'appeal_decided')) {
-          mail(event.status === 'approved' ? 'approval_approved' : 'approval_denied', requesterSide(), {});
+          // The decision that finished it travels with the completion email, which replaces the
+          // decision email for the same person (`onePerRecipient`).
+          const last = events.findLast((e) => e.type === 'decision_recorded');
+          mail(
+            event.status === 'approved' ? 'approval_approved' : 'approval_denied',
+            requesterSide(),
+            last?.type === 'decision_recorded' ? decisionPayload(last) : {},
+          );
         }
         break;
       case 'recipients_edited':
@@ -202,7 +214,137 @@ export function effectsOf(events: ApprovalEvent[], ctx: EffectContext): Effects 
         break;
     }
   }
-  return { activities, outbox };
+  return { activities, outbox: onePerRecipient(outbox) };
+}
+
+function decisionPayload(event: Extract<ApprovalEvent, { type: 'decision_recorded' }>) {
+  return { stepIndex: event.stepIndex, by: ref(event.by), decision: event.decision };
+}
+
+/**
+ * Which email a person keeps when one change would send them several (SPEC
+ * §8.1, one event, one email per recipient): what asks them to act first,
+ * then how the request ended, then the news of a decision.
+ */
+const MAIL_PRECEDENCE: MailKind[] = [
+  'approval_requested',
+  'appeal_requested',
+  'approval_reminder',
+  'approval_approved',
+  'approval_denied',
+  'appeal_decided',
+  'approval_expired',
+  'approval_canceled',
+  'decision_recorded',
+  'comment_added',
+];
+
+/** One email per recipient for one change, the most important one (`MAIL_PRECEDENCE`). */
+function onePerRecipient(outbox: OutboxMessage[]): OutboxMessage[] {
+  const rank = (m: OutboxMessage) => {
+    const i = MAIL_PRECEDENCE.indexOf(m.kind);
+    return i < 0 ? MAIL_PRECEDENCE.length : i;
+  };
+  const kept = new Map<string, OutboxMessage>();
+  for (const m of outbox) {
+    const key = `${m.recipient.type}:${m.recipient.id}`;
+    const previous = kept.get(key);
+    if (!previous || rank(m) < rank(previous)) kept.set(key, m);
+  }
+  const winners = new Set(kept.values());
+  return outbox.filter((m) => winners.has(m));
+}
+
+/**
+ * Who hears of a new comment (SPEC §8.1): the requesting member, the
+ * on-behalf-of person, every current approver who has not answered (the
+ * appeal's reviewers while it is pending), and everyone who commented before,
+ * never its author. An internal note reaches members only; contacts only with
+ * `contactApprovalEmails` (and `enqueueCommentEmails` keeps those who may read the approval).
+ */
+export function commentRecipients(
+  approval: Approval,
+  onBehalfOf: PersonRef | null,
+  author: PersonRef,
+  previousCommenters: PersonRef[],
+  options: { internal: boolean; contactApprovalEmails: boolean },
+): PersonRef[] {
+  // `needs_info` (SPEC §8.1) is unfinished like `pending`; compared as a string until the core has it.
+  const stepIsOpen = approval.status === 'pending' || (approval.status as string) === 'needs_info';
+  const waiting =
+    approval.status === 'appeal_pending' && approval.appeal
+      ? approval.appeal.reviewers
+      : stepIsOpen
+        ? currentAssignments(approval)
+            .filter((a) => a.decision === null)
+            .map((a) => a.person)
+        : [];
+  const decisionCommenters = approval.assignments
+    .filter((a) => a.decision?.comment?.trim())
+    .map((a) => a.person);
+  return uniquePeople([
+    { type: 'member', id: approval.requestedBy },
+    ...(onBehalfOf ? [onBehalfOf] : []),
+    ...waiting,
+    ...previousCommenters,
+    ...decisionCommenters,
+  ]).filter(
+    (p) =>
+      !samePerson(p, author) && (p.type === 'member' || (!options.internal && options.contactApprovalEmails)),
+  );
+}
+
+/**
+ * Writes the `comment_added` emails of a comment just added to `stored`, in
+ * the caller's transaction: every door a comment comes through (the API, an
+ * email link) calls this with the approval and the comment's author.
+ */
+export async function enqueueCommentEmails(
+  db: Db,
+  workspaceId: string,
+  stored: StoredApproval,
+  author: PersonRef,
+  comment: { id: string; internal: boolean },
+  settings: Pick<WorkspaceSettings, 'contactApprovalEmails' | 'contactsCanViewApprovals'>,
+): Promise<void> {
+  const { meta, state } = stored;
+  const previous = await db
+    .selectFrom('approval_comments')
+    .select(['author_type', 'author_id'])
+    .distinct()
+    .where('workspace_id', '=', workspaceId)
+    .where('approval_id', '=', meta.id)
+    .where('id', '<>', comment.id)
+    .execute();
+  const candidates = commentRecipients(
+    state,
+    meta.onBehalfOf,
+    author,
+    previous.map((r) => ({ type: r.author_type, id: r.author_id })),
+    { internal: comment.internal, contactApprovalEmails: settings.contactApprovalEmails },
+  );
+  // A contact reads the approval when named on it, or with ticket access while contacts may view approvals.
+  const recipients: PersonRef[] = [];
+  for (const p of candidates) {
+    const readable =
+      p.type === 'member' ||
+      isNamedOn(state, p) ||
+      (settings.contactsCanViewApprovals &&
+        (await contactHasTicketAccess(db, workspaceId, meta.ticketId, p.id)));
+    if (readable) recipients.push(p);
+  }
+  const eventId = randomUUID();
+  await enqueue(
+    db,
+    workspaceId,
+    recipients.map((recipient) => ({
+      eventId,
+      kind: 'comment_added' as const,
+      approvalId: meta.id,
+      recipient,
+      payload: { commentId: comment.id, by: ref(author) },
+    })),
+  );
 }
 
 /**

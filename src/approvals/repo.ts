@@ -66,6 +66,7 @@ const assignmentColumns = [
   'person_id',
   'decision',
   'decision_comment',
+  'decision_comment_internal',
   'decided_at',
   'channel',
   'added_at',
@@ -82,6 +83,7 @@ type AssignmentRow = {
   person_id: string;
   decision: 'approve' | 'deny' | null;
   decision_comment: string | null;
+  decision_comment_internal: boolean;
   decided_at: Date | null;
   channel: string | null;
   added_at: Date;
@@ -103,6 +105,7 @@ function toAssignment(r: AssignmentRow): Assignment {
         : {
             value: r.decision,
             comment: r.decision_comment,
+            ...(r.decision_comment_internal ? { commentInternal: true } : {}),
             at: date(r.decided_at),
             channel: r.channel as Channel,
           },
@@ -374,6 +377,7 @@ function assignmentValues(
     person_id: a.person.id,
     decision: a.decision?.value ?? null,
     decision_comment: a.decision?.comment ?? null,
+    decision_comment_internal: a.decision?.commentInternal === true,
     decided_at: a.decision?.at ?? null,
     channel: a.decision?.channel ?? null,
     added_at: a.addedAt,
@@ -443,6 +447,7 @@ function assignmentChanged(
     awaitingBefore !== awaitingAfter ||
     before.decision?.value !== after.decision?.value ||
     before.decision?.comment !== after.decision?.comment ||
+    before.decision?.commentInternal !== after.decision?.commentInternal ||
     !sameDate(before.removedAt, after.removedAt) ||
     !sameDate(before.lastReminderAt, after.lastReminderAt) ||
     before.reminderCount !== after.reminderCount
@@ -452,7 +457,7 @@ function assignmentChanged(
 /** The columns of `assignmentValues` after the two keys, as `json_to_recordset` reads them. */
 const assignmentRecord =
   sql.raw(`ordinal int, step_index int, person_type text, person_id uuid, decision text,
-  decision_comment text, decided_at timestamptz, channel text, added_at timestamptz, removed_at timestamptz,
+  decision_comment text, decision_comment_internal boolean, decided_at timestamptz, channel text, added_at timestamptz, removed_at timestamptz,
   last_reminder_at timestamptz, reminder_count int, awaiting boolean`);
 
 /**
@@ -493,7 +498,8 @@ export function approvalWrites(
     statements.push(sql`
       UPDATE approval_assignments x
       SET step_index = v.step_index, person_type = v.person_type, person_id = v.person_id,
-        decision = v.decision, decision_comment = v.decision_comment, decided_at = v.decided_at,
+        decision = v.decision, decision_comment = v.decision_comment,
+        decision_comment_internal = v.decision_comment_internal, decided_at = v.decided_at,
         channel = v.channel, added_at = v.added_at, removed_at = v.removed_at,
         last_reminder_at = v.last_reminder_at, reminder_count = v.reminder_count, awaiting = v.awaiting
       FROM json_to_recordset(${JSON.stringify(changed)}::json) AS v(${assignmentRecord})
@@ -506,10 +512,10 @@ export function approvalWrites(
   if (added.length > 0) {
     statements.push(sql`
       INSERT INTO approval_assignments (workspace_id, approval_id, ordinal, step_index, person_type, person_id,
-        decision, decision_comment, decided_at, channel, added_at, removed_at, last_reminder_at, reminder_count,
-        awaiting)
+        decision, decision_comment, decision_comment_internal, decided_at, channel, added_at, removed_at,
+        last_reminder_at, reminder_count, awaiting)
       SELECT ${workspaceId}::uuid, ${id}::uuid, v.ordinal, v.step_index, v.person_type, v.person_id,
-        v.decision, v.decision_comment, v.decided_at, v.channel, v.added_at, v.removed_at, v.last_reminder_at,
+        v.decision, v.decision_comment, v.decision_comment_internal, v.decided_at, v.channel, v.added_at, v.removed_at, v.last_reminder_at,
         v.reminder_count, v.awaiting
       FROM json_to_recordset(${JSON.stringify(added)}::json) AS v(${assignmentRecord})
       RETURNING ordinal`);
@@ -559,10 +565,12 @@ export function lockTicketForRefresh(workspaceId: string, ticketId: string) {
 }
 
 /**
- * A ticket shows the display status of its latest approval that was not
- * canceled (SPEC §5). `locked`: the transaction already holds the ticket's
- * row lock, taken in an earlier statement (`lockTicketForRefresh`, or
- * `findTicket(…, true)`).
+ * A ticket's approval status and counts (SPEC §8.1): over its approvals but
+ * the canceled ones, the most urgent unfinished one, else the one that
+ * finished last. The rule is the SQL function `ticket_approval_summary`
+ * (migration 008), shared with the reliability audit. `locked`: the
+ * transaction already holds the ticket's row lock, taken in an earlier
+ * statement (`lockTicketForRefresh`, or `findTicket(…, true)`).
  */
 export async function refreshTicketApprovalStatus(
   db: Db,
@@ -579,10 +587,9 @@ export async function refreshTicketApprovalStatus(
   // (activities, approvals) take on the ticket in concurrent transactions, which would deadlock.
   if (!options.locked) await lockTicketForRefresh(workspaceId, ticketId).execute(db);
   await sql`
-    UPDATE tickets SET approval_status = (
-      SELECT display_status FROM approvals
-      WHERE workspace_id = ${workspaceId} AND ticket_id = ${ticketId} AND status <> 'canceled'
-      ORDER BY number DESC LIMIT 1
+    UPDATE tickets SET (approval_status, approvals_unfinished, approvals_total) = (
+      SELECT s.approval_status, s.approvals_unfinished, s.approvals_total
+      FROM ticket_approval_summary(${workspaceId}, ${ticketId}) s
     )
     WHERE workspace_id = ${workspaceId} AND id = ${ticketId}`.execute(db);
 }

@@ -32,6 +32,8 @@ const requestBody = z.strictObject({
   formData: z.record(z.string().max(200), z.unknown()).optional(),
 });
 const decisionBody = z.strictObject({ decision, comment: comment.optional() });
+/** SPEC §8.1: a decision's comment may be internal (members only). Appeal decisions keep `decisionBody`. */
+const approvalDecisionBody = decisionBody.extend({ internal: z.boolean().optional() });
 const commentBody = z.strictObject({
   body: z.string().trim().min(1).max(10_000),
   internal: z.boolean().optional(),
@@ -90,7 +92,7 @@ export function approvalRoutes(app: Api, deps: AppDeps): void {
       const p = requirePrincipal(request);
       const settings = await requireApprovalsEnabled(db, p.workspaceId);
       const ticket = await visibleTicket(db, p, request.params.id);
-      if (p.type === 'contact' && !settings.contactsCanViewApprovals) return { items: [], nextCursor: null };
+      // With contactsCanViewApprovals off a contact still sees those they are named on (canSee, SPEC §8.6).
       const after = decodeCursor(request.query.cursor, numberCursor);
       const rows = await ticketApprovalIds(
         db,
@@ -130,7 +132,7 @@ export function approvalRoutes(app: Api, deps: AppDeps): void {
       schema: {
         tags,
         params: idParams,
-        body: decisionBody,
+        body: approvalDecisionBody,
         headers: z.object({ 'idempotency-key': idempotencyKey }),
       },
     },
@@ -237,9 +239,9 @@ export function approvalRoutes(app: Api, deps: AppDeps): void {
 
   app.get('/me/approval-tasks', { schema: { tags, querystring: tasksQuery } }, async (request) => {
     const p = requirePrincipal(request);
-    const settings = await requireApprovalsEnabled(db, p.workspaceId);
-    if (p.type === 'contact' && !settings.contactsCanViewApprovals)
-      return { awaitingMe: [], requestedByMe: [] };
+    // A contact is awaited only where they are named, and those they see whatever
+    // contactsCanViewApprovals says (SPEC §8.6): their portal lists them.
+    await requireApprovalsEnabled(db, p.workspaceId);
     const { awaiting, requested } = await approvalTasks(db, p, request.query.limit);
     return { awaitingMe: awaiting.map(toTask), requestedByMe: requested.map(toTask) };
   });

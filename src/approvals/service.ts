@@ -28,7 +28,7 @@ import type {
   TemplateSwitches,
   Transition,
 } from './core/types.js';
-import { effectStatements, effectsOf, writeEffects } from './effects.js';
+import { effectStatements, effectsOf, enqueueCommentEmails, writeEffects } from './effects.js';
 import { groupPeople } from './groups/repo.js';
 import { assertRefsExist } from './refs.js';
 import {
@@ -74,6 +74,12 @@ export function unwrap<T>(result: Result<T>): T {
 }
 
 export const self = (p: Principal): PersonRef => ({ type: p.type, id: p.id });
+
+/** Internal notes are for members: a contact asking for one is 400 (SPEC §8.1). */
+function assertMayWriteInternal(principal: Principal, internal: boolean | undefined) {
+  if (principal.type === 'contact' && internal)
+    throw invalid('body.internal', 'is only available to members');
+}
 
 export async function actorOf(db: Db, principal: Principal, ticketId: string): Promise<Actor> {
   return principal.type === 'member'
@@ -366,10 +372,11 @@ export async function decideApproval(
   deps: AppDeps,
   principal: Principal,
   approvalId: string,
-  input: { decision: Decision; comment?: string | undefined },
+  input: { decision: Decision; comment?: string | undefined; internal?: boolean | undefined },
   options: { idempotencyKey?: string | undefined; channel: Channel },
 ) {
   const ws = principal.workspaceId;
+  assertMayWriteInternal(principal, input.internal);
   type Outcome = { answer: ApprovalView } | { saved: StoredApproval; loaded: Loaded };
   const outcome = await withLockedApproval(deps, principal, approvalId, async (loaded): Promise<Outcome> => {
     const { tx, stored } = loaded;
@@ -406,6 +413,7 @@ export async function decideApproval(
         options.channel,
         ctx,
         deps.now(),
+        { commentInternal: input.internal === true },
       ),
     );
     const saved = await commit(tx, ws, stored, transition, self(principal), options.channel, loaded.settings);
@@ -575,15 +583,24 @@ export async function addComment(
   channel: Channel,
 ) {
   const ws = principal.workspaceId;
-  if (principal.type === 'contact' && input.internal) {
-    throw invalid('body.internal', 'is only available to members');
-  }
+  assertMayWriteInternal(principal, input.internal);
   return inTransaction(deps.db, async (tx) => {
-    const { stored, actor } = await openApproval(tx, principal, approvalId, { lock: false, comments: false });
+    const { stored, actor, settings } = await openApproval(tx, principal, approvalId, {
+      lock: false,
+      comments: false,
+    });
     if (!core.canComment(stored.state, actor)) {
       throw forbidden('not_an_approver', 'Only approvers of the current step and members can comment');
     }
-    return insertComment(tx, ws, stored, { ...self(principal), name: principal.name }, input, channel);
+    return insertComment(
+      tx,
+      ws,
+      stored,
+      { ...self(principal), name: principal.name },
+      input,
+      channel,
+      settings,
+    );
   });
 }
 
@@ -598,8 +615,10 @@ export async function insertComment(
   author: PersonRef & { name: string | null },
   input: { body: string; internal: boolean },
   channel: Channel,
+  settings: WorkspaceSettings,
 ) {
   const commentId = randomUUID();
+  // The comment and its activity in one statement; then its emails (SPEC §8.1, kind comment_added).
   const activity = activitiesInsert(tx, ws, [
     {
       ticketId: stored.meta.ticketId,
@@ -625,6 +644,14 @@ export async function insertComment(
     })
     .returning(['id', 'body', 'internal', 'created_at'])
     .executeTakeFirstOrThrow();
+  await enqueueCommentEmails(
+    tx,
+    ws,
+    stored,
+    { type: author.type, id: author.id },
+    { id: commentId, internal: input.internal },
+    settings,
+  );
   return {
     id: row.id,
     author: { type: author.type, id: author.id, name: author.name },

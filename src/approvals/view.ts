@@ -56,7 +56,8 @@ export async function loadComments(
 
 /**
  * The approval as `viewer` may see it (SPEC §5 GET /approvals/{id}). Contacts
- * never get emails, internal comments or form data (SPEC rule 3).
+ * never get emails, internal comments (nor internal decision comments) or
+ * form data (SPEC rule 3, §8.1).
  */
 export async function approvalView(
   db: Db,
@@ -159,7 +160,9 @@ function buildView(
           .map((a) => ({
             ...named(a.person),
             decision: a.decision?.value ?? null,
-            comment: a.decision?.comment ?? null,
+            // An internal decision comment is a members' note: contacts never see it (SPEC §8.1).
+            comment: isMember || !a.decision?.commentInternal ? (a.decision?.comment ?? null) : null,
+            commentInternal: isMember ? a.decision?.commentInternal === true : false,
             decidedAt: a.decision?.at ?? null,
             channel: a.decision?.channel ?? null,
           })),

@@ -4,7 +4,7 @@ import { loadApproval } from '../approvals/repo.js';
 import { mintSignInLink } from '../auth/sign-in-links.js';
 import { loadPeople, personKey } from '../people/repo.js';
 import type { Db } from '../shared/db/connect.js';
-import { findTicket, listMessages } from '../tickets/repo.js';
+import { findTicket, listMessages, ticketContactIds } from '../tickets/repo.js';
 import { getWorkspace } from '../workspaces/repo.js';
 import type { MailKind } from './outbox.js';
 import { type EmailInput, renderEmail } from './render/index.js';
@@ -16,6 +16,8 @@ const LINK_KINDS = new Set<MailKind>(['approval_requested', 'approval_reminder',
 
 type Payload = {
   stepIndex?: number;
+  /** comment_added: the comment, read when the email is composed. */
+  commentId?: string;
   by?: PersonRef | null;
   decision?: 'approve' | 'deny';
   reason?: 'requested' | 'no_recipients';
@@ -56,6 +58,7 @@ async function loadContext(db: Db, ws: string, approvalId: string) {
   const workspace = await getWorkspace(db, ws);
   const { meta, state } = await loadApproval(db, ws, approvalId);
   const ticket = await findTicket(db, ws, meta.ticketId);
+  const ticketContacts = new Set([ticket.requester_id, ...(await ticketContactIds(db, ws, meta.ticketId))]);
   const thread = await listMessages(db, ws, meta.ticketId, {
     publicOnly: true,
     newestFirst: true,
@@ -70,7 +73,22 @@ async function loadContext(db: Db, ws: string, approvalId: string) {
       ? [state.appeal.requestedBy, ...(state.appeal.decision ? [state.appeal.decision.by] : [])]
       : []),
   ];
-  return { workspace, meta, state, ticket, thread, people: await loadPeople(db, ws, refs) };
+  return { workspace, meta, state, ticket, ticketContacts, thread, people: await loadPeople(db, ws, refs) };
+}
+
+async function commentOf(db: Db, ws: string, id: string) {
+  const row = await db
+    .selectFrom('approval_comments')
+    .select(['author_type', 'author_id', 'body', 'internal'])
+    .where('workspace_id', '=', ws)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  if (!row) throw new Error(`comment ${id} not found`);
+  return {
+    author: { type: row.author_type, id: row.author_id } as PersonRef,
+    body: row.body,
+    internal: row.internal,
+  };
 }
 
 const MAX_OTHER_NAMES = 10;
@@ -108,7 +126,7 @@ export function outboxComposer(options: { publicUrl: string; mailFrom: string })
       loaded = loadContext(db, ws, row.approval_id);
       cache.set(key, loaded);
     }
-    const { workspace, meta, state, ticket, thread, people: known } = await loaded;
+    const { workspace, meta, state, ticket, ticketContacts, thread, people: known } = await loaded;
     const stepIndex = payload.stepIndex ?? state.currentStepIndex;
     const people = new Map(known);
     const missing = [recipient, ...(payload.by ? [payload.by] : [])].filter((p) => !people.has(personKey(p)));
@@ -139,14 +157,21 @@ export function outboxComposer(options: { publicUrl: string; mailFrom: string })
       (a) => a.stepIndex === stepIndex && a.removedAt === null,
     );
     const decisionOf = () => {
-      if (kind === 'decision_recorded' && payload.by) {
+      // A completion email carries the decision that finished the request (one email per event).
+      const reportsDecision =
+        kind === 'decision_recorded' || kind === 'approval_approved' || kind === 'approval_denied';
+      if (reportsDecision && payload.by) {
         const a = stepAssignments.find(
           (x) => x.person.type === payload.by!.type && x.person.id === payload.by!.id,
         );
         return {
           byName: name(payload.by),
           value: payload.decision ?? 'approve',
-          comment: a?.decision?.comment ?? null,
+          // An internal decision comment stays with members (SPEC §8.1).
+          comment:
+            a?.decision?.commentInternal && recipient.type !== 'member'
+              ? null
+              : (a?.decision?.comment ?? null),
         };
       }
       if (kind === 'appeal_decided' && state.appeal?.decision) {
@@ -156,6 +181,11 @@ export function outboxComposer(options: { publicUrl: string; mailFrom: string })
       return undefined;
     };
     const decision = decisionOf();
+    const comment =
+      kind === 'comment_added' && payload.commentId ? await commentOf(db, ws, payload.commentId) : null;
+    if (comment && !people.has(personKey(comment.author))) {
+      for (const [k, v] of await loadPeople(db, ws, [comment.author])) people.set(k, v);
+    }
     const input: EmailInput = {
       kind,
       locale,
@@ -186,16 +216,23 @@ export function outboxComposer(options: { publicUrl: string; mailFrom: string })
         thread: thread.map((m) => ({ authorName: name(m.author), body: m.body, createdAt: m.createdAt })),
       },
       links,
+      // A contact who cannot see the approval on its ticket (no access, or approvals hidden from
+      // contacts) answers on the approval's own portal page (SPEC §8.1).
       viewUrl:
         recipient.type === 'member'
           ? `${options.publicUrl}/tickets/${meta.ticketId}?approval=${meta.id}`
-          : `${options.publicUrl}/portal/tickets/${meta.ticketId}?approval=${meta.id}`,
+          : ticketContacts.has(recipient.id) && workspace.settings.contactsCanViewApprovals
+            ? `${options.publicUrl}/portal/tickets/${meta.ticketId}?approval=${meta.id}`
+            : `${options.publicUrl}/portal/approvals/${meta.id}`,
       ...(decision ? { decision } : {}),
       ...(state.appeal
         ? { appeal: { reason: state.appeal.reason, byName: name(state.appeal.requestedBy) } }
         : {}),
       ...((kind === 'needs_info' || kind === 'info_provided') && payload.by
         ? { info: { byName: name(payload.by), text: payload.text ?? '' } }
+        : {}),
+      ...(comment
+        ? { comment: { byName: name(comment.author), body: comment.body, internal: comment.internal } }
         : {}),
       ...(kind === 'approval_canceled'
         ? { cancel: { byName: payload.by ? name(payload.by) : null, reason: payload.reason ?? 'requested' } }

@@ -15,7 +15,8 @@ export type ApprovalMailKind =
   | 'appeal_decided'
   | 'step_has_no_approvers'
   | 'needs_info'
-  | 'info_provided';
+  | 'info_provided'
+  | 'comment_added';
 
 /** Every email: the approval ones, and the portal's passwordless sign-in link. */
 export type MailKind = ApprovalMailKind | 'sign_in_link';

@@ -20,6 +20,8 @@ export type TicketView = {
   contactIds: string[];
   assigneeId: string | null;
   approvalStatus: string | null;
+  /** SPEC §8.1: approvals not canceled, and how many of them are unfinished. */
+  approvalCounts: { unfinished: number; total: number };
   createdAt: Date;
   updatedAt: Date;
 };
@@ -32,6 +34,8 @@ type TicketRow = {
   requester_id: string;
   assignee_id: string | null;
   approval_status: string | null;
+  approvals_unfinished: number;
+  approvals_total: number;
   created_at: Date;
   updated_at: Date;
 };
@@ -44,6 +48,8 @@ const ticketColumns = [
   'tickets.requester_id',
   'tickets.assignee_id',
   'tickets.approval_status',
+  'tickets.approvals_unfinished',
+  'tickets.approvals_total',
   'tickets.created_at',
   'tickets.updated_at',
 ] as const;
@@ -159,6 +165,7 @@ export async function toTicketViews(db: Db, workspaceId: string, rows: TicketRow
     contactIds: contacts.filter((c) => c.ticket_id === r.id).map((c) => c.contact_id),
     assigneeId: r.assignee_id,
     approvalStatus: r.approval_status,
+    approvalCounts: { unfinished: r.approvals_unfinished, total: r.approvals_total },
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   }));
@@ -233,6 +240,8 @@ export async function listTickets(
   const ws = principal.workspaceId;
   let q = db.selectFrom('tickets').select(ticketColumns).where('tickets.workspace_id', '=', ws);
   if (options.approvalStatus === 'none') q = q.where('tickets.approval_status', 'is', null);
+  // Served by the partial index tickets_unfinished_approvals_idx (migration 008).
+  else if (options.approvalStatus === 'unfinished') q = q.where('tickets.approvals_unfinished', '>', 0);
   else if (options.approvalStatus) q = q.where('tickets.approval_status', '=', options.approvalStatus);
   if (options.status) q = q.where('tickets.status', '=', options.status);
   if (options.beforeNumber !== null) q = q.where('tickets.number', '<', options.beforeNumber);

@@ -11,14 +11,16 @@ import { listActivity } from './activity.js';
 import * as repo from './repo.js';
 
 const ticketStatus = z.enum(['open', 'pending', 'on_hold', 'solved', 'closed']);
+/** SPEC §8.6: a ticket's approval status, `unfinished` (any unfinished approval) or `none`. */
 const approvalStatusFilter = z.enum([
   'needs_info',
-  'pending',
+  'appeal_pending',
   'partially_approved',
+  'pending',
   'approved',
   'denied',
-  'appeal_pending',
   'expired',
+  'unfinished',
   'none',
 ]);
 
@@ -43,15 +45,24 @@ const listQuery = z.strictObject({
   approvalStatus: approvalStatusFilter.optional(),
   status: ticketStatus.optional(),
 });
+/** A decision whose comment is internal keeps its activity line for contacts, without the comment (SPEC §8.1). */
+function withoutInternalComment(data: unknown): unknown {
+  if (!data || typeof data !== 'object' || !(data as { commentInternal?: unknown }).commentInternal)
+    return data;
+  const { comment: _comment, ...rest } = data as Record<string, unknown>;
+  return rest;
+}
+
 const numberCursor = z.object({ n: z.number().int() });
 const seqCursor = z.object({ s: z.number().int() });
 
 export function ticketRoutes(app: Api, { db }: AppDeps): void {
   const approvalsHiddenFrom = async (p: Principal) =>
     p.type === 'contact' && !(await getSettings(db, p.workspaceId)).contactsCanViewApprovals;
-  const withoutApprovalStatus = <T extends { approvalStatus: string | null }>(t: T): T => ({
+  const withoutApprovalStatus = <T extends repo.TicketView>(t: T): T => ({
     ...t,
     approvalStatus: null,
+    approvalCounts: { unfinished: 0, total: 0 },
   });
 
   app.post('/tickets', { schema: { tags: ['tickets'], body: createBody } }, async (request, reply) => {
@@ -195,7 +206,7 @@ export function ticketRoutes(app: Api, { db }: AppDeps): void {
                 }
               : null,
           channel: r.channel,
-          data: r.data,
+          data: p.type === 'contact' ? withoutInternalComment(r.data) : r.data,
           createdAt: r.created_at,
         }),
         (r) => ({ s: r.seq }),

@@ -181,13 +181,14 @@ describe.runIf(pgBase)('row locks under READ COMMITTED (postgres)', () => {
     await first.commit();
     await second;
 
-    // The ticket shows its latest approval: approved, as B's committed answer made it.
+    // Both finished, A's denial last (SPEC §8.1): denied, with no unfinished approval. A stale snapshot
+    // would still see B's approval pending and leave the ticket pending with one unfinished.
     const row = await handle.db
       .selectFrom('tickets')
-      .select('approval_status')
+      .select(['approval_status', 'approvals_unfinished', 'approvals_total'])
       .where('id', '=', ticket.id)
       .executeTakeFirstOrThrow();
-    expect(row.approval_status).toBe('approved');
+    expect(row).toEqual({ approval_status: 'denied', approvals_unfinished: 0, approvals_total: 2 });
   });
 });
 

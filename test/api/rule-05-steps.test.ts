@@ -118,10 +118,13 @@ describe(`rule 5: steps (${engine})`, () => {
     expect(recipientsOf(await outboxRows(db(), created.id, 'approval_approved'))).toEqual([
       `member:${agent.id}`,
     ]);
-    // The requester heard of each of the 4 decisions.
+    // The requester heard of each of the 4 decisions: the last one in the approval_approved email
+    // (SPEC §8.1, one email per recipient per event).
     expect(recipientsOf(await outboxRows(db(), created.id, 'decision_recorded'))).toEqual(
-      Array(4).fill(`member:${agent.id}`),
+      Array(3).fill(`member:${agent.id}`),
     );
+    const [approvedEmail] = await outboxRows(db(), created.id, 'approval_approved');
+    expect(approvedEmail!.payload).toMatchObject({ by: memberRef(c1), decision: 'approve' });
     expectProblem(
       await api.post(
         `/approvals/${created.id}/decisions`,
@@ -257,8 +260,16 @@ describe(`rule 6: comments (${engine})`, () => {
       [requester.id, 'api', 'The 14 inch one.'],
       [other.id, 'api', 'FYI: on sale'],
     ]);
-    // Comments do not email anyone.
-    expect((await outboxRows(db(), created.id)).map((r: any) => r.kind)).toEqual(['approval_requested']);
+    // Each comment is emailed to the others taking part, never to its author (SPEC §8.1, comment_added).
+    const commentEmails = await outboxRows(db(), created.id, 'comment_added');
+    expect(
+      commentEmails.map((r: any) => [(r.payload as any).by.id, `${r.recipient_type}:${r.recipient_id}`]),
+    ).toEqual([
+      [approver.id, `member:${requester.id}`],
+      [requester.id, `member:${approver.id}`],
+      [other.id, `member:${requester.id}`],
+      [other.id, `member:${approver.id}`],
+    ]);
   });
 
   it('rule 6: a contact comments only while an approver of the current step; otherwise 403 not_an_approver', async () => {

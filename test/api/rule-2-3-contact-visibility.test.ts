@@ -84,10 +84,17 @@ describe(`rule 2: contact visibility (${engine})`, () => {
     expect(ids(list.body.items)).toEqual([approvalId]);
   });
 
-  it('rule 2: switch off → 404 on GET /approvals/{id} for every contact, even the contact approver', async () => {
-    for (const contact of [requester, cc, outsideApprover, stranger]) {
+  it('rule 2: switch off → 404 on GET /approvals/{id} for every contact not named on it', async () => {
+    for (const contact of [requester, cc, stranger]) {
       notFound(await api.get(`/approvals/${approvalId}`, { token: contact.token }));
     }
+  });
+
+  it('SPEC §8.6: switch off → the contact approver without ticket access still sees it, as their email link does', async () => {
+    const one = await ok(api.get(`/approvals/${approvalId}`, { token: outsideApprover.token }));
+    expect(one.body.id).toBe(approvalId);
+    expect(one.body.canRespond).toBe(true);
+    notFound(await api.get(`/tickets/${ticket.id}`, { token: outsideApprover.token }));
   });
 
   it('rule 2: switch off → absent from GET /tickets/{id}/approvals for contacts with ticket access', async () => {
@@ -100,25 +107,17 @@ describe(`rule 2: contact visibility (${engine})`, () => {
     notFound(await api.get(`/tickets/${ticket.id}/approvals`, { token: stranger.token }));
   });
 
-  it('rule 2: switch off → absent from the contact approver’s tasks', async () => {
+  it('SPEC §8.6: switch off → still in the contact approver’s tasks (their portal links to it)', async () => {
     const tasks = await ok(api.get('/me/approval-tasks', { token: outsideApprover.token }));
-    expect(tasks.body).toEqual({ awaitingMe: [], requestedByMe: [] });
+    expect(ids(tasks.body.awaitingMe)).toEqual([approvalId]);
+    expect(tasks.body.requestedByMe).toEqual([]);
     // The member approver does have it.
     const member = await ok(api.get('/me/approval-tasks', { token: approver.token }));
     expect(ids(member.body.awaitingMe)).toEqual([approvalId]);
   });
 
-  it('rule 2: switch off → the contact approver cannot act on it either (404, not 403)', async () => {
-    notFound(
-      await api.post(
-        `/approvals/${approvalId}/decisions`,
-        { decision: 'approve' },
-        { token: outsideApprover.token },
-      ),
-    );
-    notFound(
-      await api.post(`/approvals/${approvalId}/comments`, { body: 'Why?' }, { token: outsideApprover.token }),
-    );
+  it('rule 2: switch off → contacts not named on it cannot act on it either (404, not 403)', async () => {
+    notFound(await api.post(`/approvals/${approvalId}/comments`, { body: 'Why?' }, { token: cc.token }));
     notFound(
       await api.post(`/approvals/${approvalId}/decisions`, { decision: 'deny' }, { token: requester.token }),
     );
@@ -237,9 +236,9 @@ describe(`rule 2: contact visibility (${engine})`, () => {
     expect(one.body.canRespond).toBe(false);
     const tasks = await ok(api.get('/me/approval-tasks', { token: outsideApprover.token }));
     expect(tasks.body.awaitingMe).toEqual([]);
-    // The switch back off hides it again, whatever happened before.
+    // The switch back off hides it again from the requester; the approver named on it keeps it (SPEC §8.6).
     await ws.settings({ contactsCanViewApprovals: false });
-    notFound(await api.get(`/approvals/${approvalId}`, { token: outsideApprover.token }));
+    await ok(api.get(`/approvals/${approvalId}`, { token: outsideApprover.token }));
     notFound(await api.get(`/approvals/${approvalId}`, { token: requester.token }));
     await ws.settings({ contactsCanViewApprovals: true });
   });

@@ -390,10 +390,10 @@ describe(`rule 12: approval tasks (${engine})`, () => {
     // The ticket's requester is not an approver.
     expect(await tasks(requester)).toEqual({ awaitingMe: [], requestedByMe: [] });
 
-    // With the switch off the portal list is empty (rule 2).
+    // With the switch off the approver still has it: they answer it in the portal (SPEC §8.6).
     await ws.settings({ contactsCanViewApprovals: false });
     try {
-      expect(await tasks(contactApprover)).toEqual({ awaitingMe: [], requestedByMe: [] });
+      expect(await awaiting(contactApprover, t)).toEqual([a.id]);
     } finally {
       await ws.settings({ contactsCanViewApprovals: true });
     }
@@ -692,7 +692,7 @@ describe(`displayStatus partially_approved and ticket approvalStatus (${engine})
     );
   });
 
-  it('approvalStatus follows the latest approval that was not canceled', async () => {
+  it('approvalStatus: a new approval makes it unfinished; canceling it gives back the finished one (SPEC §8.1)', async () => {
     const t = tickets.approved!;
     const next = await req(t, { approvers: [member(a1), member(a2)], rule: { type: 'all' } });
     expect((await listStatuses())[t.id]).toBe('pending');

@@ -89,6 +89,12 @@ describe(`scale reads use indexes (${engine})`, () => {
     expect(plans.flatMap((p) => p.indexes)).toContain('tickets_approval_status_idx');
   });
 
+  it('the tickets list filtered on unfinished approvals (SPEC §8.6)', async () => {
+    const plans = await plansOf('/api/v1/tickets?approvalStatus=unfinished', seed.measured.adminToken);
+    expectIndexesOnly(plans);
+    expect(plans.flatMap((p) => p.indexes)).toContain('tickets_unfinished_approvals_idx');
+  });
+
   it('the approval tasks of an approver with many waiting', async () => {
     const plans = await plansOf('/api/v1/me/approval-tasks', seed.measured.busyApprover.token);
     expectIndexesOnly(plans);

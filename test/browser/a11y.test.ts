@@ -143,7 +143,7 @@ describe.skipIf(!browserAvailable())('browser: accessibility (axe, WCAG 2 A/AA)'
     await expectAccessible(page, 'template editor');
   });
 
-  it('portal pages: home and a ticket with its approvals', async () => {
+  it('portal pages: home, a ticket with its approvals, and an approval page', async () => {
     const page = await env.newPage();
     await signIn(page, ws.id, customer.email, undefined, { portal: true });
     await page.getByRole('region', { name: 'Approvals awaiting you' }).getByRole('link').first().waitFor();
@@ -154,11 +154,18 @@ describe.skipIf(!browserAvailable())('browser: accessibility (axe, WCAG 2 A/AA)'
     await page.getByRole('button', { name: 'Approve' }).waitFor();
     await page.getByText('Which floor?').first().waitFor();
     await expectAccessible(page, 'portal ticket with approvals');
+
+    // SPEC §8.1: the approval's own portal page, where "Approvals awaiting you" links.
+    await page.goto(`/portal/approvals/${customerApproval.id}`);
+    await page.getByRole('button', { name: 'Approve' }).waitFor();
+    await page.getByText('Which floor?').first().waitFor();
+    await expectAccessible(page, 'portal approval page');
   });
 
   it('the response page (signed in, and asking to sign in) and the dev mailbox', async () => {
     const email = await env.waitForEmail(
-      (m) => m.to.address === admin.email && m.subject.includes('Purchase'),
+      // The request email, not a comment_added one about the same request (SPEC §8.1).
+      (m) => m.to.address === admin.email && m.subject.includes('Purchase') && respondLinks(m).length > 0,
     );
     const link = respondLinks(email).find((l) => l.endsWith('?decision=approve'))!;
 

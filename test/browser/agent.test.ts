@@ -198,6 +198,10 @@ describe.skipIf(!browserAvailable())('browser: admin and agent journeys', { time
     await request.getByText('Step 2: Director').waitFor();
     await request.getByText('27-inch, under 300 EUR.').waitFor();
     await request.locator('li[aria-current="step"]').getByText('Mona Manager').waitFor();
+    // SPEC §8.1: the ticket header shows its approval status with the counts, "Pending (1 of 1)".
+    const facts = page.locator('.ag-facts');
+    await facts.getByText('Pending', { exact: true }).waitFor();
+    await facts.getByText('(1 of 1)').waitFor();
 
     const ticketId = new URL(page.url()).pathname.split('/').pop()!;
     const list = (await env.api.get(`/tickets/${ticketId}/approvals`, { token: agent.token })).body.items;

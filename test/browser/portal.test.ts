@@ -1,5 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { expectStatus } from '../support/approvals.js';
 import {
   type BrowserEnv,
   browserAvailable,
@@ -59,9 +60,13 @@ describe.skipIf(!browserAvailable())('browser: portal and approval links', { tim
     await page.getByRole('heading', { name: 'Your requests', level: 1 }).waitFor();
     const row = page.getByRole('row').filter({ hasText: 'New office chair' });
     await row.waitFor();
-    // Hidden from contacts: no approval column, no "Approvals awaiting you".
+    // Hidden from contacts: no approval column. But the customer is an approver, so "Approvals awaiting
+    // you" lists it whatever the switch says, linking to the approval's own page (SPEC §8.6).
     expect(await page.getByRole('columnheader', { name: 'Approval' }).count()).toBe(0);
-    expect(await page.getByRole('heading', { name: 'Approvals awaiting you' }).count()).toBe(0);
+    await page
+      .getByRole('region', { name: 'Approvals awaiting you' })
+      .getByRole('link', { name: `Request #${approval.number}: Chair budget` })
+      .waitFor();
 
     await row.getByRole('link', { name: `Ticket #${ticket.number}: New office chair` }).click();
     await page
@@ -97,6 +102,58 @@ describe.skipIf(!browserAvailable())('browser: portal and approval links', { tim
     const awaiting = page.getByRole('region', { name: 'Approvals awaiting you' });
     await awaiting.getByRole('link', { name: `Request #${approval.number}: Chair budget` }).waitFor();
     await page.getByRole('columnheader', { name: 'Approval' }).waitFor();
+  });
+
+  it('SPEC §8.1: a contact approver without access to the ticket answers at /portal/approvals/{id}', async () => {
+    const ws = await newWorkspace(env.api, { approvalsEnabled: true, contactsCanViewApprovals: true });
+    const agent = await ws.member('Alex Agent');
+    const customer = await ws.contact('Chris Customer');
+    const supplier = await ws.contact('Sam Supplier');
+    const ticket = await ws.ticket(customer, { subject: 'Broken projector' });
+    const approval = await ws.approval(agent, ticket.id, {
+      title: 'Projector repair',
+      description: 'Lamp and fan, 180 EUR.',
+      approvers: [contactRef(supplier)],
+    });
+    expectStatus(
+      await env.api.post(
+        `/approvals/${approval.id}/comments`,
+        { body: 'INTERNAL: supplier is slow', internal: true },
+        { token: agent.token },
+      ),
+      201,
+    );
+    expectStatus(
+      await env.api.post(
+        `/approvals/${approval.id}/comments`,
+        { body: 'Can you fix it this week?' },
+        { token: agent.token },
+      ),
+      201,
+    );
+
+    const page = await env.newPage();
+    await signIn(page, ws.id, supplier.email, undefined, { portal: true });
+    const awaiting = page.getByRole('region', { name: 'Approvals awaiting you' });
+    await awaiting.getByRole('link', { name: `Request #${approval.number}: Projector repair` }).click();
+    await page.waitForURL((u) => u.pathname === `/portal/approvals/${approval.id}`);
+    await page.getByRole('heading', { name: 'Approval request', level: 1 }).waitFor();
+    const card = portalCard(page, approval.number);
+    await card.getByText('Lamp and fan, 180 EUR.').waitFor();
+    await card.getByText('Can you fix it this week?').waitFor();
+    await card
+      .getByRole('list', { name: 'Approvers of “Projector repair”' })
+      .getByText('Sam Supplier')
+      .waitFor();
+    expect(await page.getByText('INTERNAL: supplier is slow').count()).toBe(0);
+    const html = await page.content();
+    for (const other of [agent, customer]) expect(html).not.toContain(other.email); // no email addresses
+    expect(await page.getByText('Broken projector').count()).toBe(0); // nothing of the ticket they cannot see
+
+    await card.getByRole('button', { name: 'Approve' }).click();
+    await card.getByText('Your answer was recorded.').waitFor();
+    await card.getByText('Approved', { exact: true }).first().waitFor();
+    expect((await approvalOf(agent.token, approval.id)).status).toBe('approved');
   });
 
   it('a contact approves from the email link in the dev mailbox, signing in on the way', async () => {

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contactRef, expectStatus, memberRef } from '../support/approvals.js';
 import { engine } from '../support/database.js';
@@ -376,6 +377,16 @@ describe(`SPEC §4 emails, recipients and content in English and French (${engin
     expect(tokensIn(en)).toEqual([]);
     expect(tokensIn(fr)).toEqual([]);
     expect(await delivered(approval.id, 'approval_denied')).toEqual([]);
+    // The final approval is one email per person too (SPEC §8.1): Frank's decision is told in
+    // approval_approved, with no decision_recorded email beside it.
+    const frankDecision = await env.db
+      .selectFrom('outbox')
+      .select('id')
+      .where('approval_id', '=', approval.id)
+      .where('kind', '=', 'decision_recorded')
+      .where(sql<string>`payload->'by'->>'id'`, '=', frank.id)
+      .execute();
+    expect(frankDecision).toEqual([]);
   });
 
   describe('denial and appeal', () => {
@@ -400,11 +411,17 @@ describe(`SPEC §4 emails, recipients and content in English and French (${engin
       const m = sent.get('Ada Admin')!;
       expect(m.subject).toBe(`[Approval #${second.number}] Hardware purchase — denied`);
       expect(m.text).toContain(`Request #${second.number}, “Hardware purchase”, has been denied.`);
-      const decided = await expectSentTo(second.id, 'decision_recorded', [ada]);
-      expect(decided.get('Ada Admin')!.subject).toBe(
-        `[Approval #${second.number}] Hardware purchase — denied by Dana Dupont`,
+      // SPEC §8.1, one event, one email per recipient (issue 11 item 9): the denial email carries the
+      // deciding comment and no separate decision email is sent for the same decision.
+      expect(m.text).toContain('Comment from Dana Dupont');
+      expect(m.text).toContain('Not this quarter.');
+      await expectSentTo(second.id, 'decision_recorded', []);
+      const toAda = env.sink.messages.filter(
+        (e) => e.to.includes(ada.email.toLowerCase()) && e.subject.startsWith(`[Approval #${second.number}]`),
       );
-      expect(decided.get('Ada Admin')!.text).toContain('Not this quarter.');
+      expect(toAda.map((e) => e.subject)).toEqual([
+        `[Approval #${second.number}] Hardware purchase — denied`,
+      ]);
     });
 
     it('§4 appeal requested: the reviewers get the reason and links (fr)', async () => {

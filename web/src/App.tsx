@@ -8,6 +8,7 @@ import { TasksPage } from './pages/agent/TasksPage.js';
 import { TicketPage } from './pages/agent/TicketPage.js';
 import { TicketsPage } from './pages/agent/TicketsPage.js';
 import { DevMailbox } from './pages/DevMailbox.js';
+import { PortalApproval } from './pages/portal/PortalApproval.js';
 import { PortalHome } from './pages/portal/PortalHome.js';
 import { PortalTicket } from './pages/portal/PortalTicket.js';
 import { SignInLink } from './pages/portal/SignInLink.js';
@@ -128,6 +129,14 @@ export function App() {
         element={
           <RequireContact>
             <PortalTicket />
+          </RequireContact>
+        }
+      />
+      <Route
+        path="/portal/approvals/:id"
+        element={
+          <RequireContact>
+            <PortalApproval />
           </RequireContact>
         }
       />

@@ -18,6 +18,7 @@ import type {
 /**
  * Records `by`'s answer on the current step (or on the appeal while one is pending).
  * `ctx` may be null unless `needsResolutionContext(approval)` is true.
+ * `options.commentInternal` keeps the comment from contacts (SPEC §8.1; not for appeals).
  */
 export function decide(
   approval: Approval,
@@ -27,7 +28,9 @@ export function decide(
   channel: Channel,
   ctx: ResolutionContext | null,
   now: Date,
+  options: { commentInternal?: boolean } = {},
 ): Result<Transition> {
+  const commentInternal = options.commentInternal === true && comment !== null;
   if (approval.status === 'appeal_pending') {
     return isAppealReviewer(approval, by)
       ? decideAppeal(approval, by, decision, comment, channel, now)
@@ -51,7 +54,13 @@ export function decide(
     ...approval,
     assignments: replaceAt(approval.assignments, index, {
       ...assignment,
-      decision: { value: decision, comment, at: now, channel },
+      decision: {
+        value: decision,
+        comment,
+        at: now,
+        channel,
+        ...(commentInternal ? { commentInternal } : {}),
+      },
     }),
   };
   const settled = settleCurrentStep(recorded, ctx, now);
@@ -64,6 +73,7 @@ export function decide(
         by: person(by),
         decision,
         comment,
+        ...(commentInternal ? { commentInternal } : {}),
         channel,
       },
       ...settled.events,

@@ -13,7 +13,7 @@ import { displayStatus } from './display.js';
 import { expire } from './expire.js';
 import { APPEAL_STEP, deadLinkReason } from './links.js';
 import { askForInfo, automaticReminderDueAt, provideInfo } from './needs-info.js';
-import { canRespond } from './permissions.js';
+import { canRespond, canSee } from './permissions.js';
 import { needsResolutionContext } from './progress.js';
 import { editRecipients } from './recipients.js';
 import { remind } from './remind.js';
@@ -406,7 +406,12 @@ class Model {
 // ---------- commands ----------
 
 type Command =
-  | { kind: 'decide'; who: number; decision: 'approve' | 'deny'; withComment: boolean }
+  | {
+      kind: 'decide';
+      who: number;
+      decision: 'approve' | 'deny';
+      note: 'none' | 'public' | 'internal' | 'internalFlagOnly';
+    }
   | { kind: 'decideAppeal'; who: number; decision: 'approve' | 'deny' }
   | { kind: 'edit'; add: number[]; remove: number[] }
   | { kind: 'remind'; target: number | null }
@@ -426,7 +431,12 @@ const commandArb: fc.Arbitrary<Command> = fc.oneof(
       kind: fc.constant('decide' as const),
       who: person,
       decision: decisionArb,
-      withComment: fc.boolean(),
+      note: fc.constantFrom(
+        'none' as const,
+        'public' as const,
+        'internal' as const,
+        'internalFlagOnly' as const,
+      ),
     }),
   },
   {
@@ -565,6 +575,19 @@ function checkInvariants(a: Approval, sc: Scenario): void {
   // preventSelfApproval: the requester's side is never asked.
   const keptOut = Model.keptOut(sc);
   expect(a.assignments.filter((x) => keptOut.includes(keyOf(x.person)))).toEqual([]);
+  // Only a comment can be internal (SPEC §8.1).
+  for (const x of a.assignments) if (x.decision?.commentInternal) expect(x.decision.comment).not.toBeNull();
+  // SPEC §8.6: a contact named on it (approver not removed, or appeal reviewer) sees it whatever the switch
+  // says; a contact with neither a role nor ticket access sees it with neither switch.
+  for (const key of PEOPLE.filter((k) => k.startsWith('contact:'))) {
+    const person = toRef(key);
+    const named =
+      a.assignments.some((x) => x.removedAt === null && keyOf(x.person) === key) ||
+      (a.appeal?.reviewers.some((r) => keyOf(r) === key) ?? false);
+    const viewer = { type: 'contact' as const, id: person.id, hasTicketAccess: false };
+    expect(canSee(a, viewer, { contactsCanViewApprovals: false, appealsEnabled: false })).toBe(named);
+    expect(canSee(a, viewer, { contactsCanViewApprovals: true, appealsEnabled: true })).toBe(named);
+  }
 }
 
 // ---------- the run ----------
@@ -628,9 +651,12 @@ function run(sc: Scenario, commands: Command[]): void {
       case 'decide': {
         const who = PEOPLE[cmd.who]!;
         const maybeCtx = needsResolutionContext(approval) ? ctx : null;
-        const comment = cmd.withComment ? 'because' : null;
-        result = decide(approval, toRef(who), cmd.decision, comment, 'api', maybeCtx, at);
-        expected = model.decide(who, cmd.decision, cmd.withComment, now);
+        // A decision's comment may be internal (SPEC §8.1); an internal flag without a comment means nothing.
+        const withComment = cmd.note === 'public' || cmd.note === 'internal';
+        result = decide(approval, toRef(who), cmd.decision, withComment ? 'c' : null, 'api', maybeCtx, at, {
+          commentInternal: cmd.note === 'internal' || cmd.note === 'internalFlagOnly',
+        });
+        expected = model.decide(who, cmd.decision, withComment, now);
         break;
       }
       case 'decideAppeal': {

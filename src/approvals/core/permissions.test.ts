@@ -90,8 +90,17 @@ describe('canSee (SPEC §3 rule 2)', () => {
     expect(canSee(twoSteps(), agent('anyone'), allOff)).toBe(true);
   });
 
-  it('rule 2: contacts see nothing while contactsCanViewApprovals is off', () => {
-    expect(canSee(twoSteps(), contactActor('x', true), allOff)).toBe(false);
+  it('rule 2: with contactsCanViewApprovals off, contacts with ticket access see nothing', () => {
+    expect(canSee(twoSteps(), contactActor('other', true), allOff)).toBe(false);
+  });
+
+  it('SPEC §8.6: a named contact approver or appeal reviewer sees it whatever the switch says', () => {
+    expect(canSee(twoSteps(), contactActor('x', false), allOff)).toBe(true);
+    expect(canSee(twoSteps(), contactActor('x', true), allOff)).toBe(true);
+    expect(canSee(appealing(), contactActor('rev', false), allOff)).toBe(true);
+    expect(canSee(twoSteps(), contactActor('other', false), allOff)).toBe(false);
+    const edited = must(editRecipients(twoSteps(), [], [c('gone')], null, at(1))).approval;
+    expect(canSee(edited, contactActor('gone', false), allOff)).toBe(false);
   });
 
   it('rule 2: with the switch on, contacts with ticket access or named approvers see it', () => {

@@ -18,14 +18,23 @@ export function canRespond(approval: Approval, p: PersonRef): boolean {
   return assignment !== undefined && assignment.decision === null;
 }
 
+/**
+ * SPEC rule 2 as §8.6 amends it: members see every approval; a contact named
+ * on it (an approver not removed, or an appeal reviewer) sees it whatever
+ * `contactsCanViewApprovals` says, as their email link does; any other
+ * contact only with the switch on and access to the ticket.
+ */
 export function canSee(approval: Approval, viewer: Actor, settings: ApprovalSettings): boolean {
   if (viewer.type === 'member') return true;
-  if (!settings.contactsCanViewApprovals) return false;
-  if (viewer.hasTicketAccess) return true;
-  const self: PersonRef = { type: 'contact', id: viewer.id };
+  if (isNamedOn(approval, { type: 'contact', id: viewer.id })) return true;
+  return settings.contactsCanViewApprovals && viewer.hasTicketAccess;
+}
+
+/** An approver who was not removed, on any started step, or a reviewer of its appeal. */
+export function isNamedOn(approval: Approval, person: PersonRef): boolean {
   return (
-    approval.assignments.some((a) => a.removedAt === null && samePerson(a.person, self)) ||
-    isAppealReviewer(approval, self)
+    approval.assignments.some((a) => a.removedAt === null && samePerson(a.person, person)) ||
+    isAppealReviewer(approval, person)
   );
 }
 

@@ -65,6 +65,8 @@ export type StepStatus =
 export type RecordedDecision = {
   value: Decision;
   comment: string | null;
+  /** The comment is an internal note: members only (SPEC §8.1). Absent means false. */
+  commentInternal?: boolean;
   at: Date;
   channel: Channel;
 };
@@ -167,6 +169,7 @@ export type ApprovalEvent =
       by: PersonRef;
       decision: Decision;
       comment: string | null;
+      commentInternal?: boolean;
       channel: Channel;
     }
   | { type: 'step_completed'; stepIndex: number; outcome: 'approved' | 'denied' }

@@ -114,8 +114,16 @@ function assertMayAct(opened: OpenedLink, principal: Principal | null, always: b
   }
 }
 
-/** The decisions given so far (every step and the appeal's), oldest first, by name only (rule 3). */
-function decisionsOf(stored: StoredApproval, name: (p: PersonRef) => string | null) {
+/**
+ * The decisions given so far (every step and the appeal's), oldest first, by name only (rule 3). A
+ * decision's internal comment (SPEC §8.1) shows only with `includeInternal` (a member signed in as the
+ * link's person), like internal comments.
+ */
+function decisionsOf(
+  stored: StoredApproval,
+  name: (p: PersonRef) => string | null,
+  includeInternal: boolean,
+) {
   const { state } = stored;
   const steps = state.assignments.flatMap((a) =>
     a.decision && a.removedAt === null
@@ -125,7 +133,7 @@ function decisionsOf(stored: StoredApproval, name: (p: PersonRef) => string | nu
             stepName: state.steps[a.stepIndex]?.name ?? null,
             by: { type: a.person.type, name: name(a.person) },
             decision: a.decision.value,
-            comment: a.decision.comment,
+            comment: a.decision.commentInternal && !includeInternal ? null : a.decision.comment,
             channel: a.decision.channel,
             at: a.decision.at,
           },
@@ -190,7 +198,7 @@ async function pageOf(deps: AppDeps, opened: OpenedLink, principal: Principal | 
           .map((a) => ({ type: a.person.type, name: name(a.person), decision: a.decision?.value ?? null })),
       })),
       appeal: state.appeal ? { reason: state.appeal.reason, status: state.appeal.status } : null,
-      decisions: decisionsOf(stored, name),
+      decisions: decisionsOf(stored, name, principal?.type === 'member' && isHolder(principal, opened)),
       comments: comments.map((c) => ({
         id: c.id,
         author: { type: c.author_type, name: name({ type: c.author_type, id: c.author_id }) },
@@ -289,8 +297,8 @@ export async function commentByLink(
       author,
       { body: input.body, internal: false },
       'email_link',
+      opened.workspace.settings,
     );
-    // comment emails: see H4 (one call here to the function that emails a comment, kind comment_added).
     return comment;
   });
 }

@@ -153,6 +153,18 @@ function words(input: EmailInput): { keys: Words; by: string } {
         },
         by: input.info?.byName ?? '',
       };
+    case 'comment_added': {
+      const variant = input.comment?.internal ? 'comment_added_internal' : 'comment_added';
+      return {
+        keys: {
+          subject: `subject.${variant}`,
+          headline: `headline.${variant}`,
+          intro: `intro.${variant}`,
+          after: null,
+        },
+        by: input.comment?.byName ?? '',
+      };
+    }
     default: {
       const unknown: never = kind;
       throw new Error(`renderEmail: unknown mail kind ${String(unknown)}`);
@@ -287,6 +299,15 @@ export function compose(input: EmailInput): EmailDoc {
       type: 'quote',
       label: t('label.comment_by', { by: singleLine(input.decision.byName) }),
       body: normalizeNewlines(input.decision.comment),
+    });
+  }
+
+  if (input.comment && input.kind === 'comment_added') {
+    const by = { by: singleLine(input.comment.byName) };
+    blocks.push({
+      type: 'quote',
+      label: input.comment.internal ? t('label.internal_note_by', by) : t('label.comment_by', by),
+      body: normalizeNewlines(input.comment.body),
     });
   }
 

@@ -21,6 +21,8 @@ const en = {
     step_has_no_approvers: '[Approval #{{number}}] {{title}} — a step has nobody to approve it',
     needs_info: '[Approval #{{number}}] {{title}} — more information is needed',
     info_provided: '[Approval #{{number}}] {{title}} — {{by}} answered your question',
+    comment_added: '[Approval #{{number}}] {{title}} — new comment from {{by}}',
+    comment_added_internal: '[Approval #{{number}}] {{title}} — internal note from {{by}}',
   },
   headline: {
     approval_requested: 'Your approval is requested',
@@ -38,6 +40,8 @@ const en = {
     step_has_no_approvers: 'A step has nobody to approve it',
     needs_info: 'More information is needed',
     info_provided: 'Your question was answered',
+    comment_added: '{{by}} commented on the request',
+    comment_added_internal: '{{by}} left an internal note',
   },
   intro: {
     approval_requested: '{{requester}} is asking for your approval on request #{{number}}, “{{title}}”.',
@@ -71,6 +75,9 @@ const en = {
       'Step “{{step}}” of request #{{number}}, “{{title}}”, resolves to nobody, so the request is waiting on it.',
     needs_info: '{{by}} needs more information before deciding on request #{{number}}, “{{title}}”.',
     info_provided: '{{by}} answered your question on request #{{number}}, “{{title}}”.',
+    comment_added: '{{by}} commented on request #{{number}}, “{{title}}”.',
+    comment_added_internal:
+      '{{by}} left an internal note on request #{{number}}, “{{title}}”. Only members can see it.',
   },
   after: {
     closed: 'Nobody needs to answer it any more, and the links in earlier emails no longer work.',
@@ -114,6 +121,7 @@ const en = {
     rule: 'Rule',
     also_asked: 'Also asked',
     comment_by: 'Comment from {{by}}',
+    internal_note_by: 'Internal note from {{by}}',
     reason_by: 'Reason for the appeal, from {{by}}',
     reason: 'Reason for the appeal',
     view: 'View the request',
@@ -207,6 +215,8 @@ const fr = {
       "[Demande d'approbation n° {{number}}] {{title}} — une étape n'a aucun approbateur",
     needs_info: "[Demande d'approbation n° {{number}}] {{title}} — des informations sont demandées",
     info_provided: "[Demande d'approbation n° {{number}}] {{title}} — {{by}} a répondu à votre question",
+    comment_added: "[Demande d'approbation n° {{number}}] {{title}} — nouveau commentaire de {{by}}",
+    comment_added_internal: "[Demande d'approbation n° {{number}}] {{title}} — note interne de {{by}}",
   },
   headline: {
     approval_requested: 'Votre approbation est demandée',
@@ -224,6 +234,8 @@ const fr = {
     step_has_no_approvers: "Une étape n'a aucun approbateur",
     needs_info: 'Des informations sont demandées',
     info_provided: 'Votre question a reçu une réponse',
+    comment_added: '{{by}} a commenté la demande',
+    comment_added_internal: '{{by}} a laissé une note interne',
   },
   intro: {
     approval_requested:
@@ -259,6 +271,9 @@ const fr = {
     needs_info:
       '{{by}} a besoin de précisions avant de se prononcer sur la demande n° {{number}}, « {{title}} ».',
     info_provided: '{{by}} a répondu à votre question sur la demande n° {{number}}, « {{title}} ».',
+    comment_added: '{{by}} a commenté la demande n° {{number}}, « {{title}} ».',
+    comment_added_internal:
+      '{{by}} a laissé une note interne sur la demande n° {{number}}, « {{title}} ». Seuls les membres peuvent la voir.',
   },
   after: {
     closed:
@@ -304,6 +319,7 @@ const fr = {
     rule: 'Règle',
     also_asked: 'Également sollicités',
     comment_by: 'Commentaire laissé par {{by}}',
+    internal_note_by: 'Note interne de {{by}}',
     reason_by: 'Motif du recours, indiqué par {{by}}',
     reason: 'Motif du recours',
     view: 'Voir la demande',

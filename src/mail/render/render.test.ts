@@ -15,6 +15,7 @@ const KINDS: MailKind[] = [
   'appeal_requested',
   'appeal_decided',
   'step_has_no_approvers',
+  'comment_added',
 ];
 const LOCALES: Locale[] = ['en', 'fr'];
 
@@ -63,6 +64,7 @@ function input(overrides: Partial<EmailInput> = {}): EmailInput {
     decision: { byName: 'Eve Moneypenny', value: 'approve', comment: 'Fine by me.' },
     appeal: { reason: 'The laptop is needed for the audit.', byName: 'Carol Jones' },
     cancel: { byName: 'Bob Smith', reason: 'requested' },
+    comment: { byName: 'Eve Moneypenny', body: 'Which model exactly?', internal: false },
     expiresAt: new Date(Date.UTC(2025, 2, 19, 14, 5)),
     ...overrides,
   };
@@ -107,6 +109,24 @@ describe('renderEmail', () => {
       const subjects = new Set(KINDS.map((kind) => renderEmail(input({ kind, locale })).subject));
       expect(subjects.size).toBe(KINDS.length);
     }
+  });
+
+  it('SPEC §8.1: comment_added quotes the comment, and says so when it is an internal note (en, fr)', () => {
+    const en = renderEmail(input({ kind: 'comment_added' }));
+    expect(en.subject).toBe('[Approval #12] Buy a laptop — new comment from Eve Moneypenny');
+    expect(en.text).toContain('Eve Moneypenny commented on request #12, “Buy a laptop”.');
+    expect(en.text).toContain('Comment from Eve Moneypenny');
+    expect(en.text).toContain('Which model exactly?');
+    const note = { byName: 'Eve Moneypenny', body: 'Margin is 40%', internal: true };
+    const internal = renderEmail(input({ kind: 'comment_added', comment: note }));
+    expect(internal.subject).toBe('[Approval #12] Buy a laptop — internal note from Eve Moneypenny');
+    expect(internal.text).toContain('Internal note from Eve Moneypenny');
+    expect(internal.text).toContain('Only members can see it.');
+    const fr = renderEmail(input({ kind: 'comment_added', locale: 'fr', comment: note }));
+    expect(fr.subject.replace(/[\u00a0\u202f]/g, ' ')).toBe(
+      "[Demande d'approbation n° 12] Buy a laptop — note interne de Eve Moneypenny",
+    );
+    expect(fr.text).toContain('Margin is 40%');
   });
 
   it('writes the English request email with everything an approver needs', () => {

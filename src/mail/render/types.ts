@@ -45,6 +45,8 @@ export type EmailInput = {
   appeal?: { reason: string; byName: string };
   /** needs_info (the question) and info_provided (the answer), with who wrote it. */
   info?: { byName: string; text: string };
+  /** comment_added: the comment, and whether it is an internal note (members only). */
+  comment?: { byName: string; body: string; internal: boolean };
   /** approval_canceled. */
   cancel?: { byName: string | null; reason: 'requested' | 'no_recipients' };
   /** Link expiry mentioned in approval_requested, approval_reminder and appeal_requested. */

@@ -57,6 +57,9 @@ export interface TicketsTable {
   requester_id: string;
   assignee_id: string | null;
   approval_status: string | null;
+  /** Approvals not canceled that are still unfinished, and all those not canceled (SPEC §8.1). */
+  approvals_unfinished: Generated<number>;
+  approvals_total: Generated<number>;
   created_by_type: PersonType;
   created_by_id: string;
   created_at: Generated<Date>;
@@ -156,6 +159,7 @@ export interface ApprovalAssignmentsTable {
   person_id: string;
   decision: 'approve' | 'deny' | null;
   decision_comment: string | null;
+  decision_comment_internal: Generated<boolean>;
   decided_at: Timestamp | null;
   channel: string | null;
   added_at: Timestamp;

@@ -178,8 +178,10 @@ export const AUDIT_CHECKS: { name: string; query: RawBuilder<Record<string, unkn
         OR coalesce(c.appealed, 0) <> (CASE WHEN ap.appeal IS NOT NULL THEN 1 ELSE 0 END)`,
   },
   {
-    // Rule 13 "never an email twice": one email event per completion and per decision.
-    name: 'one completion email event per ending, one decision email event per decision',
+    // Rule 13 "never an email twice": one email event per completion, and at most one per decision, none for
+    // the decision that ended the request, which its completion email tells (SPEC §8.1, one email per
+    // recipient per event).
+    name: 'one completion email event per ending, at most one decision email event per decision but the last',
     query: sql`WITH o AS (
         SELECT workspace_id, approval_id,
           count(DISTINCT event_id) FILTER (WHERE kind = 'approval_approved')::int AS approved_events,
@@ -192,14 +194,24 @@ export const AUDIT_CHECKS: { name: string; query: RawBuilder<Record<string, unkn
         SELECT x.workspace_id, x.approval_id, count(*)::int AS decisions_by_others
         FROM approval_assignments x JOIN approvals ap ON ap.workspace_id = x.workspace_id AND ap.id = x.approval_id
         WHERE x.decision IS NOT NULL AND NOT (x.person_type = 'member' AND x.person_id = ap.requested_by)
-        GROUP BY 1, 2)
+        GROUP BY 1, 2),
+      -- Ended by another person's decision: one taken when the step that ended the request completed.
+      e AS (
+        SELECT ap.workspace_id, ap.id AS approval_id, 1 AS ended_by_decision FROM approvals ap
+        WHERE (ap.status IN ('approved', 'denied') OR ap.appeal IS NOT NULL) AND EXISTS (
+          SELECT 1 FROM approval_assignments y
+          WHERE y.workspace_id = ap.workspace_id AND y.approval_id = ap.id AND y.decision IS NOT NULL
+            AND NOT (y.person_type = 'member' AND y.person_id = ap.requested_by)
+            AND y.decided_at = (ap.step_states -> ap.current_step_index ->> 'completedAt')::timestamptz))
       SELECT ap.id, ap.status, ap.appeal->>'status' AS appeal_status, o.*, d.decisions_by_others FROM approvals ap
       LEFT JOIN o ON o.workspace_id = ap.workspace_id AND o.approval_id = ap.id
       LEFT JOIN d ON d.workspace_id = ap.workspace_id AND d.approval_id = ap.id
+      LEFT JOIN e ON e.workspace_id = ap.workspace_id AND e.approval_id = ap.id
       WHERE coalesce(o.approved_events, 0) <> (CASE WHEN ap.status = 'approved' AND ap.appeal IS NULL THEN 1 ELSE 0 END)
         OR coalesce(o.denied_events, 0) <> (CASE WHEN ap.status = 'denied' OR ap.appeal IS NOT NULL
             OR (ap.status = 'canceled' AND ap.step_states @> '[{"status":"denied"}]') THEN 1 ELSE 0 END)
-        OR coalesce(o.decision_events, 0) <> coalesce(d.decisions_by_others, 0)
+        -- At most: a requester who is also asked on the next step gets that request instead (one email each).
+        OR coalesce(o.decision_events, 0) > coalesce(d.decisions_by_others, 0) - coalesce(e.ended_by_decision, 0)
         OR coalesce(o.appeal_events, 0) > 1 OR coalesce(o.cancel_events, 0) > 1`,
   },
   {
@@ -219,14 +231,12 @@ export const AUDIT_CHECKS: { name: string; query: RawBuilder<Record<string, unkn
       WHERE u.used IS DISTINCT FROM d.decided`,
   },
   {
-    name: "a ticket's approvalStatus is the display status of its latest approval not canceled",
-    query: sql`SELECT t.id, t.approval_status, (
-        SELECT display_status FROM approvals ap WHERE ap.workspace_id = t.workspace_id AND ap.ticket_id = t.id
-          AND ap.status <> 'canceled' ORDER BY ap.number DESC LIMIT 1) AS expected
-      FROM tickets t
-      WHERE t.approval_status IS DISTINCT FROM (
-        SELECT display_status FROM approvals ap WHERE ap.workspace_id = t.workspace_id AND ap.ticket_id = t.id
-          AND ap.status <> 'canceled' ORDER BY ap.number DESC LIMIT 1)`,
+    // SPEC §8.1: the ticket's columns are what ticket_approval_summary computes from its approvals now.
+    name: "a ticket's approvalStatus and approvalCounts match its approvals (most urgent unfinished, else finished last)",
+    query: sql`SELECT t.id, t.approval_status, t.approvals_unfinished, t.approvals_total, s.*
+      FROM tickets t CROSS JOIN LATERAL ticket_approval_summary(t.workspace_id, t.id) s
+      WHERE (t.approval_status, t.approvals_unfinished, t.approvals_total)
+        IS DISTINCT FROM (s.approval_status, s.approvals_unfinished, s.approvals_total)`,
   },
   {
     name: 'every outbox row is sent, with the stable Message-ID of its event and recipient',

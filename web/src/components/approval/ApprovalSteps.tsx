@@ -101,7 +101,12 @@ function ApproverLine({
           </button>
         ) : null}
       </div>
-      {approver.comment ? <blockquote className="ag-quote">{approver.comment}</blockquote> : null}
+      {approver.comment ? (
+        <blockquote className="ag-quote">
+          {approver.commentInternal ? <span className="ag-tag">{t('comment.internalTag')}</span> : null}{' '}
+          {approver.comment}
+        </blockquote>
+      ) : null}
     </li>
   );
 }

@@ -20,7 +20,9 @@ export function DecisionForm({
   const commentId = useId();
   const hintId = useId();
   const commentRequired = approval.commentRequiredOnDeny === true;
+  const internalId = useId();
   const [comment, setComment] = useState('');
+  const [internal, setInternal] = useState(false);
   const action = useAction();
   const appeal = approval.status === 'appeal_pending';
 
@@ -29,10 +31,13 @@ export function DecisionForm({
       post<Approval>(`/approvals/${approval.id}/decisions`, {
         decision,
         ...(comment.trim() ? { comment: comment.trim() } : {}),
+        // An appeal's decision has no internal comment (docs/decisions.md, round 2).
+        ...(internal && comment.trim() && !appeal ? { internal: true } : {}),
       }),
     );
     if (result) {
       setComment('');
+      setInternal(false);
       onDecided(result);
     }
   }
@@ -56,6 +61,17 @@ export function DecisionForm({
           {t('decide.commentRequiredOnDeny')}
         </p>
       ) : null}
+      {appeal ? null : (
+        <div>
+          <input
+            id={internalId}
+            type="checkbox"
+            checked={internal}
+            onChange={(e) => setInternal(e.target.checked)}
+          />{' '}
+          <label htmlFor={internalId}>{t('decide.internal')}</label>
+        </div>
+      )}
       <ActionError error={action.error} />
       <div className="row">
         <button type="button" className="approve" disabled={action.busy} onClick={() => decide('approve')}>

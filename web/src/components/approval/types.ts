@@ -36,6 +36,8 @@ export type StepStatus =
 export type StepApprover = Named & {
   decision: Decision | null;
   comment: string | null;
+  /** Members only: the decision's comment is an internal note (SPEC §8.1). */
+  commentInternal?: boolean;
   decidedAt: string | null;
   channel: Channel | null;
 };

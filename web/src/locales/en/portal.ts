@@ -102,6 +102,9 @@ export default {
     notFound: 'The approval request in your link is not shown on this ticket.',
     requestedBy: 'Requested by {{name}} on {{date}}',
     requestedByOnBehalf: 'Requested by {{name}} on behalf of {{onBehalf}} on {{date}}',
+    pageTitle: 'Approval request',
+    pageNotFound: 'This approval request does not exist, or you are not one of its approvers.',
+    back: '← Back to the portal',
   },
   steps: {
     heading: 'Steps',

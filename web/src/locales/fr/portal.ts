@@ -105,6 +105,9 @@ const fr: Shape<typeof en> = {
     notFound: "La demande d'approbation de votre lien n'apparaît pas sur ce ticket.",
     requestedBy: 'Demandée par {{name}} le {{date}}',
     requestedByOnBehalf: 'Demandée par {{name}} au nom de {{onBehalf}} le {{date}}',
+    pageTitle: "Demande d'approbation",
+    pageNotFound: "Cette demande d'approbation n'existe pas, ou vous n'en êtes pas approbateur.",
+    back: '← Retour au portail',
   },
   steps: {
     heading: 'Étapes',

@@ -4,12 +4,13 @@ import { Link, useLocation, useParams, useSearchParams } from 'react-router';
 import { get } from '../../api.js';
 import { ApprovalsTab } from '../../components/approval/ApprovalsTab.js';
 import { loadDirectory } from '../../components/approval/directory.js';
-import { ErrorMessage, Loading, Page, StatusBadge, useAsync } from '../../components/common.js';
+import { ErrorMessage, Loading, Page, useAsync } from '../../components/common.js';
 import { formatDate } from '../../i18n.js';
 import { useSession } from '../../session.js';
 import { ActivityTab } from './ActivityTab.js';
 import { ConversationTab } from './ConversationTab.js';
 import { type TabDef, Tabs } from './Tabs.js';
+import { TicketApprovalStatus } from './TicketApprovalStatus.js';
 import { TicketStatusControl } from './TicketStatusControl.js';
 import type { TicketDetail } from './types.js';
 import './agent.css';
@@ -126,7 +127,7 @@ export function TicketPage() {
             <div>
               <dt>{t('ticket.approvalStatus')}</dt>
               <dd>
-                <StatusBadge status={data.approvalStatus} />
+                <TicketApprovalStatus ticket={data} />
               </dd>
             </div>
           ) : null}

@@ -6,10 +6,11 @@ import { loadDirectory } from '../../components/approval/directory.js';
 import { ActionError, useAction } from '../../components/approval/feedback.js';
 import type { ListPage } from '../../components/approval/types.js';
 import './agent.css';
-import { ErrorMessage, Loading, Page, StatusBadge, useAsync } from '../../components/common.js';
+import { ErrorMessage, Loading, Page, useAsync } from '../../components/common.js';
 import { useSession } from '../../session.js';
 import { CellLabel } from './CellLabel.js';
 import { NewTicketForm } from './NewTicketForm.js';
+import { TicketApprovalStatus } from './TicketApprovalStatus.js';
 import { APPROVAL_STATUS_FILTERS, type ApprovalStatusFilter, type Ticket } from './types.js';
 
 const PAGE_SIZE = 25;
@@ -128,7 +129,7 @@ function ApprovalFilter({
         <option value="">{t('tickets.filterAll')}</option>
         {APPROVAL_STATUS_FILTERS.map((s) => (
           <option key={s} value={s}>
-            {t(`common:status.${s}`)}
+            {s === 'unfinished' ? t('tickets.filterUnfinished') : t(`common:status.${s}`)}
           </option>
         ))}
       </select>
@@ -181,7 +182,7 @@ function TicketTable({
             {showApprovals ? (
               <td>
                 <CellLabel label={t('tickets.approvalStatus')} />
-                <StatusBadge status={ticket.approvalStatus} />
+                <TicketApprovalStatus ticket={ticket} />
               </td>
             ) : null}
           </tr>

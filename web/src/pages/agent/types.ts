@@ -4,23 +4,31 @@ import type { Channel, DisplayStatus, Named } from '../../components/approval/ty
 export type TicketStatus = 'open' | 'pending' | 'on_hold' | 'solved' | 'closed';
 export const TICKET_STATUSES: TicketStatus[] = ['open', 'pending', 'on_hold', 'solved', 'closed'];
 
+/** SPEC §8.6: a ticket's approval status, `unfinished` (any unfinished approval) or `none`. */
 export type ApprovalStatusFilter =
-  | 'pending'
+  | 'unfinished'
+  | 'needs_info'
+  | 'appeal_pending'
   | 'partially_approved'
+  | 'pending'
   | 'approved'
   | 'denied'
-  | 'appeal_pending'
   | 'expired'
   | 'none';
 export const APPROVAL_STATUS_FILTERS: ApprovalStatusFilter[] = [
-  'pending',
+  'unfinished',
+  'needs_info',
+  'appeal_pending',
   'partially_approved',
+  'pending',
   'approved',
   'denied',
-  'appeal_pending',
   'expired',
   'none',
 ];
+
+/** A ticket's approval status (SPEC §8.1): the most urgent unfinished approval, else the last finished. */
+export type TicketApprovalStatus = DisplayStatus | 'needs_info';
 
 export type Ticket = {
   id: string;
@@ -31,7 +39,9 @@ export type Ticket = {
   requester: { id: string; name: string } | null;
   contactIds: string[];
   assigneeId: string | null;
-  approvalStatus: DisplayStatus | null;
+  approvalStatus: TicketApprovalStatus | null;
+  /** Approvals not canceled, and how many are unfinished (SPEC §8.1). */
+  approvalCounts: { unfinished: number; total: number };
   createdAt: string;
   updatedAt: string;
 };

@@ -9,7 +9,8 @@ function AwaitingItem({ task }: { task: ApprovalTask }) {
   const { t, i18n } = useTranslation('portal');
   return (
     <li>
-      <Link className="item-title" to={`/portal/tickets/${task.ticketId}?approval=${task.id}`}>
+      {/* The approval's own page: it works for every approver, with or without access to the ticket. */}
+      <Link className="item-title" to={`/portal/approvals/${task.id}`}>
         {t('approval.heading', { number: task.number, title: task.title })}
       </Link>{' '}
       <StatusBadge status={task.displayStatus} />
@@ -28,9 +29,10 @@ function AwaitingItem({ task }: { task: ApprovalTask }) {
 }
 
 /** "Approvals awaiting you": the approvals on which the contact is a current approver (rule 12). */
-export function AwaitingApprovals() {
+export function AwaitingApprovals({ hideWhenEmpty = false }: { hideWhenEmpty?: boolean }) {
   const { t } = useTranslation('portal');
   const { data, error, loading } = useAsync(() => get<ApprovalTasks>('/me/approval-tasks'), 'tasks');
+  if (hideWhenEmpty && (!data || data.awaitingMe.length === 0) && !error) return null;
   return (
     <section className="portal-section" aria-labelledby="awaiting-title">
       <h2 id="awaiting-title">{t('awaiting.title')}</h2>

@@ -44,7 +44,9 @@ export function PortalHome() {
           />
         ) : null}
       </div>
-      {approvalsVisible ? <AwaitingApprovals /> : null}
+      {/* An approver answers whatever contactsCanViewApprovals says (SPEC §8.6); with approvals hidden
+          from contacts the section appears only when something awaits them. */}
+      {settings?.approvalsEnabled ? <AwaitingApprovals hideWhenEmpty={!approvalsVisible} /> : null}
       <section className="portal-section" aria-labelledby="tickets-title">
         <h2 id="tickets-title">{t('tickets.title')}</h2>
         <TicketList showApprovals={approvalsVisible} />
