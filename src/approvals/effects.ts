@@ -230,6 +230,10 @@ const MAIL_PRECEDENCE: MailKind[] = [
   'approval_requested',
   'appeal_requested',
   'approval_reminder',
+  // Action needed from the requester side: never hidden behind a decision email of the same change.
+  'step_has_no_approvers',
+  'needs_info',
+  'info_provided',
   'approval_approved',
   'approval_denied',
   'appeal_decided',
