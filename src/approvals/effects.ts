@@ -57,7 +57,12 @@ export function effectsOf(events: ApprovalEvent[], ctx: EffectContext): Effects 
         activities.push({
           ...base,
           type: 'step_started',
-          data: { stepIndex: event.stepIndex, stepName: step?.name, approvers: event.approvers.map(ref) },
+          data: {
+            stepIndex: event.stepIndex,
+            stepName: step?.name,
+            approvers: event.approvers.map(ref),
+            ...(event.leftOut ? { leftOut: event.leftOut } : {}),
+          },
         });
         mail('approval_requested', event.approvers, { stepIndex: event.stepIndex }, true);
         break;

@@ -56,7 +56,6 @@ async function loadContext(db: Db, ws: string, approvalId: string) {
   const ticket = await findTicket(db, ws, meta.ticketId);
   const thread = await listMessages(db, ws, meta.ticketId, {
     publicOnly: true,
-    newestFirst: true,
     limit: 10,
   });
   const refs: PersonRef[] = [

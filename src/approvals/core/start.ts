@@ -1,4 +1,5 @@
 import { newAssignment, replaceAt } from './assignments.js';
+import { capPeople, oversizedStep, tooManyPeople } from './limits.js';
 import { person } from './people.js';
 import { resolveApprovers } from './resolve.js';
 import { fail, ok } from './result.js';
@@ -58,6 +59,12 @@ export function startApproval(
 
   const people = resolveApprovers(first.approvers, ctx);
   if (people.length === 0) return fail('no_approvers', 'The first step resolves to nobody.');
+  // Every step as it resolves now: a request that cannot go through is refused before anything is written.
+  const oversized = oversizedStep(input.steps, ctx);
+  if (oversized) {
+    const field = oversized.index === 0 ? 'approvers' : `steps[${oversized.index}].approvers`;
+    return tooManyPeople(oversized.count, ctx.maxPeoplePerStep!, field);
+  }
   if (first.rule.type === 'min' && first.rule.count > people.length) {
     return fail(
       'min_exceeds_approvers',
@@ -106,7 +113,7 @@ export function enterStep(approval: Approval, index: number, ctx: ResolutionCont
   for (let i = index; i < approval.steps.length; i++) {
     const definition = approval.steps[i]!;
     assertValidRule(definition.rule);
-    const people = resolveApprovers(definition.approvers, ctx);
+    const { kept: people, leftOut } = capPeople(resolveApprovers(definition.approvers, ctx), ctx);
     if (people.length === 0) {
       current = {
         ...current,
@@ -126,7 +133,12 @@ export function enterStep(approval: Approval, index: number, ctx: ResolutionCont
         ? { type: 'min', count: people.length }
         : copyRule(definition.rule);
     current = activateStep(current, i, people, rule, now);
-    events.push({ type: 'step_started', stepIndex: i, approvers: people.map(person) });
+    events.push({
+      type: 'step_started',
+      stepIndex: i,
+      approvers: people.map(person),
+      ...(leftOut > 0 ? { leftOut } : {}),
+    });
     return { approval: current, events };
   }
   events.push({ type: 'completed', status: 'approved' });

@@ -97,6 +97,8 @@ export type ResolutionContext = {
   groups: Record<string, PersonRef[]>;
   /** Deactivated members: never asked, however they are referenced (they cannot sign in to answer). */
   inactiveMemberIds?: readonly string[];
+  /** At most this many people on one step (workspace setting `maxApproversPerStep`); absent: no cap. */
+  maxPeoplePerStep?: number;
 };
 
 /** Who is acting. A contact carries whether they have access to the approval's ticket. */
@@ -112,7 +114,8 @@ export type ApprovalSettings = {
 
 export type ApprovalEvent =
   | { type: 'requested' }
-  | { type: 'step_started'; stepIndex: number; approvers: PersonRef[] }
+  /** `leftOut`: people a later step resolved to beyond the cap, not asked (see ./limits.ts). */
+  | { type: 'step_started'; stepIndex: number; approvers: PersonRef[]; leftOut?: number }
   | { type: 'step_skipped'; stepIndex: number }
   | {
       type: 'decision_recorded';
@@ -151,13 +154,16 @@ export type DomainErrorCode =
   | 'no_appeal_reviewers'
   | 'invalid_reason'
   | 'not_awaiting'
-  | 'reminder_too_soon';
+  | 'reminder_too_soon'
+  | 'too_many_approvers';
 
 export type DomainError = {
   code: DomainErrorCode;
   message: string;
   /** For `reminder_too_soon`: seconds until a reminder is allowed again. */
   retryAfterSeconds?: number;
+  /** For 400s: the request field at fault when it is not the code's usual one. */
+  field?: string;
 };
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: DomainError };

@@ -132,7 +132,7 @@ export async function decideByLink(
             input.decision,
             comment,
             'email_link',
-            await contextForRemainingSteps(tx, ws, stored),
+            await contextForRemainingSteps(tx, ws, stored, settings),
             now,
           );
     if (!result.ok) throw toHttpError(result.error);
