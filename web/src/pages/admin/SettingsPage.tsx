@@ -23,6 +23,7 @@ type Draft = {
   autoRemind: boolean;
   autoRemindAfterHours: string;
   maxAutoReminders: string;
+  maxApproversPerStep: string;
 };
 
 function toDraft(s: Settings): Draft {
@@ -39,6 +40,7 @@ function toDraft(s: Settings): Draft {
     autoRemind: s.autoRemindAfterHours !== null,
     autoRemindAfterHours: String(s.autoRemindAfterHours ?? 24),
     maxAutoReminders: String(s.maxAutoReminders),
+    maxApproversPerStep: String(s.maxApproversPerStep),
   };
 }
 
@@ -56,6 +58,7 @@ function fromDraft(d: Draft, t: (key: string, o?: Record<string, unknown>) => st
     defaultLocale: d.defaultLocale,
     autoRemindAfterHours: d.autoRemind ? whole('autoRemindAfterHours', d.autoRemindAfterHours, 1, 720) : null,
     maxAutoReminders: whole('maxAutoReminders', d.maxAutoReminders, 0, 20),
+    maxApproversPerStep: whole('maxApproversPerStep', d.maxApproversPerStep, 1, 2000),
   };
   return { body, issues };
 }
@@ -188,6 +191,24 @@ function SettingsForm({ initial }: { initial: Settings }) {
               max={20}
               value={draft.maxAutoReminders}
               onChange={(e) => set('maxAutoReminders', e.target.value)}
+            />
+          )}
+        </Field>
+        <Field
+          label={t('settings.maxApproversPerStep')}
+          hint={t('settings.maxApproversPerStepHelp')}
+          error={issueFor(problem, 'maxApproversPerStep')}
+        >
+          {(a11y) => (
+            <input
+              {...a11y}
+              className="admin-number"
+              type="number"
+              inputMode="numeric"
+              min={1}
+              max={2000}
+              value={draft.maxApproversPerStep}
+              onChange={(e) => set('maxApproversPerStep', e.target.value)}
             />
           )}
         </Field>
