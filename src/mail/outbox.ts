@@ -27,6 +27,18 @@ export type OutboxMessage = {
   payload: Record<string, unknown>;
 };
 
+/** An outbox row's columns but the workspace and the payload, with a fresh id: shared by both INSERTs. */
+export function outboxRow(m: OutboxMessage) {
+  return {
+    id: randomUUID(),
+    event_id: m.eventId,
+    kind: m.kind,
+    approval_id: m.approvalId,
+    recipient_type: m.recipient.type,
+    recipient_id: m.recipient.id,
+  };
+}
+
 /**
  * Written in the same transaction as the change that causes the emails. No
  * token is ever stored here: links are minted when the email is rendered.
@@ -35,15 +47,7 @@ export async function enqueue(db: Db, workspaceId: string, messages: OutboxMessa
   if (messages.length === 0) return;
   // The rows travel as one JSON parameter: one INSERT whatever their number, far under the wire
   // protocol's 65,535 parameters, and quicker to bind than a VALUES list on the embedded database.
-  const rows = messages.map((m) => ({
-    id: randomUUID(),
-    event_id: m.eventId,
-    kind: m.kind,
-    approval_id: m.approvalId,
-    recipient_type: m.recipient.type,
-    recipient_id: m.recipient.id,
-    payload: m.payload,
-  }));
+  const rows = messages.map((m) => ({ ...outboxRow(m), payload: m.payload }));
   await sql`
     INSERT INTO outbox (workspace_id, id, event_id, kind, approval_id, recipient_type, recipient_id, payload)
     SELECT ${workspaceId}::uuid, v.id, v.event_id, v.kind, v.approval_id, v.recipient_type, v.recipient_id, v.payload

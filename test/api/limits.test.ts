@@ -198,6 +198,21 @@ describe('issue 10 item 6: a ticket shows all its messages, newest first, page b
     );
   });
 
+  /** Every page of GET /tickets/{id}/messages as `who` sees it, until `nextCursor` is null. */
+  async function everyMessage(who: Person): Promise<{ id: string; body: string; public: boolean }[]> {
+    const seen = [];
+    let cursor: string | null = null;
+    for (let page = 0; page < 10; page++) {
+      const query: string = cursor ? `&cursor=${cursor}` : '';
+      const res = await api.get(`/tickets/${ticketId}/messages?limit=200${query}`, { token: who.token });
+      const body = expectStatus(res, 200);
+      seen.push(...body.items);
+      cursor = body.nextCursor;
+      if (!cursor) return seen;
+    }
+    throw new Error('more than 10 pages of 200 messages');
+  }
+
   it('GET /tickets/{id} shows the newest message and a cursor to older ones (no hidden cap)', async () => {
     const ticket = expectStatus(await api.get(`/tickets/${ticketId}`, { token: agent.token }), 200);
     expect(ticket.messages.at(-1).id).toBe(newest.id);
@@ -215,20 +230,7 @@ describe('issue 10 item 6: a ticket shows all its messages, newest first, page b
   });
 
   it('GET /tickets/{id}/messages pages through every message past 500, newest first, once each', async () => {
-    const seen: { id: string; body: string }[] = [];
-    let cursor: string | null = null;
-    for (let page = 0; page < 10; page++) {
-      const res: any = expectStatus(
-        await api.get(`/tickets/${ticketId}/messages?limit=200${cursor ? `&cursor=${cursor}` : ''}`, {
-          token: agent.token,
-        }),
-        200,
-      );
-      seen.push(...res.items);
-      cursor = res.nextCursor;
-      if (!cursor) break;
-    }
-    expect(cursor).toBeNull();
+    const seen = await everyMessage(agent);
     // The creating message of the ticket, the 520 old ones and the newest reply.
     expect(seen.length).toBe(OLD + 2);
     expect(new Set(seen.map((m) => m.id)).size).toBe(seen.length);
@@ -238,19 +240,7 @@ describe('issue 10 item 6: a ticket shows all its messages, newest first, page b
   });
 
   it('a contact pages through public messages only', async () => {
-    const seen: { public: boolean }[] = [];
-    let cursor: string | null = null;
-    for (let page = 0; page < 10; page++) {
-      const res: any = expectStatus(
-        await api.get(`/tickets/${ticketId}/messages?limit=200${cursor ? `&cursor=${cursor}` : ''}`, {
-          token: customer.token,
-        }),
-        200,
-      );
-      seen.push(...res.items);
-      cursor = res.nextCursor;
-      if (!cursor) break;
-    }
+    const seen = await everyMessage(customer);
     expect(seen.every((m) => m.public)).toBe(true);
     expect(seen.length).toBe(OLD - Math.floor(OLD / 3) + 2);
   });
