@@ -57,6 +57,12 @@ export function messageIdOf(
 }
 
 /**
+ * Emails of over-quota workspaces moved to the next hour per claim: a backlog of tens of thousands is
+ * deferred over several claims, so no single statement holds the embedded database for long.
+ */
+const DEFER_AT_ONCE = 1000;
+
+/**
  * Claims up to `limit` due messages: several workers (and processes) share the
  * outbox safely, since SKIP LOCKED hands each row to one claimer and the lease
  * keeps it theirs until they finish or die.
@@ -66,7 +72,8 @@ export function messageIdOf(
  * queues another's email behind it. Each workspace sends at most its quota per clock hour (its own
  * `email_quota_per_hour`, else `policy.defaultQuotaPerHour`), counted in `email_quota_usage` by this very
  * statement; the due rows of a workspace whose quota is used up wait for the next hour (their
- * `next_attempt_at` moves there): delayed, never lost, and no longer ranked by every claim meanwhile.
+ * `next_attempt_at` moves there, `DEFER_AT_ONCE` at a time): delayed, never lost, and no longer ranked by
+ * every claim meanwhile.
  * Two claims at once may together overshoot a quota by a batch: it is a bound on abuse, not an invoice.
  */
 export async function claimDue(
@@ -118,6 +125,7 @@ export async function claimDue(
       SELECT o.workspace_id, o.id
       FROM outbox o JOIN allowance a ON a.workspace_id = o.workspace_id AND a.remaining <= 0
       WHERE o.status = 'pending' AND o.next_attempt_at <= now() AND (o.locked_until IS NULL OR o.locked_until < now())
+      LIMIT ${DEFER_AT_ONCE}
       FOR UPDATE OF o SKIP LOCKED
     ),
     deferred AS (
