@@ -428,8 +428,8 @@ describe('issue 10 item 2: the people one step may resolve to are capped (maxApp
 });
 
 describe('issue 10 item 2: groups with many people', () => {
-  it('a group of 1,000 members and 4,000 contacts is created and edited on one request', async () => {
-    const contacts = await seedContacts(ws.id, 4000, 'grp');
+  it('a group of 1,000 members and 2,000 contacts (the most) is created and edited on one request', async () => {
+    const contacts = await seedContacts(ws.id, 2000, 'grp');
     const { rows } = await sql<{ id: string }>`
       INSERT INTO members (workspace_id, id, name, email, role)
       SELECT ${ws.id}::uuid, gen_random_uuid(), 'Member ' || i, 'gm-' || i || '-' || gen_random_uuid() || '@example.test', 'agent'
@@ -438,21 +438,21 @@ describe('issue 10 item 2: groups with many people', () => {
     const memberIds = rows.map((r) => r.id);
     const group = await groupOf(contacts, memberIds);
     expect(group.memberIds).toHaveLength(1000);
-    expect(group.contactIds).toHaveLength(4000);
+    expect(group.contactIds).toHaveLength(2000);
     const edited = expectStatus(
       await api.patch(
         `/approval-groups/${group.id}`,
-        { contactIds: contacts.slice(0, 3000), memberIds: memberIds.slice(0, 10) },
+        { contactIds: contacts.slice(0, 1500), memberIds: memberIds.slice(0, 10) },
         { token: ws.admin.token },
       ),
       200,
     );
-    expect(edited.contactIds).toHaveLength(3000);
+    expect(edited.contactIds).toHaveLength(1500);
     expect(edited.memberIds).toHaveLength(10);
     expectProblem(
       await api.post(
         '/approval-groups',
-        { name: 'Too big', contactIds: [...contacts, ...contacts.slice(0, 1001)] },
+        { name: 'Too big', contactIds: [...contacts, memberIds[0]] },
         { token: ws.admin.token },
       ),
       400,

@@ -6,8 +6,11 @@ import type { Api, AppDeps } from '../../shared/http/types.js';
 import { requireApprovalsEnabled } from '../../workspaces/repo.js';
 import * as repo from './repo.js';
 
-/** A group may hold up to 5,000 members and 5,000 contacts (a step still asks at most maxApproversPerStep). */
-const ids = z.array(id).max(5000);
+/**
+ * A group may hold up to 2,000 members and 2,000 contacts, the most one step may ask (maxApproversPerStep
+ * at its largest); group lists embed every member, so this also bounds what one list answer carries.
+ */
+const ids = z.array(id).max(2000);
 const createBody = z.strictObject({ name, memberIds: ids.optional(), contactIds: ids.optional() });
 const patchBody = z.strictObject({
   name: name.optional(),
