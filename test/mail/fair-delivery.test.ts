@@ -100,6 +100,7 @@ describe(`issue 10 item 5: fair delivery across workspaces (${engine})`, () => {
     await requestFrom(b, 'Fair turn', [memberRef(bApprover)]);
     await env.sink.waitFor(mailTo(bApprover, 'Fair turn'), 5_000);
     const waited = Date.now() - started;
+    console.log(`B's email left after ${waited} ms; A had ${await sentCount(a)} of 2,000 sent by then`);
     expect(waited).toBeLessThan(5_000);
     // …and is far from done when B's email left.
     expect(await sentCount(a)).toBeLessThan(2000);
