@@ -1,13 +1,7 @@
 import { sql } from 'kysely';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type BrowserEnv,
-  browserAvailable,
-  newWorkspace,
-  type Person,
-  signIn,
-  startBrowserEnv,
-} from './support.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { browserSuiteHooks } from './suite.js';
+import { type BrowserEnv, browserAvailable, newWorkspace, type Person, signIn } from './support.js';
 
 /**
  * Issue 10 item 6: a long conversation shows its newest messages first and loads older ones on demand
@@ -26,18 +20,9 @@ async function seedMessages(workspaceId: string, ticketId: string, author: Perso
 }
 
 describe.skipIf(!browserAvailable())('browser: long conversations', { timeout: 60_000 }, () => {
-  beforeAll(async () => {
-    env = await startBrowserEnv();
-  }, 120_000);
-  afterEach(async (ctx) => {
-    if (ctx.task.result?.state === 'fail') {
-      const dir = await env?.snapshotPages(ctx.task.name);
-      if (dir) console.error(`screenshots of the failing test: ${dir}`);
-    }
-    await env?.closePages();
-  });
-  afterAll(async () => {
-    await env?.close();
+  const browserEnv = browserSuiteHooks();
+  beforeAll(() => {
+    env = browserEnv();
   });
 
   it('the agent sees the newest reply and loads older messages with "Show older messages"', async () => {
