@@ -39,7 +39,7 @@ export function startBackground(options: {
     transport,
     compose: outboxComposer({ publicUrl: config.publicUrl, mailFrom: config.mailFrom }),
     messageIdDomain: new URL(config.publicUrl).hostname || 'signoff.local',
-    ...(options.policy ? { policy: options.policy } : {}),
+    policy: { defaultQuotaPerHour: config.emailQuotaPerHour, ...options.policy },
     log,
   });
   worker.start();

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { OperationNodeSource } from 'kysely';
-import { enqueue, type MailKind, type OutboxMessage } from '../mail/outbox.js';
+import { enqueue, type MailKind, type OutboxMessage, outboxRow } from '../mail/outbox.js';
 import type { Db } from '../shared/db/connect.js';
 import { type ActivityInput, activitiesInsert, recordActivities } from '../tickets/activity.js';
 import { contactHasTicketAccess } from '../tickets/repo.js';
@@ -61,7 +61,12 @@ export function effectsOf(events: ApprovalEvent[], ctx: EffectContext): Effects 
         activities.push({
           ...base,
           type: 'step_started',
-          data: { stepIndex: event.stepIndex, stepName: step?.name, approvers: event.approvers.map(ref) },
+          data: {
+            stepIndex: event.stepIndex,
+            stepName: step?.name,
+            approvers: event.approvers.map(ref),
+            ...(event.leftOut ? { leftOut: event.leftOut } : {}),
+          },
         });
         mail('approval_requested', event.approvers, { stepIndex: event.stepIndex }, true);
         break;
@@ -361,12 +366,7 @@ export function outboxInsert(db: Db, workspaceId: string, messages: OutboxMessag
     .values(
       messages.map((m) => ({
         workspace_id: workspaceId,
-        id: randomUUID(),
-        event_id: m.eventId,
-        kind: m.kind,
-        approval_id: m.approvalId,
-        recipient_type: m.recipient.type,
-        recipient_id: m.recipient.id,
+        ...outboxRow(m),
         payload: JSON.stringify(m.payload),
       })),
     )

@@ -428,11 +428,27 @@ export async function insertApproval(
     })
     .execute();
   if (state.assignments.length > 0) {
-    await db
-      .insertInto('approval_assignments')
-      .values(state.assignments.map((a, i) => assignmentValues(workspaceId, meta.id, state, a, i)))
-      .execute();
+    // The rows travel as one JSON parameter, like `approvalWrites`: a VALUES list of 15 parameters a row
+    // overflows the wire protocol's 65,535 parameters past 4,369 people (issue 10 item 2).
+    const rows = state.assignments.map((a, i) => {
+      const { workspace_id, approval_id, ...values } = assignmentValues(workspaceId, meta.id, state, a, i);
+      return values;
+    });
+    await insertAssignments(workspaceId, meta.id, rows).execute(db);
   }
+}
+
+/** INSERT of new assignment rows (`assignmentValues` without the two keys), whatever their number. */
+function insertAssignments(workspaceId: string, approvalId: string, rows: object[]) {
+  return sql`
+    INSERT INTO approval_assignments (workspace_id, approval_id, ordinal, step_index, person_type, person_id,
+      decision, decision_comment, decision_comment_internal, decided_at, channel, added_at, removed_at,
+      last_reminder_at, reminder_count, awaiting)
+    SELECT ${workspaceId}::uuid, ${approvalId}::uuid, v.ordinal, v.step_index, v.person_type, v.person_id,
+      v.decision, v.decision_comment, v.decision_comment_internal, v.decided_at, v.channel, v.added_at,
+      v.removed_at, v.last_reminder_at, v.reminder_count, v.awaiting
+    FROM json_to_recordset(${JSON.stringify(rows)}::json) AS v(${assignmentRecord})
+    RETURNING ordinal`;
 }
 
 const sameDate = (a: Date | null, b: Date | null) => (a?.getTime() ?? null) === (b?.getTime() ?? null);
@@ -509,17 +525,7 @@ export function approvalWrites(
   const revoked = revokeLinksOfRemoved(workspaceId, id, before, after);
   if (revoked) statements.push(revoked);
   const added = rows(before.assignments.length, after.assignments.length);
-  if (added.length > 0) {
-    statements.push(sql`
-      INSERT INTO approval_assignments (workspace_id, approval_id, ordinal, step_index, person_type, person_id,
-        decision, decision_comment, decision_comment_internal, decided_at, channel, added_at, removed_at,
-        last_reminder_at, reminder_count, awaiting)
-      SELECT ${workspaceId}::uuid, ${id}::uuid, v.ordinal, v.step_index, v.person_type, v.person_id,
-        v.decision, v.decision_comment, v.decision_comment_internal, v.decided_at, v.channel, v.added_at, v.removed_at, v.last_reminder_at,
-        v.reminder_count, v.awaiting
-      FROM json_to_recordset(${JSON.stringify(added)}::json) AS v(${assignmentRecord})
-      RETURNING ordinal`);
-  }
+  if (added.length > 0) statements.push(insertAssignments(workspaceId, id, added));
   return statements;
 }
 

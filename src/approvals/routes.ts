@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { requirePrincipal } from '../auth/authenticate.js';
 import { channelOf } from '../auth/principal.js';
 import { invalid } from '../shared/errors.js';
-import { decodeCursor, paginationQuery, toPage } from '../shared/http/pagination.js';
+import { decodeCursor, numberCursor, paginationQuery, toPage } from '../shared/http/pagination.js';
 import { approverRef, id, idParams, personRef, rule } from '../shared/http/schemas.js';
 import type { Api, AppDeps } from '../shared/http/types.js';
 import { contactHasTicketAccess, visibleTicket } from '../tickets/repo.js';
@@ -48,7 +48,6 @@ const appealBody = z.strictObject({ reason: z.string().trim().min(1).max(2000) }
 const needsInfoBody = z.strictObject({ question: infoText });
 const infoBody = z.strictObject({ answer: infoText });
 const tasksQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(200).default(50) });
-const numberCursor = z.object({ n: z.number().int() });
 const idempotencyKey = z.string().min(1).max(200).optional();
 
 const channel = (request: FastifyRequest) =>

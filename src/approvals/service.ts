@@ -51,8 +51,9 @@ export function toHttpError(error: DomainError): AppError {
     invalid_reason: 'reason',
     not_awaiting: 'approver',
     comment_required: 'comment',
+    too_many_approvers: 'approvers',
   };
-  const f = field[error.code];
+  const f = error.field ?? field[error.code];
   if (f)
     return new AppError(400, 'invalid_request', error.message, {
       errors: [{ field: f, message: error.message }],
@@ -108,6 +109,7 @@ export async function resolutionContext(
   workspaceId: string,
   ticketId: string,
   refs: ApproverRef[],
+  settings?: Pick<WorkspaceSettings, 'maxApproversPerStep'>,
 ): Promise<ResolutionContext> {
   const ticket = await findTicket(db, workspaceId, ticketId);
   const needsContacts = refs.some((r) => r.type === 'ticket_contacts');
@@ -126,14 +128,20 @@ export async function resolutionContext(
       ...refs.flatMap((r) => (r.type === 'member' ? [r.id] : [])),
       ...(ticket.assignee_id ? [ticket.assignee_id] : []),
     ]),
+    ...(settings ? { maxPeoplePerStep: settings.maxApproversPerStep } : {}),
   };
 }
 
 /** Context for whatever steps may start next: those after the current one. */
-export async function contextForRemainingSteps(db: Db, workspaceId: string, stored: StoredApproval) {
+export async function contextForRemainingSteps(
+  db: Db,
+  workspaceId: string,
+  stored: StoredApproval,
+  settings: WorkspaceSettings,
+) {
   if (!core.needsResolutionContext(stored.state)) return null;
   const refs = stored.state.steps.slice(stored.state.currentStepIndex + 1).flatMap((s) => s.approvers);
-  return resolutionContext(db, workspaceId, stored.meta.ticketId, refs);
+  return resolutionContext(db, workspaceId, stored.meta.ticketId, refs, settings);
 }
 
 /**
@@ -306,12 +314,14 @@ export async function requestApproval(
       description = input.description ?? null;
     }
     if (input.onBehalfOf) await assertPeopleExist(tx, ws, [input.onBehalfOf]);
-    // Every step's references: a first step that resolves to nobody may wait or be skipped (SPEC §8.1).
+    // Every step's references: each is held to the cap as it resolves now (core/limits.ts); a first step
+    // that resolves to nobody may wait or be skipped (SPEC §8.1).
     const ctx = await resolutionContext(
       tx,
       ws,
       ticket.id,
       steps.flatMap((s) => s.approvers),
+      settings,
     );
     const now = deps.now();
     const started = unwrap(
@@ -403,7 +413,7 @@ export async function decideApproval(
         return { answer: previous.response as ApprovalView };
       }
     }
-    const ctx = await contextForRemainingSteps(tx, ws, stored);
+    const ctx = await contextForRemainingSteps(tx, ws, stored, loaded.settings);
     const transition = unwrap(
       core.decide(
         stored.state,
@@ -536,11 +546,13 @@ export async function editRecipients(
     }
     await assertRefsExist(tx, ws, [...input.add, ...input.remove]);
     const remaining = stored.state.steps.slice(stored.state.currentStepIndex + 1).flatMap((s) => s.approvers);
-    const ctx = await resolutionContext(tx, ws, stored.meta.ticketId, [
-      ...input.add,
-      ...input.remove,
-      ...remaining,
-    ]);
+    const ctx = await resolutionContext(
+      tx,
+      ws,
+      stored.meta.ticketId,
+      [...input.add, ...input.remove, ...remaining],
+      loaded.settings,
+    );
     const add = core.resolveApprovers(input.add, ctx);
     const remove = core.resolveApprovers(input.remove, ctx);
     const transition = unwrap(core.editRecipients(stored.state, add, remove, ctx, deps.now()));

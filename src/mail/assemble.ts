@@ -61,7 +61,6 @@ async function loadContext(db: Db, ws: string, approvalId: string) {
   const ticketContacts = new Set([ticket.requester_id, ...(await ticketContactIds(db, ws, meta.ticketId))]);
   const thread = await listMessages(db, ws, meta.ticketId, {
     publicOnly: true,
-    newestFirst: true,
     limit: 10,
   });
   const refs: PersonRef[] = [

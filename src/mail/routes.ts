@@ -3,12 +3,10 @@ import { z } from 'zod';
 import { requireAdmin } from '../auth/authenticate.js';
 import { isUuid } from '../auth/tokens.js';
 import { notFound } from '../shared/errors.js';
-import { decodeCursor, paginationQuery, toPage } from '../shared/http/pagination.js';
+import { decodeCursor, paginationQuery, seqCursor, toPage } from '../shared/http/pagination.js';
 import { idParams } from '../shared/http/schemas.js';
 import type { Api, AppDeps } from '../shared/http/types.js';
 import { devMailbox } from './transport.js';
-
-const seqCursor = z.object({ s: z.number().int() });
 
 export function mailboxDir(dataDir: string): string {
   return join(dataDir, 'mailbox');

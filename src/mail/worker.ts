@@ -29,6 +29,8 @@ export type DeliveryPolicy = {
   pollMs: number;
   /** Emails sent at the same time (the SMTP pool has as many connections). */
   concurrency: number;
+  /** Emails a workspace may send per clock hour unless it has its own quota (`workspaces.email_quota_per_hour`). */
+  defaultQuotaPerHour: number;
 };
 
 export const DEFAULT_POLICY: DeliveryPolicy = {
@@ -39,6 +41,7 @@ export const DEFAULT_POLICY: DeliveryPolicy = {
   leaseMs: 120_000,
   pollMs: 1_000,
   concurrency: 16,
+  defaultQuotaPerHour: 500,
 };
 
 export function backoffMs(attempts: number, policy: DeliveryPolicy): number {
@@ -54,9 +57,24 @@ export function messageIdOf(
 }
 
 /**
+ * Emails of over-quota workspaces moved to the next hour per claim: a backlog of tens of thousands is
+ * deferred over several claims, so no single statement holds the embedded database for long.
+ */
+const DEFER_AT_ONCE = 1000;
+
+/**
  * Claims up to `limit` due messages: several workers (and processes) share the
  * outbox safely, since SKIP LOCKED hands each row to one claimer and the lease
  * keeps it theirs until they finish or die.
+ *
+ * Fair across workspaces (issue 10 item 5): due rows are ranked within their workspace, and a claim takes
+ * every workspace's first row, then every workspace's second, and so on, so one workspace's backlog never
+ * queues another's email behind it. Each workspace sends at most its quota per clock hour (its own
+ * `email_quota_per_hour`, else `policy.defaultQuotaPerHour`), counted in `email_quota_usage` by this very
+ * statement; the due rows of a workspace whose quota is used up wait for the next hour (their
+ * `next_attempt_at` moves there, `DEFER_AT_ONCE` at a time): delayed, never lost, and no longer ranked by
+ * every claim meanwhile.
+ * Two claims at once may together overshoot a quota by a batch: it is a bound on abuse, not an invoice.
  */
 export async function claimDue(
   db: Db,
@@ -64,17 +82,61 @@ export async function claimDue(
   limit = policy.batchSize,
 ): Promise<OutboxRow[]> {
   const { rows } = await sql<OutboxRow>`
-    UPDATE outbox o SET locked_until = now() + make_interval(secs => ${policy.leaseMs / 1000}), attempts = o.attempts + 1
-    FROM (
-      SELECT workspace_id, id FROM outbox
+    WITH ranked AS (
+      SELECT workspace_id, id, next_attempt_at, seq,
+        row_number() OVER (PARTITION BY workspace_id ORDER BY next_attempt_at, seq) AS turn
+      FROM outbox
       WHERE status = 'pending' AND next_attempt_at <= now() AND (locked_until IS NULL OR locked_until < now())
-      ORDER BY next_attempt_at, seq
+    ),
+    allowance AS (
+      SELECT w.id AS workspace_id,
+        coalesce(w.email_quota_per_hour, ${policy.defaultQuotaPerHour}::int) - coalesce(u.claimed, 0) AS remaining
+      FROM workspaces w
+      LEFT JOIN email_quota_usage u ON u.workspace_id = w.id AND u.window_start = date_trunc('hour', now())
+      WHERE w.id IN (SELECT workspace_id FROM ranked)
+    ),
+    picked AS (
+      SELECT r.workspace_id, r.id
+      FROM ranked r JOIN allowance a ON a.workspace_id = r.workspace_id
+      WHERE r.turn <= a.remaining
+      ORDER BY r.turn, r.next_attempt_at, r.seq
       LIMIT ${limit}
-      FOR UPDATE SKIP LOCKED
-    ) due
-    WHERE o.workspace_id = due.workspace_id AND o.id = due.id
-    RETURNING o.workspace_id, o.id, o.event_id, o.kind, o.approval_id, o.recipient_type, o.recipient_id, o.payload,
-      o.attempts, o.created_at`.execute(db);
+    ),
+    due AS (
+      SELECT o.workspace_id, o.id FROM outbox o JOIN picked p ON o.workspace_id = p.workspace_id AND o.id = p.id
+      WHERE o.status = 'pending' AND (o.locked_until IS NULL OR o.locked_until < now())
+      FOR UPDATE OF o SKIP LOCKED
+    ),
+    claimed AS (
+      UPDATE outbox o
+      SET locked_until = now() + make_interval(secs => ${policy.leaseMs / 1000}), attempts = o.attempts + 1
+      FROM due
+      WHERE o.workspace_id = due.workspace_id AND o.id = due.id
+      RETURNING o.workspace_id, o.id, o.event_id, o.kind, o.approval_id, o.recipient_type, o.recipient_id,
+        o.payload, o.attempts, o.created_at
+    ),
+    counted AS (
+      INSERT INTO email_quota_usage (workspace_id, window_start, claimed)
+      SELECT workspace_id, date_trunc('hour', now()), count(*) FROM claimed
+      GROUP BY workspace_id ORDER BY workspace_id
+      ON CONFLICT (workspace_id, window_start) DO UPDATE SET claimed = email_quota_usage.claimed + excluded.claimed
+    ),
+    over_quota AS (
+      SELECT o.workspace_id, o.id
+      FROM outbox o JOIN allowance a ON a.workspace_id = o.workspace_id AND a.remaining <= 0
+      WHERE o.status = 'pending' AND o.next_attempt_at <= now() AND (o.locked_until IS NULL OR o.locked_until < now())
+      LIMIT ${DEFER_AT_ONCE}
+      FOR UPDATE OF o SKIP LOCKED
+    ),
+    deferred AS (
+      UPDATE outbox o SET next_attempt_at = date_trunc('hour', now()) + interval '1 hour'
+      FROM over_quota q
+      WHERE o.workspace_id = q.workspace_id AND o.id = q.id
+    ),
+    forgotten AS (
+      DELETE FROM email_quota_usage WHERE window_start < date_trunc('hour', now()) - interval '1 hour'
+    )
+    SELECT * FROM claimed`.execute(db);
   return rows;
 }
 

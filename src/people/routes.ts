@@ -3,8 +3,8 @@ import { revokeLinksOfDeactivatedMember } from '../approvals/links/service.js';
 import { requireAdmin, requireMember, requirePrincipal } from '../auth/authenticate.js';
 import { inTransaction } from '../shared/db/connect.js';
 import { notFound } from '../shared/errors.js';
-import { decodeCursor, paginationQuery, toPage } from '../shared/http/pagination.js';
-import { email, id, idParams, locale, name, password } from '../shared/http/schemas.js';
+import { decodeCursor, idCursor, paginationQuery, toPage } from '../shared/http/pagination.js';
+import { email, idParams, locale, name, password } from '../shared/http/schemas.js';
 import type { Api, AppDeps } from '../shared/http/types.js';
 import * as repo from './repo.js';
 
@@ -36,7 +36,6 @@ const contactPatch = z.strictObject({
   password: password.optional(),
 });
 const listQuery = z.strictObject(paginationQuery);
-const idCursor = z.object({ id });
 
 export function peopleRoutes(app: Api, { db }: AppDeps): void {
   app.post('/members', { schema: { tags: ['people'], body: memberBody } }, async (request, reply) => {

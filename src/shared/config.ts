@@ -13,6 +13,7 @@ const schema = z.object({
   SESSION_SECRET: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NODE_ENV: z.string().default('development'),
+  EMAIL_QUOTA_PER_HOUR: z.coerce.number().int().min(0).max(10_000_000).default(500),
 });
 
 export type Config = {
@@ -26,6 +27,8 @@ export type Config = {
   sessionSecret: string | null;
   logLevel: string;
   production: boolean;
+  /** Emails a workspace may send per clock hour unless the operator set its own (npm run email-quota). */
+  emailQuotaPerHour: number;
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -49,5 +52,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionSecret: e.SESSION_SECRET ?? null,
     logLevel: e.LOG_LEVEL,
     production: e.NODE_ENV === 'production',
+    emailQuotaPerHour: e.EMAIL_QUOTA_PER_HOUR,
   };
 }

@@ -374,21 +374,23 @@ const toMessage = (r: MessageRow) => ({
   createdAt: r.created_at,
 });
 
+/**
+ * A page of a ticket's messages, newest first: `limit + 1` rows (for `toPage`), older than the message
+ * whose `seq` is `beforeSeq` when given. Contacts (`publicOnly`) see public messages only.
+ */
 export async function listMessages(
   db: Db,
   workspaceId: string,
   ticketId: string,
-  options: { publicOnly: boolean; newestFirst?: boolean; limit: number },
+  options: { publicOnly: boolean; beforeSeq?: number | null; limit: number },
 ) {
   let q = db
     .selectFrom('ticket_messages')
-    .select(['id', 'author_type', 'author_id', 'body', 'public', 'created_at'])
+    .select(['id', 'seq', 'author_type', 'author_id', 'body', 'public', 'created_at'])
     .where('workspace_id', '=', workspaceId)
     .where('ticket_id', '=', ticketId);
   if (options.publicOnly) q = q.where('public', '=', true);
-  const rows = await q
-    .orderBy('seq', options.newestFirst ? 'desc' : 'asc')
-    .limit(options.limit)
-    .execute();
-  return rows.map(toMessage);
+  if (options.beforeSeq != null) q = q.where('seq', '<', options.beforeSeq);
+  const rows = await q.orderBy('seq', 'desc').limit(options.limit).execute();
+  return rows.map((r) => ({ ...toMessage(r), seq: r.seq }));
 }

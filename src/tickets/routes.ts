@@ -3,7 +3,7 @@ import { requireMember, requirePrincipal } from '../auth/authenticate.js';
 import type { Principal } from '../auth/principal.js';
 import { loadPeople, personKey } from '../people/repo.js';
 import { forbidden, invalid } from '../shared/errors.js';
-import { decodeCursor, paginationQuery, toPage } from '../shared/http/pagination.js';
+import { decodeCursor, numberCursor, paginationQuery, seqCursor, toPage } from '../shared/http/pagination.js';
 import { id, idParams } from '../shared/http/schemas.js';
 import type { Api, AppDeps } from '../shared/http/types.js';
 import { getSettings } from '../workspaces/repo.js';
@@ -40,6 +40,9 @@ const messageBody = z.strictObject({
   body: z.string().trim().min(1).max(10_000),
   public: z.boolean(),
 });
+/** Messages embedded in GET /tickets/{id}: the first page of GET /tickets/{id}/messages. */
+const TICKET_MESSAGES = 50;
+
 const listQuery = z.strictObject({
   ...paginationQuery,
   approvalStatus: approvalStatusFilter.optional(),
@@ -52,9 +55,6 @@ function withoutInternalComment(data: unknown): unknown {
   const { comment: _comment, ...rest } = data as Record<string, unknown>;
   return rest;
 }
-
-const numberCursor = z.object({ n: z.number().int() });
-const seqCursor = z.object({ s: z.number().int() });
 
 export function ticketRoutes(app: Api, { db }: AppDeps): void {
   const approvalsHiddenFrom = async (p: Principal) =>
@@ -115,28 +115,50 @@ export function ticketRoutes(app: Api, { db }: AppDeps): void {
     return { items: hidden ? items.map(withoutApprovalStatus) : items, nextCursor: page.nextCursor };
   });
 
+  /** A page of a ticket's messages as the principal may see them, newest first, with their authors' names. */
+  async function messagePage(p: Principal, ticketId: string, query: { cursor?: string; limit: number }) {
+    const before = decodeCursor(query.cursor, seqCursor);
+    const rows = await repo.listMessages(db, p.workspaceId, ticketId, {
+      publicOnly: p.type === 'contact',
+      beforeSeq: before?.s ?? null,
+      limit: query.limit + 1,
+    });
+    const people = await loadPeople(
+      db,
+      p.workspaceId,
+      rows.map((m) => m.author),
+    );
+    return toPage(
+      rows,
+      query.limit,
+      ({ seq: _seq, ...m }) => ({
+        ...m,
+        author: { ...m.author, name: people.get(personKey(m.author))?.name ?? null },
+      }),
+      (m) => ({ s: m.seq }),
+    );
+  }
+
   app.get('/tickets/:id', { schema: { tags: ['tickets'], params: idParams } }, async (request) => {
     const p = requirePrincipal(request);
     const row = await repo.visibleTicket(db, p, request.params.id);
     const [ticketView] = await repo.toTicketViews(db, p.workspaceId, [row]);
     const view = (await approvalsHiddenFrom(p)) ? withoutApprovalStatus(ticketView!) : ticketView;
-    const messages = await repo.listMessages(db, p.workspaceId, row.id, {
-      publicOnly: p.type === 'contact',
-      limit: 500,
-    });
-    const people = await loadPeople(
-      db,
-      p.workspaceId,
-      messages.map((m) => m.author),
-    );
-    return {
-      ...view,
-      messages: messages.map((m) => ({
-        ...m,
-        author: { ...m.author, name: people.get(personKey(m.author))?.name ?? null },
-      })),
-    };
+    // The newest messages, oldest of them first as a conversation reads; older ones are paged through
+    // GET /tickets/{id}/messages from `messagesNextCursor` (no hidden cap).
+    const page = await messagePage(p, row.id, { limit: TICKET_MESSAGES });
+    return { ...view, messages: page.items.reverse(), messagesNextCursor: page.nextCursor };
   });
+
+  app.get(
+    '/tickets/:id/messages',
+    { schema: { tags: ['tickets'], params: idParams, querystring: z.strictObject(paginationQuery) } },
+    async (request) => {
+      const p = requirePrincipal(request);
+      const ticket = await repo.visibleTicket(db, p, request.params.id);
+      return messagePage(p, ticket.id, request.query);
+    },
+  );
 
   app.patch(
     '/tickets/:id',

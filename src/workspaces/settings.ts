@@ -2,6 +2,9 @@ import { z } from 'zod';
 
 export const localeSchema = z.enum(['en', 'fr']);
 
+/** The largest `maxApproversPerStep` a workspace may choose. */
+export const MAX_APPROVERS_PER_STEP_LIMIT = 2000;
+
 export const settingsSchema = z.strictObject({
   approvalsEnabled: z.boolean(),
   contactsCanViewApprovals: z.boolean(),
@@ -23,6 +26,11 @@ export const settingsSchema = z.strictObject({
     .nullable(),
   /** At most this many reminders per approver and step, manual ones included. */
   maxAutoReminders: z.number().int().min(0).max(20),
+  /**
+   * At most this many people on one approval step (issue 10: one request may not cost unbounded rows,
+   * emails and time). Its upper bound keeps the largest step's transaction short on the embedded database.
+   */
+  maxApproversPerStep: z.number().int().min(1).max(MAX_APPROVERS_PER_STEP_LIMIT),
 });
 
 export type WorkspaceSettings = z.infer<typeof settingsSchema>;
@@ -38,6 +46,7 @@ export const DEFAULT_SETTINGS: WorkspaceSettings = {
   defaultLocale: 'en',
   autoRemindAfterHours: null,
   maxAutoReminders: 3,
+  maxApproversPerStep: 500,
 };
 
 export const settingsPatchSchema = settingsSchema.partial();

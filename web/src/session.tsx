@@ -22,6 +22,7 @@ export type Settings = {
   defaultLocale: 'en' | 'fr';
   autoRemindAfterHours: number | null;
   maxAutoReminders: number;
+  maxApproversPerStep: number;
 };
 
 type SessionValue = {

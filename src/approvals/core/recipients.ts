@@ -1,4 +1,5 @@
 import { liveAssignmentsOfStep, newAssignment, replaceAt } from './assignments.js';
+import { aboveCap, tooManyPeople } from './limits.js';
 import { includesPerson, samePerson, uniquePeople } from './people.js';
 import { selfApprovalBlocker } from './policy.js';
 import { settleCurrentStep } from './progress.js';
@@ -71,6 +72,10 @@ export function editRecipients(
       events: [editedEvent, { type: 'canceled', by: null, reason: 'no_recipients' }],
     });
   }
+
+  // Only additions are held to the cap: a step over it (the cap was lowered since) may still shed people.
+  const cap = added.length > 0 ? aboveCap(remaining.length, ctx) : null;
+  if (cap !== null) return tooManyPeople(remaining.length, cap, 'add');
 
   const rule = edited.stepStates[stepIndex]!.rule;
   if (rule.type === 'min' && evaluateStep(rule, remaining) === 'denied') {

@@ -1,4 +1,5 @@
 import { newAssignment, replaceAt } from './assignments.js';
+import { capPeople, oversizedStep, tooManyPeople } from './limits.js';
 import { person } from './people.js';
 import { leaveOutSelfApprovers, whenNobodyOf } from './policy.js';
 import { resolveApprovers } from './resolve.js';
@@ -68,6 +69,13 @@ export function startApproval(
   if (first === undefined) return fail('no_approvers', 'An approval needs at least one step.');
   for (const step of input.steps) assertValidRule(step.rule);
 
+  // Every step as it resolves now: a request that cannot go through is refused before anything is written.
+  const oversized = oversizedStep(input.steps, ctx);
+  if (oversized) {
+    const field = oversized.index === 0 ? 'approvers' : `steps[${oversized.index}].approvers`;
+    return tooManyPeople(oversized.count, ctx.maxPeoplePerStep!, field);
+  }
+
   const steps = input.steps.map(
     (s): StepDefinition => ({
       name: s.name,
@@ -127,7 +135,7 @@ export function enterStep(approval: Approval, index: number, ctx: ResolutionCont
     assertValidRule(definition.rule);
     const resolved = leaveOutSelfApprovers(approval, i, resolveApprovers(definition.approvers, ctx));
     events.push(...resolved.events);
-    const people = resolved.people;
+    const { kept: people, leftOut } = capPeople(resolved.people, ctx);
     if (people.length === 0) {
       const waits = whenNobodyOf(definition) === 'wait';
       current = {
@@ -152,7 +160,12 @@ export function enterStep(approval: Approval, index: number, ctx: ResolutionCont
         ? { type: 'min', count: people.length }
         : copyRule(definition.rule);
     current = activateStep(current, i, people, rule, now);
-    events.push({ type: 'step_started', stepIndex: i, approvers: people.map(person) });
+    events.push({
+      type: 'step_started',
+      stepIndex: i,
+      approvers: people.map(person),
+      ...(leftOut > 0 ? { leftOut } : {}),
+    });
     return { approval: current, events };
   }
   events.push({ type: 'completed', status: 'approved' });

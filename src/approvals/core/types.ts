@@ -144,6 +144,8 @@ export type ResolutionContext = {
   groups: Record<string, PersonRef[]>;
   /** Deactivated members: never asked, however they are referenced (they cannot sign in to answer). */
   inactiveMemberIds?: readonly string[];
+  /** At most this many people on one step (workspace setting `maxApproversPerStep`); absent: no cap. */
+  maxPeoplePerStep?: number;
 };
 
 /** Who is acting. A contact carries whether they have access to the approval's ticket. */
@@ -159,7 +161,8 @@ export type ApprovalSettings = {
 
 export type ApprovalEvent =
   | { type: 'requested' }
-  | { type: 'step_started'; stepIndex: number; approvers: PersonRef[] }
+  /** `leftOut`: people a later step resolved to beyond the cap, not asked (see ./limits.ts). */
+  | { type: 'step_started'; stepIndex: number; approvers: PersonRef[]; leftOut?: number }
   | { type: 'step_skipped'; stepIndex: number }
   | { type: 'step_has_no_approvers'; stepIndex: number }
   | { type: 'approver_left_out'; stepIndex: number; person: PersonRef; reason: 'self_approval' }
@@ -207,13 +210,16 @@ export type DomainErrorCode =
   | 'self_approval'
   | 'comment_required'
   | 'recipients_locked'
-  | 'not_needs_info';
+  | 'not_needs_info'
+  | 'too_many_approvers';
 
 export type DomainError = {
   code: DomainErrorCode;
   message: string;
   /** For `reminder_too_soon`: seconds until a reminder is allowed again. */
   retryAfterSeconds?: number;
+  /** For 400s: the request field at fault when it is not the code's usual one. */
+  field?: string;
 };
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: DomainError };

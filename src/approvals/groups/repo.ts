@@ -18,6 +18,10 @@ export type GroupView = {
 
 const uniq = (ids: string[]) => [...new Set(ids.map((i) => i.toLowerCase()))];
 
+/**
+ * Replaces a group's members and/or contacts. The ids travel as one array parameter each, so a group of
+ * thousands is one INSERT that stays far under the wire protocol's 65,535 parameters (issue 10 item 2).
+ */
 async function replaceMembership(
   tx: Db,
   workspaceId: string,
@@ -32,10 +36,9 @@ async function replaceMembership(
       .where('group_id', '=', groupId)
       .execute();
     if (memberIds.length > 0) {
-      await tx
-        .insertInto('approval_group_members')
-        .values(memberIds.map((member_id) => ({ workspace_id: workspaceId, group_id: groupId, member_id })))
-        .execute();
+      await sql`
+        INSERT INTO approval_group_members (workspace_id, group_id, member_id)
+        SELECT ${workspaceId}::uuid, ${groupId}::uuid, unnest(${memberIds}::uuid[])`.execute(tx);
     }
   }
   if (contactIds) {
@@ -45,12 +48,9 @@ async function replaceMembership(
       .where('group_id', '=', groupId)
       .execute();
     if (contactIds.length > 0) {
-      await tx
-        .insertInto('approval_group_contacts')
-        .values(
-          contactIds.map((contact_id) => ({ workspace_id: workspaceId, group_id: groupId, contact_id })),
-        )
-        .execute();
+      await sql`
+        INSERT INTO approval_group_contacts (workspace_id, group_id, contact_id)
+        SELECT ${workspaceId}::uuid, ${groupId}::uuid, unnest(${contactIds}::uuid[])`.execute(tx);
     }
   }
 }

@@ -1,19 +1,22 @@
 import { z } from 'zod';
 import { requireAdmin, requireMember } from '../../auth/authenticate.js';
-import { decodeCursor, paginationQuery, toPage } from '../../shared/http/pagination.js';
+import { decodeCursor, idCursor, paginationQuery, toPage } from '../../shared/http/pagination.js';
 import { id, idParams, name } from '../../shared/http/schemas.js';
 import type { Api, AppDeps } from '../../shared/http/types.js';
 import { requireApprovalsEnabled } from '../../workspaces/repo.js';
 import * as repo from './repo.js';
 
-const ids = z.array(id).max(1000);
+/**
+ * A group may hold up to 2,000 members and 2,000 contacts, the most one step may ask (maxApproversPerStep
+ * at its largest); group lists embed every member, so this also bounds what one list answer carries.
+ */
+const ids = z.array(id).max(2000);
 const createBody = z.strictObject({ name, memberIds: ids.optional(), contactIds: ids.optional() });
 const patchBody = z.strictObject({
   name: name.optional(),
   memberIds: ids.optional(),
   contactIds: ids.optional(),
 });
-const idCursor = z.object({ id });
 
 export function groupRoutes(app: Api, { db }: AppDeps): void {
   const tags = ['approval groups'];

@@ -164,7 +164,7 @@ async function pageOf(deps: AppDeps, opened: OpenedLink, principal: Principal | 
   const comments = opened.comments ?? [];
   const [ticket, newestFirst] = await Promise.all([
     findTicket(deps.db, ws, meta.ticketId),
-    listMessages(deps.db, ws, meta.ticketId, { publicOnly: true, newestFirst: true, limit: THREAD_LIMIT }),
+    listMessages(deps.db, ws, meta.ticketId, { publicOnly: true, limit: THREAD_LIMIT }),
   ]);
   const thread = newestFirst.reverse();
   const people = await loadPeople(deps.db, ws, [
@@ -257,7 +257,7 @@ export async function decideByLink(
             input.decision,
             comment,
             'email_link',
-            await contextForRemainingSteps(tx, ws, stored),
+            await contextForRemainingSteps(tx, ws, stored, settings),
             now,
           );
     if (!result.ok) throw toHttpError(result.error);

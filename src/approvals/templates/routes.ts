@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { requireAdmin, requireMember } from '../../auth/authenticate.js';
-import { decodeCursor, paginationQuery, toPage } from '../../shared/http/pagination.js';
-import { approverRef, id, idParams, name, rule } from '../../shared/http/schemas.js';
+import { decodeCursor, idCursor, paginationQuery, toPage } from '../../shared/http/pagination.js';
+import { approverRef, idParams, name, rule } from '../../shared/http/schemas.js';
 import type { Api, AppDeps } from '../../shared/http/types.js';
 import { requireApprovalsEnabled } from '../../workspaces/repo.js';
 import { normalizeRef } from '../refs.js';
@@ -46,8 +46,6 @@ export const templateBody = z.strictObject({
   requireCommentOnDeny: switchField('A denial needs a non-empty comment.'),
   lockRecipients: switchField('Only admins may edit the recipients of a request made from this template.'),
 });
-
-const idCursor = z.object({ id });
 
 function normalize(body: z.infer<typeof templateBody>): repo.TemplateInput {
   return {

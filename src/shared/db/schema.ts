@@ -10,6 +10,8 @@ export interface WorkspacesTable {
   settings: Json<Record<string, unknown>>;
   next_ticket_number: Generated<number>;
   next_approval_number: Generated<number>;
+  /** Emails per clock hour; null: the instance default (EMAIL_QUOTA_PER_HOUR). Set by the operator only. */
+  email_quota_per_hour: number | null;
   created_at: Generated<Date>;
 }
 
@@ -258,6 +260,12 @@ export interface SignInLinksTable {
   used_at: Timestamp | null;
 }
 
+export interface EmailQuotaUsageTable {
+  workspace_id: string;
+  window_start: Timestamp;
+  claimed: number;
+}
+
 export interface Database {
   workspaces: WorkspacesTable;
   members: MembersTable;
@@ -279,4 +287,5 @@ export interface Database {
   sign_in_links: SignInLinksTable;
   idempotency_keys: IdempotencyKeysTable;
   rate_limits: RateLimitsTable;
+  email_quota_usage: EmailQuotaUsageTable;
 }

@@ -8,6 +8,15 @@ export const paginationQuery = {
 
 export type Page<T> = { items: T[]; nextCursor: string | null };
 
+/**
+ * The sort keys cursors carry, range-checked like any input: a tampered cursor is `400 invalid_request`,
+ * never a database error. Numbers (tickets, approvals) are PostgreSQL `int`; sequences are `bigint`,
+ * of which JSON carries safely only what fits a double exactly.
+ */
+export const numberCursor = z.strictObject({ n: z.number().int().min(0).max(2_147_483_647) });
+export const seqCursor = z.strictObject({ s: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER) });
+export const idCursor = z.strictObject({ id: z.guid() });
+
 /** Cursors are opaque to clients: base64url JSON of the last row's sort key. */
 export function encodeCursor(key: Record<string, string | number>): string {
   return Buffer.from(JSON.stringify(key)).toString('base64url');

@@ -83,6 +83,7 @@ export const ENDPOINTS: Record<string, Prepare> = {
   'POST /api/v1/tickets/{id}/messages': async (fx) =>
     call('POST', `/tickets/${fx.ticket.id}/messages`, { body: 'Any news?', public: true }),
   'GET /api/v1/tickets/{id}/activity': async (fx) => call('GET', `/tickets/${fx.ticket.id}/activity`),
+  'GET /api/v1/tickets/{id}/messages': async (fx) => call('GET', `/tickets/${fx.ticket.id}/messages`),
   'POST /api/v1/approval-groups': async (fx) =>
     call('POST', '/approval-groups', { name: `Group ${unique()}`, memberIds: [fx.people.memberApprover.id] }),
   'GET /api/v1/approval-groups': async () => call('GET', '/approval-groups'),

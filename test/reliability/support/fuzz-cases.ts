@@ -225,6 +225,10 @@ export function baselines(fx: FuzzFixture): Record<string, Baseline[]> {
     [`GET ${v1}/tickets/{id}/activity`]: [
       { token: admin, params: { id: m.ticket.id }, query: { limit: '10' } },
     ],
+    [`GET ${v1}/tickets/{id}/messages`]: [
+      { token: admin, params: { id: m.ticket.id }, query: { limit: '10' } },
+      { token: m.requester.token, params: { id: m.ticket.id } },
+    ],
     [`POST ${v1}/approval-groups`]: [
       {
         token: admin,

@@ -94,6 +94,8 @@ export async function startLoadEnv(
         // Links in the emails point at the first API process; the tests read only their tokens.
         PUBLIC_URL: servers.find((s) => s)?.url ?? 'http://127.0.0.1:9',
         LOG_LEVEL: 'info',
+        // The load is about correctness under faults, not the sending quota (test/mail/fair-delivery.test.ts).
+        EMAIL_QUOTA_PER_HOUR: '1000000',
         ...options.workerEnv,
         ...extra,
       });

@@ -102,6 +102,9 @@ export default {
     maxAutoReminders: 'Maximum reminders per approver and step',
     maxAutoRemindersHelp:
       'Reminders sent by agents count towards this limit too. 0 sends none automatically.',
+    maxApproversPerStep: 'Most people asked on one step',
+    maxApproversPerStepHelp:
+      'A request whose step would ask more people (through groups, ticket contacts) is refused; 500 unless changed, 2,000 at most.',
     defaultLocale: 'Default language',
     defaultLocaleHelp: 'Used for emails and pages for people who have not chosen a language themselves.',
     saved: 'Settings saved.',
@@ -293,6 +296,7 @@ export default {
     approvalLinkTtlHours: 'Approval links expire after (hours)',
     autoRemindAfterHours: 'Remind after (hours)',
     maxAutoReminders: 'Maximum reminders',
+    maxApproversPerStep: 'Most people asked on one step',
     defaultLocale: 'Default language',
     body: 'Request',
   },

@@ -77,4 +77,9 @@ export default {
   error: 'Something went wrong: {{message}}',
   notFound: 'This page does not exist.',
   locales: { en: 'English', fr: 'Français' },
+  olderMessages: {
+    show: 'Show older messages',
+    loading: 'Loading older messages…',
+    loaded: '{{count}} older messages shown',
+  },
 } as const;

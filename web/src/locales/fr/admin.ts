@@ -106,6 +106,9 @@ const fr: Shape<typeof en> = {
     maxAutoReminders: 'Nombre maximal de relances par approbateur et par étape',
     maxAutoRemindersHelp:
       'Les relances envoyées par les agents comptent aussi. 0 : aucune relance automatique.',
+    maxApproversPerStep: 'Nombre maximal de personnes sollicitées par étape',
+    maxApproversPerStepHelp:
+      'Une demande dont une étape solliciterait plus de personnes (par les groupes, les contacts du ticket) est refusée ; 500 par défaut, 2 000 au plus.',
     defaultLocale: 'Langue par défaut',
     defaultLocaleHelp: "Utilisée pour les e-mails et les pages des personnes qui n'ont pas choisi de langue.",
     saved: 'Paramètres enregistrés.',
@@ -302,6 +305,7 @@ const fr: Shape<typeof en> = {
     approvalLinkTtlHours: "Expiration des liens d'approbation (heures)",
     autoRemindAfterHours: 'Relancer après (heures)',
     maxAutoReminders: 'Nombre maximal de relances',
+    maxApproversPerStep: 'Nombre maximal de personnes par étape',
     defaultLocale: 'Langue par défaut',
     body: 'Requête',
   },

@@ -88,6 +88,11 @@ const fr: Shape<typeof en> = {
   error: "Une erreur s'est produite : {{message}}",
   notFound: "Cette page n'existe pas.",
   locales: { en: 'English', fr: 'Français' },
+  olderMessages: {
+    show: 'Afficher les messages précédents',
+    loading: 'Chargement des messages précédents…',
+    loaded: '{{count}} messages précédents affichés',
+  },
 };
 
 export default fr;

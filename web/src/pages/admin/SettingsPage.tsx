@@ -23,6 +23,7 @@ type Draft = {
   autoRemind: boolean;
   autoRemindAfterHours: string;
   maxAutoReminders: string;
+  maxApproversPerStep: string;
 };
 
 function toDraft(s: Settings): Draft {
@@ -39,8 +40,23 @@ function toDraft(s: Settings): Draft {
     autoRemind: s.autoRemindAfterHours !== null,
     autoRemindAfterHours: String(s.autoRemindAfterHours ?? 24),
     maxAutoReminders: String(s.maxAutoReminders),
+    maxApproversPerStep: String(s.maxApproversPerStep),
   };
 }
+
+type NumberSetting =
+  | 'approvalLinkTtlHours'
+  | 'autoRemindAfterHours'
+  | 'maxAutoReminders'
+  | 'maxApproversPerStep';
+
+/** The whole-number settings and their bounds (the API's, src/workspaces/settings.ts). */
+const BOUNDS: Record<NumberSetting, [min: number, max: number]> = {
+  approvalLinkTtlHours: [1, 8760],
+  autoRemindAfterHours: [1, 720],
+  maxAutoReminders: [0, 20],
+  maxApproversPerStep: [1, 2000],
+};
 
 /** The PATCH body for a draft, or the fields that are not valid. */
 function fromDraft(d: Draft, t: (key: string, o?: Record<string, unknown>) => string) {
@@ -52,10 +68,17 @@ function fromDraft(d: Draft, t: (key: string, o?: Record<string, unknown>) => st
   };
   const body: Settings = {
     ...d.switches,
-    approvalLinkTtlHours: whole('approvalLinkTtlHours', d.approvalLinkTtlHours, 1, 8760),
+    approvalLinkTtlHours: whole(
+      'approvalLinkTtlHours',
+      d.approvalLinkTtlHours,
+      ...BOUNDS.approvalLinkTtlHours,
+    ),
     defaultLocale: d.defaultLocale,
-    autoRemindAfterHours: d.autoRemind ? whole('autoRemindAfterHours', d.autoRemindAfterHours, 1, 720) : null,
-    maxAutoReminders: whole('maxAutoReminders', d.maxAutoReminders, 0, 20),
+    autoRemindAfterHours: d.autoRemind
+      ? whole('autoRemindAfterHours', d.autoRemindAfterHours, ...BOUNDS.autoRemindAfterHours)
+      : null,
+    maxAutoReminders: whole('maxAutoReminders', d.maxAutoReminders, ...BOUNDS.maxAutoReminders),
+    maxApproversPerStep: whole('maxApproversPerStep', d.maxApproversPerStep, ...BOUNDS.maxApproversPerStep),
   };
   return { body, issues };
 }
@@ -81,6 +104,22 @@ function SettingsForm({ initial }: { initial: Settings }) {
   const setSwitch = (key: BooleanSetting, value: boolean) =>
     setDraft((d) => ({ ...d, switches: { ...d.switches, [key]: value } }));
   const set = <K extends keyof Draft>(key: K, value: Draft[K]) => setDraft((d) => ({ ...d, [key]: value }));
+  const numberField = (key: NumberSetting) => (
+    <Field label={t(`settings.${key}`)} hint={t(`settings.${key}Help`)} error={issueFor(problem, key)}>
+      {(a11y) => (
+        <input
+          {...a11y}
+          className="admin-number"
+          type="number"
+          inputMode="numeric"
+          min={BOUNDS[key][0]}
+          max={BOUNDS[key][1]}
+          value={draft[key]}
+          onChange={(e) => set(key, e.target.value)}
+        />
+      )}
+    </Field>
+  );
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -129,68 +168,16 @@ function SettingsForm({ initial }: { initial: Settings }) {
 
       <section className="card form" aria-labelledby="settings-links">
         <h2 id="settings-links">{t('settings.linksSection')}</h2>
-        <Field
-          label={t('settings.approvalLinkTtlHours')}
-          hint={t('settings.approvalLinkTtlHoursHelp')}
-          error={issueFor(problem, 'approvalLinkTtlHours')}
-        >
-          {(a11y) => (
-            <input
-              {...a11y}
-              className="admin-number"
-              type="number"
-              inputMode="numeric"
-              min={1}
-              max={8760}
-              value={draft.approvalLinkTtlHours}
-              onChange={(e) => set('approvalLinkTtlHours', e.target.value)}
-            />
-          )}
-        </Field>
+        {numberField('approvalLinkTtlHours')}
         <CheckboxField
           label={t('settings.autoRemind')}
           hint={t('settings.autoRemindHelp')}
           checked={draft.autoRemind}
           onChange={(v) => set('autoRemind', v)}
         />
-        {draft.autoRemind ? (
-          <Field
-            label={t('settings.autoRemindAfterHours')}
-            hint={t('settings.autoRemindAfterHoursHelp')}
-            error={issueFor(problem, 'autoRemindAfterHours')}
-          >
-            {(a11y) => (
-              <input
-                {...a11y}
-                className="admin-number"
-                type="number"
-                inputMode="numeric"
-                min={1}
-                max={720}
-                value={draft.autoRemindAfterHours}
-                onChange={(e) => set('autoRemindAfterHours', e.target.value)}
-              />
-            )}
-          </Field>
-        ) : null}
-        <Field
-          label={t('settings.maxAutoReminders')}
-          hint={t('settings.maxAutoRemindersHelp')}
-          error={issueFor(problem, 'maxAutoReminders')}
-        >
-          {(a11y) => (
-            <input
-              {...a11y}
-              className="admin-number"
-              type="number"
-              inputMode="numeric"
-              min={0}
-              max={20}
-              value={draft.maxAutoReminders}
-              onChange={(e) => set('maxAutoReminders', e.target.value)}
-            />
-          )}
-        </Field>
+        {draft.autoRemind ? numberField('autoRemindAfterHours') : null}
+        {numberField('maxAutoReminders')}
+        {numberField('maxApproversPerStep')}
       </section>
 
       <section className="card form" aria-labelledby="settings-general">

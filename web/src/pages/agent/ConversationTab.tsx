@@ -2,23 +2,31 @@ import { type FormEvent, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { post } from '../../api.js';
 import { ActionError, useAction } from '../../components/approval/feedback.js';
+import { ShowOlderMessages, useConversation } from '../../components/OlderMessages.js';
 import { formatDate } from '../../i18n.js';
 import type { Message } from './types.js';
 
 /** The ticket's thread (internal notes marked) and a reply box: public reply or internal note. */
 export function ConversationTab({
   ticketId,
-  messages,
+  messages: latest,
+  nextCursor,
   onSent,
 }: {
   ticketId: string;
+  /** The newest messages (GET /tickets/{id}), oldest of them first. */
   messages: Message[];
+  /** Where older messages start (`messagesNextCursor`), or null when there are none. */
+  nextCursor: string | null;
   onSent: () => void;
 }) {
   const { t, i18n } = useTranslation('agent');
+  const conversation = useConversation(ticketId, latest, nextCursor);
+  const { messages } = conversation;
   return (
     <div className="stack">
       {messages.length === 0 ? <p className="muted">{t('conversation.empty')}</p> : null}
+      <ShowOlderMessages conversation={conversation} />
       <ol className="ag-plain ag-thread" aria-label={t('conversation.thread')}>
         {messages.map((m) => (
           <li key={m.id} className={`message${m.public ? '' : ' internal'}`}>

@@ -67,7 +67,14 @@ export function TicketPage() {
     {
       key: 'conversation',
       label: t('tabs.conversation'),
-      panel: <ConversationTab ticketId={data.id} messages={data.messages} onSent={changed} />,
+      panel: (
+        <ConversationTab
+          ticketId={data.id}
+          messages={data.messages}
+          nextCursor={data.messagesNextCursor}
+          onSent={changed}
+        />
+      ),
     },
   ];
   if (approvalsEnabled) {

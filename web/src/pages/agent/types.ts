@@ -54,7 +54,8 @@ export type Message = {
   createdAt: string;
 };
 
-export type TicketDetail = Ticket & { messages: Message[] };
+/** `messages`: the newest ones, oldest of them first; older ones from `messagesNextCursor` on. */
+export type TicketDetail = Ticket & { messages: Message[]; messagesNextCursor: string | null };
 
 export type ActivityType =
   | 'ticket_created'

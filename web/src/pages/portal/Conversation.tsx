@@ -2,6 +2,7 @@ import { type FormEvent, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { post } from '../../api.js';
 import { ErrorMessage } from '../../components/common.js';
+import { ShowOlderMessages, useConversation } from '../../components/OlderMessages.js';
 import { formatDate } from '../../i18n.js';
 import { COMMENT_MAX, type Message } from './types.js';
 import { isBlank } from './util.js';
@@ -86,18 +87,24 @@ function ReplyForm({ ticketId, onSent }: { ticketId: string; onSent(): void }) {
 /** The public conversation of a ticket and the reply box. */
 export function Conversation({
   ticketId,
-  messages,
+  messages: latest,
+  nextCursor,
   onSent,
 }: {
   ticketId: string;
+  /** The newest messages (GET /tickets/{id}), oldest of them first. */
   messages: Message[];
+  /** Where older messages start (`messagesNextCursor`), or null when there are none. */
+  nextCursor: string | null;
   onSent(): void;
 }) {
   const { t } = useTranslation('portal');
-  const visible = messages.filter((m) => m.public);
+  const conversation = useConversation(ticketId, latest, nextCursor);
+  const visible = conversation.messages.filter((m) => m.public);
   return (
     <section className="portal-section" aria-labelledby="conversation-title">
       <h2 id="conversation-title">{t('conversation.title')}</h2>
+      <ShowOlderMessages conversation={conversation} />
       {visible.length === 0 ? (
         <p className="empty">{t('conversation.empty')}</p>
       ) : (

@@ -142,7 +142,12 @@ export function PortalTicket() {
       </p>
       <TicketFacts ticket={data} showApproval={approvalsVisible} />
       <div className="ticket-layout">
-        <Conversation ticketId={data.id} messages={data.messages} onSent={refreshAround} />
+        <Conversation
+          ticketId={data.id}
+          messages={data.messages}
+          nextCursor={data.messagesNextCursor}
+          onSent={refreshAround}
+        />
         <section className="portal-section" aria-labelledby="activity-title">
           <h2 id="activity-title">{t('activity.title')}</h2>
           {approvalsVisible ? (
