@@ -439,7 +439,7 @@ describe(`session cookies (${engine})`, () => {
       const contact = await ws.contact();
       const { token } = await mintSignInLink(server.database.handle.db, {
         workspaceId: ws.id,
-        contactId: contact.id,
+        person: { type: 'contact', id: contact.id },
         nextPath: null,
       });
       const redeemed = await server.api.post('/auth/sign-in-links/redeem', { token });
@@ -602,7 +602,11 @@ describe('token comparison and storage', () => {
         expiresAt: new Date(Date.now() + 60_000),
       });
       const contact = await ws.contact();
-      const signIn = await mintSignInLink(db, { workspaceId: ws.id, contactId: contact.id, nextPath: null });
+      const signIn = await mintSignInLink(db, {
+        workspaceId: ws.id,
+        person: { type: 'contact', id: contact.id },
+        nextPath: null,
+      });
       const { rows } = await (await import('kysely')).sql<{ dump: string }>`
         SELECT (SELECT string_agg(s::text, ' ') FROM sessions s) || (SELECT string_agg(l::text, ' ') FROM approval_links l)
           || (SELECT string_agg(x::text, ' ') FROM sign_in_links x) || (SELECT coalesce(string_agg(o::text, ' '), '') FROM outbox o) AS dump`.execute(

@@ -3,12 +3,14 @@ import * as m001 from './migrations/001_initial.js';
 import * as m002 from './migrations/002_links_and_delivery.js';
 import * as m003 from './migrations/003_sign_in_links.js';
 import * as m004 from './migrations/004_outbox_notify.js';
+import * as m005 from './migrations/005_accounts_security.js';
 
 const migrations: Record<string, Migration> = {
   '001_initial': m001,
   '002_links_and_delivery': m002,
   '003_sign_in_links': m003,
   '004_outbox_notify': m004,
+  '005_accounts_security': m005,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

@@ -255,7 +255,7 @@ export async function freshDeadLetter(fx: AuthzFixture): Promise<string> {
 export async function freshSignInLink(fx: AuthzFixture): Promise<string> {
   const { token } = await mintSignInLink(fx.env.db, {
     workspaceId: fx.ws.id,
-    contactId: fx.people.contactWithAccess.id,
+    person: { type: 'contact', id: fx.people.contactWithAccess.id },
     nextPath: null,
   });
   return token;
