@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_RATE_LIMITS } from '../../src/shared/http/types.js';
 import { client, type Response } from '../support/client.js';
@@ -225,37 +226,35 @@ describe(`abuse limits (${engine})`, () => {
     }
   });
 
-  it('sign-in link and reset requests take as long for a known address as for an unknown one (answered before any lookup)', async () => {
+  it('sign-in link and reset requests are answered before any account is looked up, so known and unknown addresses take the same time', async (context) => {
+    // Before the fix a known contact took 10-15 ms and an unknown one 4 ms (issue 10 item 4).
+    // Timings on a shared machine are too noisy to compare; instead the people tables are locked
+    // against every read, and the answer must still come, which it can only do before a lookup.
+    // PGlite has one connection, which the lock would take from the server too: PostgreSQL only.
+    if (engine === 'pglite') return context.skip();
     const { api, server } = await fresh();
     const ws = await newWorkspace(api, {});
     const contact = await ws.contact();
-    const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    const db = server.database.handle.db;
     for (const path of ['/auth/sign-in-links', '/auth/password-resets']) {
-      const known: number[] = [];
-      const unknown: number[] = [];
-      for (let i = 0; i < 16; i++) {
-        await server.database.handle.db.deleteFrom('rate_limits').execute();
-        await new Promise((r) => setTimeout(r, 30));
-        // Alternate which goes first, so that neither pays for the other's work after its answer.
-        const knownBody = { workspaceId: ws.id, email: contact.email };
-        const unknownBody = { workspaceId: ws.id, email: `x-${unique()}@example.test` };
-        if (i % 2 === 0) {
-          known.push((await postFrom(server, '127.0.0.9', path, knownBody)).ms);
-          unknown.push((await postFrom(server, '127.0.0.9', path, unknownBody)).ms);
-        } else {
-          unknown.push((await postFrom(server, '127.0.0.9', path, unknownBody)).ms);
-          known.push((await postFrom(server, '127.0.0.9', path, knownBody)).ms);
-        }
-      }
-      // Before the fix a known contact took 10-15 ms and an unknown one 4 ms (issue 10 item 4). On
-      // PGlite the database runs in this test's own thread, so the client's clock also counts the
-      // work the server does after answering: compare there only that both answered 202.
-      if (engine === 'pglite') continue;
-      expect(
-        Math.abs(median(known) - median(unknown)),
-        `${path} known ${known} unknown ${unknown}`,
-      ).toBeLessThan(4);
+      await db.transaction().execute(async (tx) => {
+        await sql`LOCK TABLE members, contacts IN ACCESS EXCLUSIVE MODE`.execute(tx);
+        const answered = await Promise.race([
+          api.post(path, { workspaceId: ws.id, email: contact.email }),
+          new Promise<null>((resolve) => setTimeout(() => resolve(null), 3000)),
+        ]);
+        expect(answered?.status, `${path} answered while the people tables were locked`).toBe(202);
+      });
     }
+    // Once the lock is gone, the emails are queued.
+    const deadline = Date.now() + 5000;
+    let queued = 0;
+    while (queued < 2 && Date.now() < deadline) {
+      queued = (await db.selectFrom('outbox').select('id').where('recipient_id', '=', contact.id).execute())
+        .length;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(queued).toBe(2);
   });
 
   it('with the real limit, 20 signups an hour from one address are allowed, even all at once, and the 21st is 429', async () => {
