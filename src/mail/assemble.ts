@@ -7,6 +7,7 @@ import { findTicket, listMessages } from '../tickets/repo.js';
 import { getWorkspace } from '../workspaces/repo.js';
 import { ACCOUNT_MAIL_KINDS, accountEmail } from './account-emails.js';
 import type { ApprovalMailKind, MailKind } from './outbox.js';
+import { displayName } from './render/account.js';
 import { type EmailInput, renderEmail } from './render/index.js';
 import type { OutgoingEmail } from './transport.js';
 import type { OutboxRow } from './worker.js';
@@ -171,7 +172,7 @@ export function outboxComposer(options: { publicUrl: string; mailFrom: string })
     const rendered = renderEmail(input);
     return {
       from: options.mailFrom,
-      to: { name: to.name, address: to.email },
+      to: { name: displayName(to.name), address: to.email },
       subject: rendered.subject,
       text: rendered.text,
       html: rendered.html,
