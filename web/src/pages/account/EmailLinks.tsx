@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { post } from '../../api.js';
 import { problemStatus, safeLocalPath } from '../portal/util.js';
+import { Outcome } from './fields.js';
 
 type Kind = 'signInLink' | 'reset';
 
@@ -26,7 +27,7 @@ export function EmailLinks({
 }) {
   const { t } = useTranslation();
   const [busy, setBusy] = useState(false);
-  const [message, setMessage] = useState<{ kind: 'sent' | 'error'; text: string } | null>(null);
+  const [message, setMessage] = useState<{ kind: 'done' | 'error'; text: string } | null>(null);
 
   async function send(kind: Kind) {
     const ws = workspaceId.trim();
@@ -45,7 +46,7 @@ export function EmailLinks({
         ...(safeNext ? { next: safeNext } : {}),
       });
       setMessage({
-        kind: 'sent',
+        kind: 'done',
         text: t(kind === 'reset' ? 'account.resetSent' : 'account.signInLinkSent', { email: address }),
       });
     } catch (err) {
@@ -68,14 +69,7 @@ export function EmailLinks({
           {t('account.resetButton')}
         </button>
       </div>
-      <p className="success" role="status">
-        {message?.kind === 'sent' ? message.text : ''}
-      </p>
-      {message?.kind === 'error' ? (
-        <p className="error" role="alert">
-          {message.text}
-        </p>
-      ) : null}
+      <Outcome message={message} />
     </div>
   );
 }

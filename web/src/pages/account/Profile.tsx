@@ -4,6 +4,7 @@ import { ApiError, patch } from '../../api.js';
 import { ErrorMessage, Page } from '../../components/common.js';
 import { setLocale } from '../../i18n.js';
 import { useSession } from '../../session.js';
+import { NewPasswordFields, Outcome, PasswordField } from './fields.js';
 
 type Locale = 'en' | 'fr';
 
@@ -58,9 +59,7 @@ export function Profile() {
           </option>
         </select>
         <ErrorMessage error={profileError} />
-        <p className="success" role="status">
-          {saved ? t('account.saved') : ''}
-        </p>
+        <Outcome message={saved ? { kind: 'done', text: t('account.saved') } : null} />
         <button type="submit" className="primary">
           {t('account.save')}
         </button>
@@ -77,7 +76,7 @@ function ChangePassword() {
   const [confirm, setConfirm] = useState('');
   const [message, setMessage] = useState<{ kind: 'done' | 'error'; text: string } | null>(null);
   const [busy, setBusy] = useState(false);
-  const ids = { current: useId(), next: useId(), confirm: useId(), hint: useId(), heading: useId() };
+  const ids = { hint: useId(), heading: useId() };
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -117,45 +116,20 @@ function ChangePassword() {
       <p id={ids.hint} className="field-hint">
         {t('account.passwordHint')}
       </p>
-      <label htmlFor={ids.current}>{t('account.currentPassword')}</label>
-      <input
-        id={ids.current}
-        type="password"
+      <PasswordField
+        label={t('account.currentPassword')}
         value={current}
-        onChange={(e) => setCurrent(e.target.value)}
-        required
+        onChange={setCurrent}
         autoComplete="current-password"
       />
-      <label htmlFor={ids.next}>{t('account.newPassword')}</label>
-      <input
-        id={ids.next}
-        type="password"
-        value={next}
-        onChange={(e) => setNext(e.target.value)}
-        required
-        minLength={8}
-        maxLength={200}
-        autoComplete="new-password"
+      <NewPasswordFields
+        password={next}
+        confirm={confirm}
+        onPassword={setNext}
+        onConfirm={setConfirm}
+        mismatch={message?.text === t('account.mismatch')}
       />
-      <label htmlFor={ids.confirm}>{t('account.confirmPassword')}</label>
-      <input
-        id={ids.confirm}
-        type="password"
-        value={confirm}
-        onChange={(e) => setConfirm(e.target.value)}
-        required
-        minLength={8}
-        maxLength={200}
-        autoComplete="new-password"
-      />
-      <p className="success" role="status">
-        {message?.kind === 'done' ? message.text : ''}
-      </p>
-      {message?.kind === 'error' ? (
-        <p className="error" role="alert">
-          {message.text}
-        </p>
-      ) : null}
+      <Outcome message={message} />
       <button type="submit" className="primary" disabled={busy}>
         {t('account.changePassword')}
       </button>

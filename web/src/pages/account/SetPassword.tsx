@@ -4,6 +4,7 @@ import { Link, useParams, useSearchParams } from 'react-router';
 import { post } from '../../api.js';
 import { ErrorMessage, Page } from '../../components/common.js';
 import { problemStatus } from '../portal/util.js';
+import { NewPasswordFields } from './fields.js';
 
 type Redeemed = { workspaceId: string; email: string; principal: { type: 'member' | 'contact'; id: string } };
 
@@ -23,7 +24,7 @@ export function SetPassword() {
   const [mismatch, setMismatch] = useState(false);
   const [inactive, setInactive] = useState(false);
   const [done, setDone] = useState<Redeemed | null>(null);
-  const ids = { password: useId(), confirm: useId(), hint: useId(), error: useId() };
+  const hintId = useId();
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -66,33 +67,17 @@ export function SetPassword() {
   }
   return (
     <Page title={t(invitation ? 'account.inviteTitle' : 'account.setTitle')}>
-      <form className="card form narrow" onSubmit={submit} aria-describedby={ids.hint}>
-        <p id={ids.hint}>{t('account.setExplain')}</p>
-        <label htmlFor={ids.password}>{t('account.newPassword')}</label>
-        <input
-          id={ids.password}
-          type="password"
-          value={password}
-          onChange={(e) => setPassword(e.target.value)}
-          required
-          minLength={8}
-          maxLength={200}
-          autoComplete="new-password"
-        />
-        <label htmlFor={ids.confirm}>{t('account.confirmPassword')}</label>
-        <input
-          id={ids.confirm}
-          type="password"
-          value={confirm}
-          onChange={(e) => setConfirm(e.target.value)}
-          required
-          minLength={8}
-          maxLength={200}
-          autoComplete="new-password"
-          aria-invalid={mismatch || undefined}
+      <form className="card form narrow" onSubmit={submit} aria-describedby={hintId}>
+        <p id={hintId}>{t('account.setExplain')}</p>
+        <NewPasswordFields
+          password={password}
+          confirm={confirm}
+          onPassword={setPassword}
+          onConfirm={setConfirm}
+          mismatch={mismatch}
         />
         {mismatch ? (
-          <p id={ids.error} className="error" role="alert">
+          <p className="error" role="alert">
             {t('account.mismatch')}
           </p>
         ) : null}
