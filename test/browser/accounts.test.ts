@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
+  axeCheck,
   type BrowserEnv,
   browserAvailable,
   fillSignInForm,
@@ -47,6 +48,7 @@ describe.skipIf(!browserAvailable())('browser: password reset', { timeout: 60_00
     expect(link, email.text).toBeTruthy();
     await page.goto(new URL(link!).pathname);
     await page.getByRole('heading', { name: 'Choose a new password', level: 1 }).waitFor();
+    expect((await axeCheck(page)).serious, 'set-password page').toEqual([]);
     const newPassword = 'a fresh browser passphrase';
     await page.getByLabel('New password', { exact: true }).fill(newPassword);
     await page.getByLabel('New password again').fill(newPassword);
@@ -63,7 +65,9 @@ describe.skipIf(!browserAvailable())('browser: password reset', { timeout: 60_00
     await page.getByRole('link', { name: 'Sign in' }).click();
     await page.waitForURL((u) => u.pathname === '/signin');
     await fillSignInForm(page, ws.id, agent.email, newPassword);
-    await page.getByRole('link', { name: 'Profile' }).waitFor();
+    await page.getByRole('link', { name: 'Profile' }).click();
+    await page.getByRole('heading', { name: 'Your profile', level: 1 }).waitFor();
+    expect((await axeCheck(page)).serious, 'profile page').toEqual([]);
     // The agent's session from before the reset is over.
     expect((await env.api.get('/me', { token: agent.token })).status).toBe(401);
   });
