@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { createMember } from '../people/repo.js';
 import { inTransaction } from '../shared/db/connect.js';
 import { invalid, tooManyRequests } from '../shared/errors.js';
-import { email, id, locale, name, password, personName } from '../shared/http/schemas.js';
+import { email, id, locale, password, personName, workspaceName } from '../shared/http/schemas.js';
 import type { Api, AppDeps } from '../shared/http/types.js';
 import { createWorkspace } from '../workspaces/repo.js';
 import { invalidCredentials, requirePrincipal } from './authenticate.js';
@@ -13,7 +13,7 @@ import type { Principal } from './principal.js';
 import { accountKey, addressKey, hit, peek, withAttemptSlot } from './rate-limit.js';
 import { createSession, currentSessionHash, SESSION_TTL_MS } from './sessions.js';
 
-const signupBody = z.strictObject({ workspaceName: name, name: personName, email, password });
+const signupBody = z.strictObject({ workspaceName, name: personName, email, password });
 const loginBody = z.strictObject({
   workspaceId: id,
   email,

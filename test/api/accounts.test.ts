@@ -282,6 +282,13 @@ describe(`names are one line and bounded (issue 10 item 10, ${engine})`, () => {
         label,
       ).toBe(400);
     }
+    const multiLineWorkspace = await api.post('/signup', {
+      workspaceName: 'Acme\nSupport',
+      name: 'Ok Name',
+      email: `s-${unique()}@example.test`,
+      password: PASSWORD,
+    });
+    expect(multiLineWorkspace.status).toBe(400);
     // Nothing half-written: the contact's name is what it was.
     expect((await api.get(`/contacts/${contact.id}`, { token: contact.token })).body.name).toBe(contact.name);
   });
