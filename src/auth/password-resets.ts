@@ -116,6 +116,15 @@ export function passwordResetRoutes(app: Api, { db, rateLimits, now }: AppDeps):
       if (limit.count > rateLimits.approvalLinks.max) throw tooManyRequests(limit.retryAfterSeconds);
       const { token } = request.body;
       if (!/^[A-Za-z0-9_-]{43}$/.test(token)) throw inactive();
+      // A dead link is refused before argon2 runs, so guessing costs the server almost nothing.
+      const live = await db
+        .selectFrom('password_tokens')
+        .select('token_hash')
+        .where('token_hash', '=', sha256(token))
+        .where('used_at', 'is', null)
+        .where('expires_at', '>', now())
+        .executeTakeFirst();
+      if (!live) throw inactive();
       // Hashed before the transaction: no row stays locked while argon2 works.
       const passwordHash = await hashPassword(request.body.password);
       return inTransaction(db, async (tx) => {
