@@ -90,3 +90,30 @@ function toState(row: { count: number; window_start: Date }, limit: Limit): Limi
   const ends = new Date(row.window_start).getTime() + limit.windowSeconds * 1000;
   return { count: row.count, retryAfterSeconds: Math.max(1, Math.ceil((ends - Date.now()) / 1000)) };
 }
+
+/**
+ * The address part of a limit's key: an IPv4-mapped IPv6 address counts as its
+ * IPv4 address, and an IPv6 address by its /64 (one subscriber usually holds a
+ * whole /64, so counting single addresses would let them rotate freely).
+ */
+export function addressKey(ip: string): string {
+  const address = ip.trim().toLowerCase();
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(address);
+  if (mapped) return mapped[1]!;
+  if (!address.includes(':')) return address;
+  const [head = '', tail = ''] = address.split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const groups = address.includes('::')
+    ? [...left, ...Array(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right]
+    : left;
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.replace(/^0+(?=.)/, ''))
+    .join(':')}::/64`;
+}
+
+/** The account part of a limit's key: workspace id and email, trimmed and in lower case. */
+export function accountKey(workspaceId: string, email: string): string {
+  return `${workspaceId.trim().toLowerCase()}:${email.trim().toLowerCase()}`;
+}

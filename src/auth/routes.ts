@@ -1,39 +1,19 @@
 import { z } from 'zod';
 import { createMember } from '../people/repo.js';
-import { type Db, inTransaction } from '../shared/db/connect.js';
-import { tooManyRequests } from '../shared/errors.js';
-import { email, id, name, password } from '../shared/http/schemas.js';
+import { inTransaction } from '../shared/db/connect.js';
+import { invalid, tooManyRequests } from '../shared/errors.js';
+import { email, id, locale, password, personName, workspaceName } from '../shared/http/schemas.js';
 import type { Api, AppDeps } from '../shared/http/types.js';
 import { createWorkspace } from '../workspaces/repo.js';
 import { invalidCredentials, requirePrincipal } from './authenticate.js';
-import { clearSessionCookie, SESSION_COOKIE, setSessionCookie } from './cookies.js';
-import { verifyPassword } from './passwords.js';
-import { hit, withAttemptSlot } from './rate-limit.js';
-import { newSessionToken, parseSessionToken } from './tokens.js';
+import { clearSessionCookie, setSessionCookie } from './cookies.js';
+import { setPassword } from './password-resets.js';
+import { hashPassword, verifyPassword } from './passwords.js';
+import type { Principal } from './principal.js';
+import { accountKey, addressKey, hit, peek, withAttemptSlot } from './rate-limit.js';
+import { createSession, currentSessionHash, SESSION_TTL_MS } from './sessions.js';
 
-const SESSION_TTL_MS = 30 * 24 * 3600 * 1000;
-
-export async function createSession(
-  db: Db,
-  workspaceId: string,
-  principal: { type: 'member' | 'contact'; id: string },
-  now: Date,
-): Promise<string> {
-  const { token, hash } = newSessionToken(workspaceId);
-  await db
-    .insertInto('sessions')
-    .values({
-      workspace_id: workspaceId,
-      token_hash: hash,
-      principal_type: principal.type,
-      principal_id: principal.id,
-      expires_at: new Date(now.getTime() + SESSION_TTL_MS),
-    })
-    .execute();
-  return token;
-}
-
-const signupBody = z.strictObject({ workspaceName: name, name, email, password });
+const signupBody = z.strictObject({ workspaceName, name: personName, email, password });
 const loginBody = z.strictObject({
   workspaceId: id,
   email,
@@ -67,16 +47,23 @@ export function authRoutes(app: Api, { db, rateLimits, now, config }: AppDeps): 
     { config: { public: true }, schema: { tags: ['auth'], body: loginBody } },
     async (request, reply) => {
       const { workspaceId, email: address, password: given } = request.body;
-      const ws = workspaceId.toLowerCase();
-      const accountKey = `login-fail:account:${ws}:${address}`;
-      const ipKey = `login-fail:ip:${request.ip}`;
+      const ws = workspaceId.trim().toLowerCase();
+      const account = accountKey(ws, address);
+      const clientAddress = addressKey(request.ip);
+      // Refused (429): one address that keeps failing, on one account or on any. Never refused:
+      // the account itself, whoever fails on it from elsewhere; it is slowed down instead.
+      const accountFromAddressKey = `login-fail:account-ip:${account}:${clientAddress}`;
+      const ipKey = `login-fail:ip:${clientAddress}`;
+      const accountKeyAll = `login-fail:account:${account}`;
       const limit = rateLimits.loginFailures;
       // A slot per attempt in flight, so simultaneous guesses cannot get past the limit.
       return withAttemptSlot(
         db,
-        [accountKey, ipKey],
+        [accountFromAddressKey, ipKey],
         limit,
         async () => {
+          const failures = await peek(db, accountKeyAll, limit);
+          if (failures.count >= limit.max) await slowDown(failures.count - limit.max);
           // Members first: an address that is both a member and a contact signs in as the member.
           const member = await db
             .selectFrom('members')
@@ -92,19 +79,20 @@ export function authRoutes(app: Api, { db, rateLimits, now, config }: AppDeps): 
                 .where('workspace_id', '=', ws)
                 .where((eb) => eb(eb.fn('lower', ['email']), '=', address))
                 .executeTakeFirst();
-          const account = member
+          const found = member
             ? { type: 'member' as const, id: member.id, hash: member.active ? member.password_hash : null }
             : contact
               ? { type: 'contact' as const, id: contact.id, hash: contact.password_hash }
               : null;
-          const ok = await verifyPassword(account?.hash ?? null, given);
-          if (!account || !ok) {
-            await hit(db, accountKey, limit);
+          const ok = await verifyPassword(found?.hash ?? null, given);
+          if (!found || !ok) {
+            await hit(db, accountFromAddressKey, limit);
             await hit(db, ipKey, limit);
+            await hit(db, accountKeyAll, limit);
             throw invalidCredentials();
           }
-          const token = await createSession(db, ws, account, now());
-          const principal = { type: account.type, id: account.id };
+          const principal = { type: found.type, id: found.id };
+          const token = await createSession(db, ws, principal, now());
           if (request.body.session === 'cookie') {
             setSessionCookie(reply, config, token, SESSION_TTL_MS / 1000);
             return { principal, csrfToken: reply.generateCsrf() };
@@ -117,17 +105,15 @@ export function authRoutes(app: Api, { db, rateLimits, now, config }: AppDeps): 
   );
 
   app.post('/auth/logout', { schema: { tags: ['auth'] } }, async (request, reply) => {
-    requirePrincipal(request);
-    const token =
-      /^Bearer\s+(\S+)/i.exec(request.headers.authorization ?? '')?.[1] ?? request.cookies[SESSION_COOKIE];
+    const p = requirePrincipal(request);
+    const hash = currentSessionHash(request);
     clearSessionCookie(reply, config);
-    const parsed = token ? parseSessionToken(token) : null;
-    if (parsed) {
+    if (hash) {
       await db
         .updateTable('sessions')
         .set({ revoked_at: now() })
-        .where('workspace_id', '=', parsed.workspaceId)
-        .where('token_hash', '=', parsed.hash)
+        .where('workspace_id', '=', p.workspaceId)
+        .where('token_hash', '=', hash)
         .execute();
     }
     return reply.code(204).send();
@@ -142,25 +128,98 @@ export function authRoutes(app: Api, { db, rateLimits, now, config }: AppDeps): 
     }),
   );
 
-  app.get('/me', { schema: { tags: ['auth'] } }, async (request) => {
-    const p = requirePrincipal(request);
-    return p.type === 'member'
-      ? {
-          type: p.type,
-          id: p.id,
-          workspaceId: p.workspaceId,
-          name: p.name,
-          email: p.email,
-          role: p.role,
-          locale: p.locale,
+  app.get('/me', { schema: { tags: ['auth'] } }, async (request) => meView(requirePrincipal(request)));
+
+  // The person's own profile. Only they set their password, and only with the current one.
+  app.patch('/me', { schema: { tags: ['auth'], body: mePatch } }, async (request) => {
+    const me = requirePrincipal(request);
+    const { password: newPassword, currentPassword, ...profile } = request.body;
+    const self = { type: me.type, id: me.id };
+    const table = me.type === 'member' ? 'members' : 'contacts';
+    let passwordHash: string | null = null;
+    if (newPassword !== undefined) {
+      if (currentPassword === undefined)
+        throw invalid('currentPassword', 'is required to change the password');
+      const keys = [
+        `login-fail:account-ip:${accountKey(me.workspaceId, me.email)}:${addressKey(request.ip)}`,
+        `login-fail:ip:${addressKey(request.ip)}`,
+      ];
+      // A stolen session must not become a way to guess the password: failures count as sign-in failures.
+      for (const key of keys) {
+        const state = await peek(db, key, rateLimits.loginFailures);
+        if (state.count >= rateLimits.loginFailures.max) {
+          throw tooManyRequests(state.retryAfterSeconds, 'Too many failed sign-ins');
         }
-      : {
-          type: p.type,
-          id: p.id,
-          workspaceId: p.workspaceId,
-          name: p.name,
-          email: p.email,
-          locale: p.locale,
-        };
+      }
+      const row = await db
+        .selectFrom(table)
+        .select('password_hash')
+        .where('workspace_id', '=', me.workspaceId)
+        .where('id', '=', me.id)
+        .executeTakeFirstOrThrow();
+      if (!row.password_hash) {
+        throw invalid('currentPassword', 'you have no password yet: set one through a password reset link');
+      }
+      if (!(await verifyPassword(row.password_hash, currentPassword))) {
+        for (const key of keys) await hit(db, key, rateLimits.loginFailures);
+        throw invalid('currentPassword', 'is not your current password');
+      }
+      passwordHash = await hashPassword(newPassword);
+    }
+    await inTransaction(db, async (tx) => {
+      if (Object.keys(profile).length > 0) {
+        await tx
+          .updateTable(table)
+          .set(profile)
+          .where('workspace_id', '=', me.workspaceId)
+          .where('id', '=', me.id)
+          .execute();
+      }
+      if (passwordHash) {
+        const keep = currentSessionHash(request);
+        await setPassword(
+          tx,
+          me.workspaceId,
+          self,
+          passwordHash,
+          { kind: 'password_changed', actor: self },
+          now(),
+          keep,
+        );
+      }
+    });
+    return meView({
+      ...me,
+      ...(profile.name !== undefined ? { name: profile.name } : {}),
+      ...(profile.locale !== undefined ? { locale: profile.locale } : {}),
+    });
   });
+}
+
+const mePatch = z.strictObject({
+  name: personName.optional(),
+  locale: locale.nullable().optional(),
+  password: password.optional(),
+  currentPassword: z.string().max(200).optional(),
+});
+
+function meView(p: Principal) {
+  const base = { type: p.type, id: p.id, workspaceId: p.workspaceId, name: p.name, email: p.email };
+  return p.type === 'member' ? { ...base, role: p.role, locale: p.locale } : { ...base, locale: p.locale };
+}
+
+/**
+ * Once an account has had `loginFailures.max` failures in the window, from any
+ * addresses, each further attempt on it waits before its password is checked:
+ * 1 s, growing by 250 ms per further failure up to 5 s. The owner still gets in
+ * (a little later); a guesser spread over many addresses gets few guesses.
+ */
+export const ACCOUNT_SLOWDOWN = { baseMs: 1000, stepMs: 250, maxMs: 5000 } as const;
+
+function slowDown(failuresBeyond: number): Promise<void> {
+  const ms = Math.min(
+    ACCOUNT_SLOWDOWN.maxMs,
+    ACCOUNT_SLOWDOWN.baseMs + failuresBeyond * ACCOUNT_SLOWDOWN.stepMs,
+  );
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -1,13 +1,13 @@
-import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { enqueue } from '../mail/outbox.js';
+import type { PersonRef } from '../approvals/core/types.js';
 import { type Db, inTransaction } from '../shared/db/connect.js';
 import { AppError, tooManyRequests } from '../shared/errors.js';
 import { email, id } from '../shared/http/schemas.js';
 import type { Api, AppDeps } from '../shared/http/types.js';
+import { afterAnswer, findAccounts, sendAccountEmails } from './accounts.js';
 import { setSessionCookie } from './cookies.js';
-import { hit } from './rate-limit.js';
-import { createSession } from './routes.js';
+import { addressKey, hit } from './rate-limit.js';
+import { createSession, SESSION_TTL_MS } from './sessions.js';
 import { randomToken, sha256 } from './tokens.js';
 
 export const SIGN_IN_LINK_TTL_MS = 15 * 60 * 1000;
@@ -15,7 +15,7 @@ export const SIGN_IN_LINK_TTL_MS = 15 * 60 * 1000;
 /** Minted when the email is rendered, like approval links: the token lives only in the email. */
 export async function mintSignInLink(
   db: Db,
-  input: { workspaceId: string; contactId: string; nextPath: string | null },
+  input: { workspaceId: string; person: PersonRef; nextPath: string | null },
 ): Promise<{ token: string; expiresAt: Date }> {
   const token = randomToken();
   const expiresAt = new Date(Date.now() + SIGN_IN_LINK_TTL_MS);
@@ -24,7 +24,8 @@ export async function mintSignInLink(
     .values({
       token_hash: sha256(token),
       workspace_id: input.workspaceId,
-      contact_id: input.contactId,
+      contact_id: input.person.type === 'contact' ? input.person.id : null,
+      member_id: input.person.type === 'member' ? input.person.id : null,
       next_path: input.nextPath,
       expires_at: expiresAt,
     })
@@ -37,44 +38,29 @@ const safePath = z
   .max(500)
   .regex(/^\/(?!\/)[^\s\\]*$/, 'must be a path on this site');
 
-const requestBody = z.strictObject({ workspaceId: id, email, next: safePath.optional() });
+const requestBody = z.strictObject({ workspaceId: id.optional(), email, next: safePath.optional() });
 const redeemBody = z.strictObject({ token: z.string().max(200) });
 
 const inactive = () => new AppError(410, 'link_inactive', 'This sign-in link is no longer active');
 
 export function signInLinkRoutes(app: Api, { db, config, rateLimits, now }: AppDeps): void {
-  // Always 202, whether or not the address is a contact's, so it tells nobody who is a customer.
+  // Always 202, answered before any account is looked up, so neither the answer nor its
+  // timing tells who is a member or a customer. Without workspaceId, every account of the
+  // address gets its own link.
   app.post(
     '/auth/sign-in-links',
     { config: { public: true }, schema: { tags: ['auth'], body: requestBody } },
     async (request, reply) => {
       const limit = rateLimits.loginFailures;
-      for (const key of [
-        `sign-in-link:ip:${request.ip}`,
-        `sign-in-link:account:${request.body.workspaceId}:${request.body.email}`,
-      ]) {
-        const state = await hit(db, key, limit);
-        if (state.count > limit.max)
-          throw tooManyRequests(state.retryAfterSeconds, 'Too many sign-in links asked for');
-      }
-      const ws = request.body.workspaceId.toLowerCase();
-      const contact = await db
-        .selectFrom('contacts')
-        .select('id')
-        .where('workspace_id', '=', ws)
-        .where((eb) => eb(eb.fn('lower', ['email']), '=', request.body.email))
-        .executeTakeFirst();
-      if (contact) {
-        await enqueue(db, ws, [
-          {
-            eventId: randomUUID(),
-            kind: 'sign_in_link',
-            approvalId: null,
-            recipient: { type: 'contact', id: contact.id },
-            payload: { next: request.body.next ?? null },
-          },
-        ]);
-      }
+      const state = await hit(db, `sign-in-link:ip:${addressKey(request.ip)}`, limit);
+      if (state.count > limit.max)
+        throw tooManyRequests(state.retryAfterSeconds, 'Too many sign-in links asked for');
+      const { email: address, workspaceId, next } = request.body;
+      afterAnswer(request.log, 'sign-in link request', async () =>
+        sendAccountEmails(db, await findAccounts(db, address, workspaceId ?? null), 'sign_in_link', {
+          next: next ?? null,
+        }),
+      );
       return reply.code(202).send({ sent: true });
     },
   );
@@ -84,37 +70,45 @@ export function signInLinkRoutes(app: Api, { db, config, rateLimits, now }: AppD
     '/auth/sign-in-links/redeem',
     { config: { public: true }, schema: { tags: ['auth'], body: redeemBody } },
     async (request, reply) => {
-      const limit = await hit(db, `links:ip:${request.ip}`, rateLimits.approvalLinks);
+      const limit = await hit(db, `links:ip:${addressKey(request.ip)}`, rateLimits.approvalLinks);
       if (limit.count > rateLimits.approvalLinks.max) throw tooManyRequests(limit.retryAfterSeconds);
       const token = request.body.token;
       if (!/^[A-Za-z0-9_-]{43}$/.test(token)) throw inactive();
       const session = await inTransaction(db, async (tx) => {
         const link = await tx
-          .selectFrom('sign_in_links')
-          .select(['token_hash', 'workspace_id', 'contact_id', 'next_path', 'expires_at', 'used_at'])
-          .where('token_hash', '=', sha256(token))
-          .forUpdate()
+          .selectFrom('sign_in_links as l')
+          .leftJoin('members as m', (join) =>
+            join.onRef('m.workspace_id', '=', 'l.workspace_id').onRef('m.id', '=', 'l.member_id'),
+          )
+          .select([
+            'l.token_hash',
+            'l.workspace_id',
+            'l.contact_id',
+            'l.member_id',
+            'l.next_path',
+            'l.expires_at',
+            'l.used_at',
+            'm.active as member_active',
+          ])
+          .where('l.token_hash', '=', sha256(token))
+          .forUpdate('l')
           .executeTakeFirst();
         if (!link || link.used_at || new Date(link.expires_at) <= now()) throw inactive();
+        // A member deactivated after the email left cannot sign in with it.
+        if (link.member_id && !link.member_active) throw inactive();
         await tx
           .updateTable('sign_in_links')
           .set({ used_at: now() })
           .where('token_hash', '=', link.token_hash)
           .execute();
-        const sessionToken = await createSession(
-          tx,
-          link.workspace_id,
-          { type: 'contact', id: link.contact_id },
-          now(),
-        );
-        return { sessionToken, link };
+        const principal: PersonRef = link.member_id
+          ? { type: 'member', id: link.member_id }
+          : { type: 'contact', id: link.contact_id! };
+        const sessionToken = await createSession(tx, link.workspace_id, principal, now());
+        return { sessionToken, principal, next: link.next_path };
       });
-      setSessionCookie(reply, config, session.sessionToken, 30 * 24 * 3600);
-      return {
-        principal: { type: 'contact' as const, id: session.link.contact_id },
-        next: session.link.next_path,
-        csrfToken: reply.generateCsrf(),
-      };
+      setSessionCookie(reply, config, session.sessionToken, SESSION_TTL_MS / 1000);
+      return { principal: session.principal, next: session.next, csrfToken: reply.generateCsrf() };
     },
   );
 }

@@ -1,14 +1,14 @@
 import type { PersonRef } from '../approvals/core/types.js';
 import { APPEAL_STEP, mintLink } from '../approvals/links/repo.js';
 import { loadApproval } from '../approvals/repo.js';
-import { mintSignInLink } from '../auth/sign-in-links.js';
 import { loadPeople, personKey } from '../people/repo.js';
 import type { Db } from '../shared/db/connect.js';
 import { findTicket, listMessages, ticketContactIds } from '../tickets/repo.js';
 import { getWorkspace } from '../workspaces/repo.js';
-import type { MailKind } from './outbox.js';
+import { ACCOUNT_MAIL_KINDS, accountEmail } from './account-emails.js';
+import type { ApprovalMailKind, MailKind } from './outbox.js';
+import { displayName } from './render/account.js';
 import { type EmailInput, renderEmail } from './render/index.js';
-import { renderSignInEmail } from './render/sign-in.js';
 import type { OutgoingEmail } from './transport.js';
 import type { OutboxRow } from './worker.js';
 
@@ -24,34 +24,6 @@ type Payload = {
   /** needs_info, info_provided: the question or the answer. */
   text?: string;
 };
-
-async function signInEmail(
-  db: Db,
-  row: OutboxRow,
-  messageId: string,
-  options: { publicUrl: string; mailFrom: string },
-): Promise<OutgoingEmail> {
-  const ws = row.workspace_id;
-  const workspace = await getWorkspace(db, ws);
-  const people = await loadPeople(db, ws, [{ type: row.recipient_type, id: row.recipient_id }]);
-  const to = people.get(`${row.recipient_type}:${row.recipient_id}`);
-  if (!to) throw new Error(`recipient ${row.recipient_id} not found`);
-  const next = (row.payload as { next?: string | null }).next ?? null;
-  const { token, expiresAt } = await mintSignInLink(db, {
-    workspaceId: ws,
-    contactId: row.recipient_id,
-    nextPath: next,
-  });
-  const locale = to.locale ?? workspace.settings.defaultLocale;
-  const rendered = renderSignInEmail({
-    locale,
-    workspaceName: workspace.name,
-    recipientName: to.name,
-    url: `${options.publicUrl}/portal/sign-in/${token}`,
-    expiresAt,
-  });
-  return { from: options.mailFrom, to: { name: to.name, address: to.email }, ...rendered, messageId, locale };
-}
 
 /** Everything an approval's emails share, loaded once per delivery batch. */
 async function loadContext(db: Db, ws: string, approvalId: string) {
@@ -117,7 +89,7 @@ export function outboxComposer(options: { publicUrl: string; mailFrom: string })
     const kind = row.kind as MailKind;
     const payload = row.payload as Payload;
     const recipient: PersonRef = { type: row.recipient_type, id: row.recipient_id };
-    if (kind === 'sign_in_link') return signInEmail(db, row, messageId, options);
+    if (ACCOUNT_MAIL_KINDS.has(kind)) return accountEmail(db, row, messageId, options);
     if (!row.approval_id) throw new Error(`outbox row ${row.id} has no approval`);
     const key = `${ws}:${row.approval_id}`;
     let loaded = cache.get(key) as ReturnType<typeof loadContext> | undefined;
@@ -186,7 +158,7 @@ export function outboxComposer(options: { publicUrl: string; mailFrom: string })
       for (const [k, v] of await loadPeople(db, ws, [comment.author])) people.set(k, v);
     }
     const input: EmailInput = {
-      kind,
+      kind: kind as ApprovalMailKind,
       locale,
       workspaceName: workspace.name,
       recipientName: to.name,
@@ -241,7 +213,7 @@ export function outboxComposer(options: { publicUrl: string; mailFrom: string })
     const rendered = renderEmail(input);
     return {
       from: options.mailFrom,
-      to: { name: to.name, address: to.email },
+      to: { name: displayName(to.name), address: to.email },
       subject: rendered.subject,
       text: rendered.text,
       html: rendered.html,

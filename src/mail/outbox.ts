@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { PersonRef } from '../approvals/core/types.js';
+import type { AccountMailKind } from '../auth/accounts.js';
 import type { Db } from '../shared/db/connect.js';
 
 /** The emails of SPEC §4, one outbox row per recipient. */
@@ -19,8 +20,8 @@ export type ApprovalMailKind =
   | 'info_provided'
   | 'comment_added';
 
-/** Every email: the approval ones, and the portal's passwordless sign-in link. */
-export type MailKind = ApprovalMailKind | 'sign_in_link';
+/** Every email: the approval ones, and the account ones (sign-in link, password reset, invitation). */
+export type MailKind = ApprovalMailKind | AccountMailKind;
 
 export type OutboxMessage = {
   /** One id per event: with the recipient it makes the stable Message-ID and the de-duplication key. */

@@ -287,7 +287,7 @@ describe(`sessions (${engine})`, () => {
     expect(stored.map((s) => s.token_hash)).not.toContain(token);
   });
 
-  it('a deactivated member cannot sign in and their sessions stop working', async () => {
+  it('a deactivated member cannot sign in and their sessions end for good (issue 10 item 1)', async () => {
     const agent = await ws.member('agent');
     expect((await api.get('/me', { token: agent.token })).status).toBe(200);
     const off = await api.patch(`/members/${agent.id}`, { active: false }, { token: ws.admin.token });
@@ -300,7 +300,9 @@ describe(`sessions (${engine})`, () => {
     );
     const on = await api.patch(`/members/${agent.id}`, { active: true }, { token: ws.admin.token });
     expect(on.status).toBe(200);
-    expect((await api.get('/me', { token: agent.token })).status).toBe(200);
+    // Reactivation brings no old session back: they sign in again.
+    expectProblem(await api.get('/me', { token: agent.token }), 401);
+    expect((await api.get('/me', { token: await login(api, ws.id, agent.email) })).status).toBe(200);
   });
 
   it("a session only reaches its own workspace's data", async () => {

@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_RATE_LIMITS } from '../../src/shared/http/types.js';
 import { client, type Response } from '../support/client.js';
@@ -32,6 +34,48 @@ afterAll(async () => {
 });
 
 const unique = () => randomBytes(4).toString('hex');
+
+/**
+ * A POST from another loopback address (127.0.0.2, 127.0.0.3, …): the server sees it as
+ * another client, as it would see another machine.
+ */
+function postFrom(
+  server: TestServer,
+  localAddress: string,
+  path: string,
+  body: unknown,
+): Promise<{ status: number; body: any; ms: number }> {
+  const url = new URL(`${server.url}/api/v1${path}`);
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      {
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname,
+        method: 'POST',
+        localAddress,
+        headers: { 'content-type': 'application/json' },
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk) => {
+          text += chunk;
+        });
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            body: text ? JSON.parse(text) : null,
+            ms: performance.now() - started,
+          }),
+        );
+      },
+    );
+    req.on('error', reject);
+    req.end(JSON.stringify(body));
+  });
+}
 
 function expectLimited(res: Response, maxSeconds: number) {
   const detail = JSON.stringify(res.body);
@@ -72,13 +116,16 @@ describe(`abuse limits (${engine})`, () => {
     const sessions = async () => (await db.selectFrom('sessions').select('token_hash').execute()).length;
     const before = await sessions();
     expectLimited(await api.post('/auth/login', wrong), 15 * 60);
-    // Locked out now, even with the right password, for this account and from this address.
+    // Refused now from this address, even with the right password, for this account and any other.
     expectLimited(await api.post('/auth/login', right), 15 * 60);
     expectLimited(
       await api.post('/auth/login', { workspaceId: ws.id, email: agent.email, password: PASSWORD }),
       15 * 60,
     );
     expect(await sessions()).toBe(before);
+    // Issue 10 item 4: the owner, from another address, still signs in.
+    const owner = await postFrom(server, '127.0.0.2', '/auth/login', right);
+    expect(owner.status, JSON.stringify(owner.body)).toBe(200);
     // Ordinary calls of people already signed in are not throttled.
     for (let i = 0; i < 15; i++) expect((await api.get('/me', { token: ws.admin.token })).status).toBe(200);
     expect((await api.get('/tickets', { token: agent.token })).status).toBe(200);
@@ -110,6 +157,104 @@ describe(`abuse limits (${engine})`, () => {
     await new Promise((r) => setTimeout(r, 2300));
     const res = await api.post('/auth/login', right);
     expect(res.status, JSON.stringify(res.body)).toBe(200);
+  });
+
+  it('issue 10 item 4: failures from one address never lock the owner out from another; the account is slowed, not locked', async () => {
+    const { api, server } = await fresh();
+    const ws = await newWorkspace(api, {});
+    const right = { workspaceId: ws.id, email: ws.admin.email, password: PASSWORD };
+    const wrong = { ...right, password: 'not the password' };
+    // Ten failures from one address: that address is refused, even with the right password.
+    for (let i = 0; i < 10; i++) {
+      expect((await postFrom(server, '127.0.0.2', '/auth/login', wrong)).status).toBe(401);
+    }
+    expect((await postFrom(server, '127.0.0.2', '/auth/login', right)).status).toBe(429);
+    // From an address that never failed, the right password works at once… after the slowdown.
+    const owner = await postFrom(server, '127.0.0.4', '/auth/login', right);
+    expect(owner.status, JSON.stringify(owner.body)).toBe(200);
+    expect(owner.ms).toBeGreaterThanOrEqual(900);
+    // And from the attacker's addresses the owner's ordinary API calls are not throttled.
+    expect((await api.get('/me', { token: owner.body.token })).status).toBe(200);
+    // A guess from yet another address is answered (401, not 429), slowly.
+    const guess = await postFrom(server, '127.0.0.5', '/auth/login', wrong);
+    expect(guess.status).toBe(401);
+    expect(guess.ms).toBeGreaterThanOrEqual(900);
+  });
+
+  it('the account key ignores the case and spaces of the workspace id and email', async () => {
+    const { server } = await fresh({ rateLimits: { loginFailures: { max: 3, windowSeconds: 60 } } });
+    const api = client(server.url);
+    const ws = await newWorkspace(api, {});
+    const spellings = [ws.id, ws.id.toUpperCase(), ws.id];
+    for (const [i, workspaceId] of spellings.entries()) {
+      const email = i === 1 ? ` ${ws.admin.email.toUpperCase()} ` : ws.admin.email;
+      const res = await postFrom(server, '127.0.0.6', '/auth/login', {
+        workspaceId,
+        email,
+        password: 'wrong wrong',
+      });
+      expect(res.status).toBe(401);
+    }
+    const count = await server.database.handle.db
+      .selectFrom('rate_limits')
+      .select(['key', 'count'])
+      .where('key', 'like', 'login-fail:account:%')
+      .execute();
+    expect(count).toEqual([{ key: `login-fail:account:${ws.id}:${ws.admin.email}`, count: 3 }]);
+    expect(
+      (
+        await postFrom(server, '127.0.0.6', '/auth/login', {
+          workspaceId: ws.id.toUpperCase(),
+          email: ws.admin.email,
+          password: PASSWORD,
+        })
+      ).status,
+    ).toBe(429);
+  });
+
+  it('sign-in links and password resets: 429 with Retry-After per address after 10 requests; other addresses still get 202', async () => {
+    const { api, server } = await fresh();
+    const ws = await newWorkspace(api, {});
+    for (const path of ['/auth/sign-in-links', '/auth/password-resets']) {
+      const body = { workspaceId: ws.id, email: `someone-${unique()}@example.test` };
+      for (let i = 0; i < 10; i++) expect((await postFrom(server, '127.0.0.7', path, body)).status).toBe(202);
+      const limited = await api.request('POST', path, { body, headers: {} });
+      expect(limited.status).toBe(202); // 127.0.0.1 is another address
+      const refused = await postFrom(server, '127.0.0.7', path, body);
+      expect(refused.status).toBe(429);
+      expect((await postFrom(server, '127.0.0.8', path, body)).status).toBe(202);
+    }
+  });
+
+  it('sign-in link and reset requests are answered before any account is looked up, so known and unknown addresses take the same time', async (context) => {
+    // Before the fix a known contact took 10-15 ms and an unknown one 4 ms (issue 10 item 4).
+    // Timings on a shared machine are too noisy to compare; instead the people tables are locked
+    // against every read, and the answer must still come, which it can only do before a lookup.
+    // PGlite has one connection, which the lock would take from the server too: PostgreSQL only.
+    if (engine === 'pglite') return context.skip();
+    const { api, server } = await fresh();
+    const ws = await newWorkspace(api, {});
+    const contact = await ws.contact();
+    const db = server.database.handle.db;
+    for (const path of ['/auth/sign-in-links', '/auth/password-resets']) {
+      await db.transaction().execute(async (tx) => {
+        await sql`LOCK TABLE members, contacts IN ACCESS EXCLUSIVE MODE`.execute(tx);
+        const answered = await Promise.race([
+          api.post(path, { workspaceId: ws.id, email: contact.email }),
+          new Promise<null>((resolve) => setTimeout(() => resolve(null), 3000)),
+        ]);
+        expect(answered?.status, `${path} answered while the people tables were locked`).toBe(202);
+      });
+    }
+    // Once the lock is gone, the emails are queued.
+    const deadline = Date.now() + 5000;
+    let queued = 0;
+    while (queued < 2 && Date.now() < deadline) {
+      queued = (await db.selectFrom('outbox').select('id').where('recipient_id', '=', contact.id).execute())
+        .length;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(queued).toBe(2);
   });
 
   it('with the real limit, 20 signups an hour from one address are allowed, even all at once, and the 21st is 429', async () => {

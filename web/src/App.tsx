@@ -3,6 +3,8 @@ import { useTranslation } from 'react-i18next';
 import { Navigate, Route, Routes, useLocation } from 'react-router';
 import { Loading, Page } from './components/common.js';
 import { AgentLayout, BareLayout, PortalLayout } from './components/Layout.js';
+import { Profile } from './pages/account/Profile.js';
+import { SetPassword } from './pages/account/SetPassword.js';
 import { AdminPage } from './pages/admin/AdminPage.js';
 import { TasksPage } from './pages/agent/TasksPage.js';
 import { TicketPage } from './pages/agent/TicketPage.js';
@@ -66,6 +68,38 @@ export function App() {
           <BareLayout>
             <SignIn />
           </BareLayout>
+        }
+      />
+      <Route
+        path="/sign-in/link/:token"
+        element={
+          <BareLayout>
+            <SignInLink portal={false} />
+          </BareLayout>
+        }
+      />
+      <Route
+        path="/set-password/:token"
+        element={
+          <BareLayout>
+            <SetPassword />
+          </BareLayout>
+        }
+      />
+      <Route
+        path="/profile"
+        element={
+          <RequireMember>
+            <Profile />
+          </RequireMember>
+        }
+      />
+      <Route
+        path="/portal/profile"
+        element={
+          <RequireContact>
+            <Profile />
+          </RequireContact>
         }
       />
       <Route

@@ -3,6 +3,7 @@ import * as m001 from './migrations/001_initial.js';
 import * as m002 from './migrations/002_links_and_delivery.js';
 import * as m003 from './migrations/003_sign_in_links.js';
 import * as m004 from './migrations/004_outbox_notify.js';
+import * as m005 from './migrations/005_accounts_security.js';
 import * as m006 from './migrations/006_quotas_and_paging.js';
 import * as m007 from './migrations/007_needs_info.js';
 import * as m008 from './migrations/008_ticket_approval_counts.js';
@@ -14,6 +15,7 @@ const migrations: Record<string, Migration> = {
   '002_links_and_delivery': m002,
   '003_sign_in_links': m003,
   '004_outbox_notify': m004,
+  '005_accounts_security': m005,
   '006_quotas_and_paging': m006,
   '007_needs_info': m007,
   '008_ticket_approval_counts': m008,

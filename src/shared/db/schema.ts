@@ -253,7 +253,8 @@ export interface RateLimitsTable {
 export interface SignInLinksTable {
   token_hash: string;
   workspace_id: string;
-  contact_id: string;
+  contact_id: string | null;
+  member_id: string | null;
   next_path: string | null;
   created_at: Generated<Date>;
   expires_at: Timestamp;
@@ -264,6 +265,30 @@ export interface EmailQuotaUsageTable {
   workspace_id: string;
   window_start: Timestamp;
   claimed: number;
+}
+
+export interface PasswordTokensTable {
+  token_hash: string;
+  workspace_id: string;
+  principal_type: PersonType;
+  principal_id: string;
+  purpose: 'password_reset' | 'invitation';
+  created_at: Generated<Date>;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+}
+
+export interface AuditEventsTable {
+  workspace_id: string;
+  id: string;
+  seq: Generated<string>;
+  kind: string;
+  actor_type: PersonType | null;
+  actor_id: string | null;
+  subject_type: PersonType;
+  subject_id: string;
+  data: Json<Record<string, unknown>>;
+  created_at: Generated<Date>;
 }
 
 export interface Database {
@@ -288,4 +313,6 @@ export interface Database {
   idempotency_keys: IdempotencyKeysTable;
   rate_limits: RateLimitsTable;
   email_quota_usage: EmailQuotaUsageTable;
+  password_tokens: PasswordTokensTable;
+  audit_events: AuditEventsTable;
 }

@@ -4,6 +4,19 @@ import { z } from 'zod';
 export const id = z.guid();
 export const idParams = z.strictObject({ id: z.string().max(100) });
 export const name = z.string().trim().min(1).max(200);
+/**
+ * A person's name: one line, at most 100 characters once trimmed. Line breaks and other control
+ * characters are refused (400) rather than folded, so nobody is renamed behind their back; names
+ * appear in other people's emails, where a multi-line name could pass for the email's own text.
+ */
+export const PERSON_NAME_MAX = 100;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: refusing them is the point
+const ONE_LINE = /^[^\u0000-\u001f\u007f-\u009f\u2028\u2029]*$/;
+const oneLineName = (max: number) =>
+  z.string().trim().min(1).max(max).regex(ONE_LINE, 'must be one line without control characters');
+export const personName = oneLineName(PERSON_NAME_MAX);
+/** A workspace's name, shown in every email's subject and footer: one line too. */
+export const workspaceName = oneLineName(200);
 export const email = z.string().trim().toLowerCase().pipe(z.email().max(320));
 export const password = z.string().min(8).max(200);
 export const locale = z.enum(['en', 'fr']);

@@ -7,6 +7,7 @@ import {
   freshGroup,
   freshNeedsInfo,
   freshPending,
+  freshResetToken,
   freshSession,
   freshSignInLink,
   freshTemplate,
@@ -57,6 +58,17 @@ export const ENDPOINTS: Record<string, Prepare> = {
     call('POST', '/auth/sign-in-links', { workspaceId: fx.ws.id, email: fx.people.contactWithAccess.email }),
   'POST /api/v1/auth/sign-in-links/redeem': async (fx) =>
     call('POST', '/auth/sign-in-links/redeem', { token: await freshSignInLink(fx) }),
+  'PATCH /api/v1/me': async () => call('PATCH', '/me', {}),
+  'POST /api/v1/auth/password-resets': async (fx) =>
+    call('POST', '/auth/password-resets', {
+      workspaceId: fx.ws.id,
+      email: fx.people.contactWithAccess.email,
+    }),
+  'POST /api/v1/auth/password-resets/redeem': async (fx) =>
+    call('POST', '/auth/password-resets/redeem', { token: await freshResetToken(fx), password: PASSWORD }),
+  'GET /api/v1/audit-events': async () => call('GET', '/audit-events'),
+  'POST /api/v1/members/{id}/invite': async (fx) =>
+    call('POST', `/members/${fx.people.memberApprover.id}/invite`),
   'GET /api/v1/settings': async () => call('GET', '/settings'),
   'PATCH /api/v1/settings': async () => call('PATCH', '/settings', { defaultLocale: 'en' }),
   'POST /api/v1/members': async () =>

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { expect } from 'vitest';
+import { mintPasswordToken } from '../../../src/auth/password-resets.js';
 import { mintSignInLink } from '../../../src/auth/sign-in-links.js';
 import { sha256 } from '../../../src/auth/tokens.js';
 import { FAST_POLICY, type MailEnv, startMailEnv } from '../../mail/harness.js';
@@ -267,8 +268,27 @@ export async function freshDeadLetter(fx: AuthzFixture): Promise<string> {
 export async function freshSignInLink(fx: AuthzFixture): Promise<string> {
   const { token } = await mintSignInLink(fx.env.db, {
     workspaceId: fx.ws.id,
-    contactId: fx.people.contactWithAccess.id,
+    person: { type: 'contact', id: fx.people.contactWithAccess.id },
     nextPath: null,
+  });
+  return token;
+}
+
+/**
+ * A password reset link of a contact made for it: redeeming ends that person's sessions, so
+ * it must not be one of the roles.
+ */
+export async function freshResetToken(fx: AuthzFixture): Promise<string> {
+  const created = await fx.api.post(
+    '/contacts',
+    { name: 'Reset Target', email: `reset-${unique()}@example.test` },
+    { token: fx.ws.admin.token },
+  );
+  expectStatus(created, 201);
+  const { token } = await mintPasswordToken(fx.env.db, {
+    workspaceId: fx.ws.id,
+    person: { type: 'contact', id: created.body.id },
+    purpose: 'password_reset',
   });
   return token;
 }

@@ -137,6 +137,15 @@ export function baselines(fx: FuzzFixture): Record<string, Baseline[]> {
     [`POST ${v1}/auth/sign-in-links/redeem`]: [
       { token: null, isPublic: true, body: { token: fx.links.dead['random-43'] } },
     ],
+    [`PATCH ${v1}/me`]: [{ token: admin, body: { name: 'Fuzz Admin', locale: 'en' } }],
+    [`POST ${v1}/auth/password-resets`]: [
+      { token: null, isPublic: true, body: { workspaceId: m.ws.id, email: m.stranger.email } },
+    ],
+    [`POST ${v1}/auth/password-resets/redeem`]: [
+      { token: null, isPublic: true, body: { token: fx.links.dead['random-43'], password: PASSWORD } },
+    ],
+    [`GET ${v1}/audit-events`]: [{ token: admin, query: { limit: '10' } }],
+    [`POST ${v1}/members/{id}/invite`]: [{ token: admin, params: { id: m.targetMember.id } }],
     [`GET ${v1}/settings`]: [{ token: admin }],
     [`PATCH ${v1}/settings`]: [
       {

@@ -98,6 +98,9 @@ export function AgentLayout({ children }: { children: ReactNode }) {
               <NavLink to="/admin">{t('nav.admin')}</NavLink>
             </li>
           ) : null}
+          <li>
+            <NavLink to="/profile">{t('account.profile')}</NavLink>
+          </li>
         </ul>
       }
     >
@@ -116,6 +119,9 @@ export function PortalLayout({ children }: { children: ReactNode }) {
             <NavLink to="/portal" end>
               {t('nav.myTickets')}
             </NavLink>
+          </li>
+          <li>
+            <NavLink to="/portal/profile">{t('common:account.profile')}</NavLink>
           </li>
         </ul>
       }

@@ -4,9 +4,12 @@ import { useNavigate, useSearchParams } from 'react-router';
 import { ApiError } from '../api.js';
 import { Page } from '../components/common.js';
 import { LAST_WORKSPACE_KEY, useSession } from '../session.js';
-import { EmailSignInLink } from './portal/EmailSignInLink.js';
+import { EmailLinks } from './account/EmailLinks.js';
 
-/** Sign-in for members (`/signin`) and contacts (`/portal/signin`); `?next=` brings them back. */
+/**
+ * Sign-in for members (`/signin`) and contacts (`/portal/signin`); `?next=` brings them back. Both can
+ * ask for an emailed sign-in link or a password reset link.
+ */
 export function SignIn({ portal = false }: { portal?: boolean }) {
   const { t } = useTranslation();
   const { signIn } = useSession();
@@ -75,7 +78,7 @@ export function SignIn({ portal = false }: { portal?: boolean }) {
           {t('signIn.submit')}
         </button>
       </form>
-      {portal ? <EmailSignInLink workspaceId={workspaceId} email={email} next={params.get('next')} /> : null}
+      <EmailLinks workspaceId={workspaceId} email={email} next={params.get('next')} />
     </Page>
   );
 }

@@ -182,15 +182,6 @@ export default {
     askAgain: 'Ask for a new sign-in link',
     tooMany: 'Too many attempts. Try again in a minute.',
   },
-  emailLink: {
-    hint: 'No password? Enter your workspace ID and email above, and we will email you a link that signs you in.',
-    button: 'Email me a sign-in link',
-    sent: 'If this address belongs to a customer, a link is on its way to {{email}}. It works for 15 minutes.',
-    missing: 'Enter your workspace ID and email first.',
-    invalid: 'Check the workspace ID and the email address.',
-    tooMany: 'Too many links asked for. Try again in a few minutes.',
-    failed: 'The link could not be sent. Try again.',
-  },
   devMailbox: {
     title: 'Dev mailbox',
     note: 'The emails the server sends, kept here because no SMTP server is configured (SMTP_URL is not set). This mailbox does not exist when SMTP is configured.',

@@ -185,15 +185,6 @@ const fr: Shape<typeof en> = {
     askAgain: 'Demander un nouveau lien de connexion',
     tooMany: 'Trop de tentatives. Réessayez dans une minute.',
   },
-  emailLink: {
-    hint: "Pas de mot de passe ? Saisissez ci-dessus l'identifiant de l'espace de travail et votre e-mail : nous vous enverrons un lien de connexion.",
-    button: 'Recevoir un lien de connexion par e-mail',
-    sent: 'Si cette adresse appartient à un client, un lien est en route vers {{email}}. Il est valable 15 minutes.',
-    missing: "Saisissez d'abord l'identifiant de l'espace de travail et votre e-mail.",
-    invalid: "Vérifiez l'identifiant de l'espace de travail et l'adresse e-mail.",
-    tooMany: 'Trop de liens demandés. Réessayez dans quelques minutes.',
-    failed: "Le lien n'a pas pu être envoyé. Réessayez.",
-  },
   devMailbox: {
     title: 'Boîte mail de développement',
     note: "Les e-mails envoyés par le serveur, conservés ici faute de serveur SMTP configuré (SMTP_URL n'est pas défini). Cette boîte n'existe pas lorsqu'un serveur SMTP est configuré.",

@@ -8,11 +8,12 @@ import type { SignInLinkRedeemed } from './types.js';
 import { problemStatus, safeLocalPath } from './util.js';
 
 /**
- * `/portal/sign-in/:token`, opened from a sign-in email. Opening it signs nobody in (mail scanners open
+ * `/portal/sign-in/:token` (contacts) and `/sign-in/link/:token` (members), opened from a sign-in email. Opening it signs nobody in (mail scanners open
  * links): only pressing the button redeems the link.
  */
-export function SignInLink() {
+export function SignInLink({ portal = true }: { portal?: boolean }) {
   const { t } = useTranslation('portal');
+  const common = useTranslation().t;
   const { token = '' } = useParams();
   const navigate = useNavigate();
   const { refresh } = useSession();
@@ -27,7 +28,7 @@ export function SignInLink() {
       const res = await post<SignInLinkRedeemed>('/auth/sign-in-links/redeem', { token });
       setCsrfToken(res.csrfToken);
       await refresh();
-      navigate(safeLocalPath(res.next) ?? '/portal', { replace: true });
+      navigate(safeLocalPath(res.next) ?? (portal ? '/portal' : '/'), { replace: true });
     } catch (err) {
       if (problemStatus(err) === 410) setInactive(true);
       else setError(err);
@@ -39,13 +40,13 @@ export function SignInLink() {
     return (
       <Page title={t('signInLink.inactive')}>
         <p>
-          <Link to="/portal/signin">{t('signInLink.askAgain')}</Link>
+          <Link to={portal ? '/portal/signin' : '/signin'}>{t('signInLink.askAgain')}</Link>
         </p>
       </Page>
     );
   }
   return (
-    <Page title={t('signInLink.title')}>
+    <Page title={portal ? t('signInLink.title') : common('account.memberSignInTitle')}>
       <div className="card form narrow">
         <p>{t('signInLink.explain')}</p>
         {problemStatus(error) === 429 ? (

@@ -1,0 +1,95 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyBaseLogger } from 'fastify';
+import type { PersonRef } from '../approvals/core/types.js';
+import { enqueue, type MailKind } from '../mail/outbox.js';
+import type { Db } from '../shared/db/connect.js';
+import { hit, type Limit } from './rate-limit.js';
+
+/** The emails that let a person into their own account; none of them exists for approvals. */
+export type AccountMailKind = 'sign_in_link' | 'password_reset' | 'invitation';
+
+export type Account = { workspaceId: string; person: PersonRef };
+
+/**
+ * Every account an email address opens: in one workspace, or in all of them.
+ * Per workspace the member wins over a contact of the same address (as at
+ * sign-in); a deactivated member opens nothing.
+ */
+export async function findAccounts(db: Db, email: string, workspaceId: string | null): Promise<Account[]> {
+  const address = email.trim().toLowerCase();
+  const ws = workspaceId?.trim().toLowerCase() ?? null;
+  let members = db
+    .selectFrom('members')
+    .select(['workspace_id', 'id', 'active'])
+    .where((eb) => eb(eb.fn('lower', ['email']), '=', address));
+  let contacts = db
+    .selectFrom('contacts')
+    .select(['workspace_id', 'id'])
+    .where((eb) => eb(eb.fn('lower', ['email']), '=', address));
+  if (ws) {
+    members = members.where('workspace_id', '=', ws);
+    contacts = contacts.where('workspace_id', '=', ws);
+  }
+  const [memberRows, contactRows] = await Promise.all([members.execute(), contacts.execute()]);
+  const withMember = new Set(memberRows.map((m) => m.workspace_id));
+  return [
+    ...memberRows
+      .filter((m) => m.active)
+      .map((m) => ({ workspaceId: m.workspace_id, person: { type: 'member' as const, id: m.id } })),
+    ...contactRows
+      .filter((c) => !withMember.has(c.workspace_id))
+      .map((c) => ({ workspaceId: c.workspace_id, person: { type: 'contact' as const, id: c.id } })),
+  ];
+}
+
+/**
+ * At most this many emails of one kind per account in 15 minutes, whoever asks.
+ * Beyond it a request is still answered 202 and sends nothing: nobody can flood a
+ * mailbox, and nobody can lock the owner out either, since the owner already holds
+ * the links those requests sent (each stays valid for its whole life).
+ */
+export const ACCOUNT_EMAIL_CAP: Limit = { max: 5, windowSeconds: 15 * 60 };
+
+/** Queues one account email for each account, within the per-account cap. */
+export async function sendAccountEmails(
+  db: Db,
+  accounts: Account[],
+  kind: AccountMailKind,
+  payload: Record<string, unknown>,
+): Promise<number> {
+  let sent = 0;
+  for (const { workspaceId, person } of accounts) {
+    const counted = await hit(
+      db,
+      `account-mail:${kind}:${workspaceId}:${person.type}:${person.id}`,
+      ACCOUNT_EMAIL_CAP,
+    );
+    if (counted.count > ACCOUNT_EMAIL_CAP.max) continue;
+    await enqueueAccountEmail(db, workspaceId, person, kind, payload);
+    sent += 1;
+  }
+  return sent;
+}
+
+export async function enqueueAccountEmail(
+  db: Db,
+  workspaceId: string,
+  person: PersonRef,
+  kind: AccountMailKind,
+  payload: Record<string, unknown>,
+): Promise<void> {
+  await enqueue(db, workspaceId, [
+    { eventId: randomUUID(), kind: kind satisfies MailKind, approvalId: null, recipient: person, payload },
+  ]);
+}
+
+/**
+ * Runs `work` after the answer has gone out, so a request for a known address
+ * takes as long to answer as one for an unknown address (no enumeration by
+ * timing). A failure is logged, never answered: the caller already has its 202.
+ */
+export function afterAnswer(log: FastifyBaseLogger, what: string, work: () => Promise<unknown>): void {
+  setImmediate(() => {
+    work().catch((error: unknown) => log.error({ err: error }, `${what} failed`));
+  });
+}

@@ -1,0 +1,138 @@
+import { type FormEvent, useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ApiError, patch } from '../../api.js';
+import { ErrorMessage, Page } from '../../components/common.js';
+import { setLocale } from '../../i18n.js';
+import { useSession } from '../../session.js';
+import { NewPasswordFields, Outcome, PasswordField } from './fields.js';
+
+type Locale = 'en' | 'fr';
+
+/** The signed-in person's profile (`/profile`, `/portal/profile`): name, language, password. */
+export function Profile() {
+  const { t } = useTranslation();
+  const { me, refresh } = useSession();
+  const [name, setName] = useState(me?.name ?? '');
+  const [locale, setProfileLocale] = useState<Locale | ''>(me?.locale ?? '');
+  const [saved, setSaved] = useState(false);
+  const [profileError, setProfileError] = useState<unknown>(null);
+  const ids = { name: useId(), locale: useId() };
+
+  async function saveProfile(e: FormEvent) {
+    e.preventDefault();
+    setSaved(false);
+    setProfileError(null);
+    try {
+      await patch('/me', { name: name.trim(), locale: locale || null });
+      if (locale) setLocale(locale);
+      await refresh();
+      setSaved(true);
+    } catch (err) {
+      setProfileError(err);
+    }
+  }
+
+  return (
+    <Page title={t('account.profileTitle')}>
+      <form className="card form narrow" onSubmit={saveProfile}>
+        <label htmlFor={ids.name}>{t('account.name')}</label>
+        <input
+          id={ids.name}
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          required
+          maxLength={100}
+          autoComplete="name"
+        />
+        <label htmlFor={ids.locale}>{t('account.language')}</label>
+        <select
+          id={ids.locale}
+          value={locale}
+          onChange={(e) => setProfileLocale(e.target.value as Locale | '')}
+        >
+          <option value="">{t('account.languageDefault')}</option>
+          <option value="en" lang="en">
+            English
+          </option>
+          <option value="fr" lang="fr">
+            Français
+          </option>
+        </select>
+        <ErrorMessage error={profileError} />
+        <Outcome message={saved ? { kind: 'done', text: t('account.saved') } : null} />
+        <button type="submit" className="primary">
+          {t('account.save')}
+        </button>
+      </form>
+      <ChangePassword />
+    </Page>
+  );
+}
+
+function ChangePassword() {
+  const { t } = useTranslation();
+  const [current, setCurrent] = useState('');
+  const [next, setNext] = useState('');
+  const [confirm, setConfirm] = useState('');
+  const [message, setMessage] = useState<{ kind: 'done' | 'error'; text: string } | null>(null);
+  const [busy, setBusy] = useState(false);
+  const ids = { hint: useId(), heading: useId() };
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    if (next !== confirm) {
+      setMessage({ kind: 'error', text: t('account.mismatch') });
+      return;
+    }
+    setBusy(true);
+    setMessage(null);
+    try {
+      await patch('/me', { password: next, currentPassword: current });
+      setCurrent('');
+      setNext('');
+      setConfirm('');
+      setMessage({ kind: 'done', text: t('account.passwordChanged') });
+    } catch (err) {
+      const text =
+        err instanceof ApiError && err.status === 400 && /no password yet/.test(err.message)
+          ? t('account.noPasswordYet')
+          : err instanceof ApiError && err.status === 400
+            ? t('account.wrongCurrent')
+            : t('account.failed');
+      setMessage({ kind: 'error', text });
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form
+      className="card form narrow"
+      onSubmit={submit}
+      aria-labelledby={ids.heading}
+      aria-describedby={ids.hint}
+    >
+      <h2 id={ids.heading}>{t('account.changePassword')}</h2>
+      <p id={ids.hint} className="field-hint">
+        {t('account.passwordHint')}
+      </p>
+      <PasswordField
+        label={t('account.currentPassword')}
+        value={current}
+        onChange={setCurrent}
+        autoComplete="current-password"
+      />
+      <NewPasswordFields
+        password={next}
+        confirm={confirm}
+        onPassword={setNext}
+        onConfirm={setConfirm}
+        mismatch={message?.text === t('account.mismatch')}
+      />
+      <Outcome message={message} />
+      <button type="submit" className="primary" disabled={busy}>
+        {t('account.changePassword')}
+      </button>
+    </form>
+  );
+}
