@@ -4,7 +4,7 @@ import { sha256 } from '../../src/auth/tokens.js';
 import { activityOf, contactRef, expectProblem, expectStatus, memberRef } from '../support/approvals.js';
 import type { Response as ClientResponse } from '../support/client.js';
 import { engine } from '../support/database.js';
-import { newWorkspace, type Person, type Workspace } from '../support/workspace.js';
+import { login, newWorkspace, type Person, type Workspace } from '../support/workspace.js';
 import {
   addContact,
   addMember,
@@ -96,6 +96,8 @@ describe(`issue 10 item 3: links of people no longer asked (${engine})`, () => {
           await env.api.patch(`/members/${second.id}`, { active: true }, { token: ws.admin.token }),
           200,
         );
+        // Deactivation ended their sessions for good (issue 10 item 1): they sign in again.
+        second.token = await login(env.api, ws.id, second.email);
       }
       // Revoked at deactivation: reactivation does not bring the old link back.
       expect(problem(await env.api.get(link(token)), 410, 'link_inactive').reason).toBe('removed');

@@ -79,6 +79,8 @@ describe('the cap on the people of one step (issue 10 item 2)', () => {
           for (let i = 0; i < 4 && approval.status === 'pending'; i++) {
             const current = approval.assignments.filter((a) => a.stepIndex === approval.currentStepIndex);
             expect(current.length).toBeLessThanOrEqual(cap);
+            // A step that resolved to nobody waits for people (whenNobody "wait", SPEC §8.1): nobody to decide.
+            if (current.length === 0) break;
             const next = decide(
               approval,
               current[0]!.person,
