@@ -49,11 +49,16 @@ export type AppOptions = {
   logger?: FastifyServerOptions['logger'];
 };
 
+/** Fastify takes a hop count at run time but its types do not: the same rule as a function (trust the first `hops`). */
+function trustProxyOption(setting: Config['trustProxy']): FastifyServerOptions['trustProxy'] {
+  return typeof setting === 'number' ? (_address: string, hop: number) => hop < setting : setting;
+}
+
 export async function buildApp(options: AppOptions) {
   const app = Fastify({
     logger: options.logger ?? { level: options.config.logLevel },
     bodyLimit: BODY_LIMIT,
-    trustProxy: false,
+    trustProxy: trustProxyOption(options.config.trustProxy),
     ajv: undefined,
     frameworkErrors,
     clientErrorHandler: clientError,
@@ -103,10 +108,8 @@ export async function buildApp(options: AppOptions) {
     crossOriginEmbedderPolicy: false,
   });
 
-  await app.register(
-    fastifyCookie,
-    options.config.sessionSecret ? { secret: options.config.sessionSecret } : {},
-  );
+  // No secret: sessions are random tokens hashed at rest, there is nothing to sign (docs/decisions.md).
+  await app.register(fastifyCookie);
   await app.register(fastifyCsrf, {
     cookieKey: CSRF_COOKIE,
     cookieOpts: { path: '/', sameSite: 'strict', httpOnly: true, secure: secureCookies(options.config) },

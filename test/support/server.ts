@@ -20,9 +20,17 @@ const GENEROUS: RateLimits = {
  * The real server on a loopback port over a fresh database. Abuse limits are
  * generous unless a test asks for the real ones.
  */
-export async function startServer(options: { rateLimits?: Partial<RateLimits> } = {}): Promise<TestServer> {
+export async function startServer(
+  options: { rateLimits?: Partial<RateLimits>; env?: NodeJS.ProcessEnv } = {},
+): Promise<TestServer> {
   const database = await openTestDatabase();
-  const config = loadConfig({ ...process.env, LOG_LEVEL: 'silent', PORT: '0', DATABASE_URL: '' });
+  const config = loadConfig({
+    ...process.env,
+    LOG_LEVEL: 'silent',
+    PORT: '0',
+    DATABASE_URL: '',
+    ...options.env,
+  });
   const app = await buildApp({
     database: database.handle,
     config,

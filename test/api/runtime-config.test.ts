@@ -1,0 +1,83 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { DEFAULT_POLICY } from '../../src/mail/worker.js';
+import { loadConfig } from '../../src/shared/config.js';
+import { DEFAULT_RETENTION } from '../../src/shared/db/retention.js';
+import { engine } from '../support/database.js';
+import { startServer, type TestServer } from '../support/server.js';
+
+const servers: TestServer[] = [];
+afterAll(async () => {
+  for (const server of servers) await server.close();
+});
+
+/** One approval-link lookup per minute and address: the cheapest per-address limit to reach. */
+async function serverWith(env: NodeJS.ProcessEnv) {
+  const server = await startServer({ env, rateLimits: { approvalLinks: { max: 1, windowSeconds: 60 } } });
+  servers.push(server);
+  return (forwardedFor: string) =>
+    fetch(`${server.url}/api/v1/approval-links/no-such-token`, {
+      headers: { 'x-forwarded-for': forwardedFor },
+    }).then((res) => res.status);
+}
+
+describe(`issue 12 item 4: configuration in one place (${engine})`, () => {
+  it('TRUST_PROXY off (the default): X-Forwarded-For is ignored, every request from the proxy is one address', async () => {
+    const lookUp = await serverWith({ TRUST_PROXY: '' });
+    expect(await lookUp('203.0.113.1')).toBe(410);
+    expect(await lookUp('203.0.113.2')).toBe(429);
+  });
+
+  it('TRUST_PROXY naming the proxy (127.0.0.1): per-address limits count the client address it forwards', async () => {
+    const lookUp = await serverWith({ TRUST_PROXY: '127.0.0.1/32, ::1' });
+    expect(await lookUp('203.0.113.1')).toBe(410);
+    expect(await lookUp('203.0.113.2')).toBe(410);
+    expect(await lookUp('203.0.113.1')).toBe(429);
+  });
+
+  it('TRUST_PROXY as a hop count trusts that many proxies', async () => {
+    const lookUp = await serverWith({ TRUST_PROXY: '1' });
+    expect(await lookUp('198.51.100.1, 203.0.113.1')).toBe(410);
+    // One hop trusted: the client is the last forwarded address, whatever it claims before it.
+    expect(await lookUp('198.51.100.2, 203.0.113.1')).toBe(429);
+    expect(await lookUp('203.0.113.2')).toBe(410);
+  });
+
+  it('TRUST_PROXY values are parsed and validated in loadConfig', () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: 'false' }).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 192.168.1.1,::1' }).trustProxy).toEqual([
+      '10.0.0.0/8',
+      '192.168.1.1',
+      '::1',
+    ]);
+    for (const bad of ['yes', '10.0.0.0/33', 'proxy.example.com', '10.0.0.1/8/1']) {
+      expect(() => loadConfig({ TRUST_PROXY: bad }), bad).toThrow(/TRUST_PROXY/);
+    }
+  });
+
+  it('DELIVERY_* and RETENTION_* are read by loadConfig, so both workers see the same settings; bad values stop the start', () => {
+    expect(loadConfig({}).delivery).toEqual({});
+    expect(loadConfig({ DELIVERY_LEASE_MS: '', DELIVERY_CONCURRENCY: '' }).delivery).toEqual({});
+    expect(
+      loadConfig({ DELIVERY_LEASE_MS: '60000', DELIVERY_MAX_DELAY_MS: '600000', DELIVERY_CONCURRENCY: '4' })
+        .delivery,
+    ).toEqual({ leaseMs: 60_000, maxDelayMs: 600_000, concurrency: 4 });
+    for (const [name, value] of [
+      ['DELIVERY_LEASE_MS', '0'],
+      ['DELIVERY_MAX_DELAY_MS', '1.5'],
+      ['DELIVERY_CONCURRENCY', 'many'],
+      ['RETENTION_DAYS', '0'],
+      ['RETENTION_APPROVAL_LINK_DAYS', '-1'],
+    ] as const) {
+      expect(() => loadConfig({ [name]: value }), name).toThrow(name);
+    }
+    expect(loadConfig({}).retention).toEqual(DEFAULT_RETENTION);
+    expect(loadConfig({ RETENTION_DAYS: '7', RETENTION_APPROVAL_LINK_DAYS: '120' }).retention).toEqual({
+      days: 7,
+      approvalLinkDays: 120,
+    });
+    expect(DEFAULT_POLICY.concurrency).toBeGreaterThan(4); // the override above is a real change
+  });
+});
