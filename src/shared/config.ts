@@ -47,7 +47,7 @@ const schema = z.object({
   DATA_DIR: z.string().default('./data'),
   SMTP_URL: z.string().optional(),
   MAIL_FROM: z.string().default('Signoff <signoff@localhost>'),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   NODE_ENV: z.string().default('development'),
   EMAIL_QUOTA_PER_HOUR: z.coerce.number().int().min(0).max(10_000_000).default(500),
   TRUST_PROXY: trustProxy,
@@ -96,7 +96,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir,
     smtpUrl: e.SMTP_URL || null,
     mailFrom: e.MAIL_FROM,
-    logLevel: e.LOG_LEVEL,
+    // NODE_ENV=production (SPEC §7, logging only): `info` unless told, `debug` while developing.
+    logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'production' ? 'info' : 'debug'),
     production: e.NODE_ENV === 'production',
     emailQuotaPerHour: e.EMAIL_QUOTA_PER_HOUR,
     trustProxy: e.TRUST_PROXY,

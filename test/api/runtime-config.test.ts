@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_POLICY } from '../../src/mail/worker.js';
 import { loadConfig } from '../../src/shared/config.js';
@@ -79,5 +82,36 @@ describe(`issue 12 item 4: configuration in one place (${engine})`, () => {
       approvalLinkDays: 120,
     });
     expect(DEFAULT_POLICY.concurrency).toBeGreaterThan(4); // the override above is a real change
+  });
+
+  it('NODE_ENV=production changes caching: hashed assets are kept a year in production, revalidated in development', async () => {
+    const webDist = mkdtempSync(join(tmpdir(), 'signoff-web-'));
+    mkdirSync(join(webDist, 'assets'));
+    writeFileSync(join(webDist, 'index.html'), '<!doctype html><title>Signoff</title>');
+    writeFileSync(join(webDist, 'assets', 'app-1a2b3c.js'), 'console.log(1)');
+    const cachingOf = async (nodeEnv: string) => {
+      const server = await startServer({ env: { NODE_ENV: nodeEnv }, webDist });
+      servers.push(server);
+      const asset = await fetch(`${server.url}/assets/app-1a2b3c.js`);
+      const page = await fetch(`${server.url}/portal`);
+      expect([asset.status, page.status]).toEqual([200, 200]);
+      return { asset: asset.headers.get('cache-control'), page: page.headers.get('cache-control') };
+    };
+    expect(await cachingOf('production')).toEqual({
+      asset: 'public, max-age=31536000, immutable',
+      page: 'no-cache',
+    });
+    expect(await cachingOf('development')).toEqual({ asset: 'no-cache', page: 'no-cache' });
+  });
+
+  it('NODE_ENV=production changes logging: info unless LOG_LEVEL says otherwise, debug while developing', () => {
+    expect(loadConfig({ NODE_ENV: 'production' }).logLevel).toBe('info');
+    expect(loadConfig({}).logLevel).toBe('debug');
+    expect(loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'warn' }).logLevel).toBe('warn');
+    expect(() => loadConfig({ LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL/);
+  });
+
+  it('SESSION_SECRET is gone from the configuration: sessions are random tokens hashed at rest, nothing is signed', () => {
+    expect(loadConfig({ SESSION_SECRET: 'whatever' })).not.toHaveProperty('sessionSecret');
   });
 });

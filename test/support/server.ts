@@ -21,7 +21,7 @@ const GENEROUS: RateLimits = {
  * generous unless a test asks for the real ones.
  */
 export async function startServer(
-  options: { rateLimits?: Partial<RateLimits>; env?: NodeJS.ProcessEnv } = {},
+  options: { rateLimits?: Partial<RateLimits>; env?: NodeJS.ProcessEnv; webDist?: string } = {},
 ): Promise<TestServer> {
   const database = await openTestDatabase();
   const config = loadConfig({
@@ -36,6 +36,7 @@ export async function startServer(
     config,
     rateLimits: { ...GENEROUS, ...options.rateLimits },
     logger: false,
+    ...(options.webDist ? { webDist: options.webDist } : {}),
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.server.address() as AddressInfo;
