@@ -51,6 +51,7 @@ const schema = z.object({
   NODE_ENV: z.string().default('development'),
   EMAIL_QUOTA_PER_HOUR: z.coerce.number().int().min(0).max(10_000_000).default(500),
   TRUST_PROXY: trustProxy,
+  WORKER: z.enum(['on', 'off', '']).optional(),
   // Unset = the worker's defaults (src/mail/worker.ts DEFAULT_POLICY), for the in-process and the standalone worker alike.
   DELIVERY_LEASE_MS: positiveInt(86_400_000),
   DELIVERY_MAX_DELAY_MS: positiveInt(604_800_000),
@@ -76,6 +77,8 @@ export type Config = {
   /** Only what the operator set: the worker fills in the rest from its defaults. */
   delivery: Partial<Pick<DeliveryPolicy, 'leaseMs' | 'maxDelayMs' | 'concurrency'>>;
   retention: RetentionPolicy;
+  /** The delivery worker and scheduler inside the HTTP server (`WORKER=off`: run `npm run worker` beside it). */
+  inProcessWorker: boolean;
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -106,6 +109,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ...(e.DELIVERY_MAX_DELAY_MS === undefined ? {} : { maxDelayMs: e.DELIVERY_MAX_DELAY_MS }),
       ...(e.DELIVERY_CONCURRENCY === undefined ? {} : { concurrency: e.DELIVERY_CONCURRENCY }),
     },
+    inProcessWorker: e.WORKER !== 'off',
     retention: {
       days: e.RETENTION_DAYS ?? DEFAULT_RETENTION.days,
       approvalLinkDays: e.RETENTION_APPROVAL_LINK_DAYS ?? DEFAULT_RETENTION.approvalLinkDays,

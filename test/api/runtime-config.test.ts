@@ -60,7 +60,7 @@ describe(`issue 12 item 4: configuration in one place (${engine})`, () => {
     }
   });
 
-  it('DELIVERY_* and RETENTION_* are read by loadConfig, so both workers see the same settings; bad values stop the start', () => {
+  it('DELIVERY_*, RETENTION_* and WORKER are read by loadConfig, so both workers see the same settings; bad values stop the start', () => {
     expect(loadConfig({}).delivery).toEqual({});
     expect(loadConfig({ DELIVERY_LEASE_MS: '', DELIVERY_CONCURRENCY: '' }).delivery).toEqual({});
     expect(
@@ -81,6 +81,9 @@ describe(`issue 12 item 4: configuration in one place (${engine})`, () => {
       days: 7,
       approvalLinkDays: 120,
     });
+    expect(loadConfig({}).inProcessWorker).toBe(true);
+    expect(loadConfig({ WORKER: 'off' }).inProcessWorker).toBe(false);
+    expect(() => loadConfig({ WORKER: 'no' })).toThrow(/WORKER/);
     expect(DEFAULT_POLICY.concurrency).toBeGreaterThan(4); // the override above is a real change
   });
 
