@@ -169,32 +169,31 @@ describe(`issue 12 item 6: retention (${engine})`, () => {
 
     const report = await cleanUp(db, now);
 
-    for (const [table, column, value] of [
-      ['sessions', 'token_hash', old.expiredSession],
-      ['sessions', 'token_hash', old.revokedSession],
-      ['sign_in_links', 'token_hash', old.usedSignIn],
-      ['sign_in_links', 'token_hash', old.expiredSignIn],
-      ['password_tokens', 'token_hash', old.usedReset],
-      ['password_tokens', 'token_hash', old.expiredReset],
-      ['approval_links', 'token_hash', old.expiredLink],
-      ['approval_links', 'token_hash', old.usedLink],
-      ['approval_links', 'token_hash', old.revokedLink],
-      ['idempotency_keys', 'key', old.idempotency],
-      ['rate_limits', 'key', 'retention:old'],
-    ] as const) {
-      expect(await present(table, column, value), `${table} ${value} removed`).toBe(false);
-    }
-    for (const [table, column, value] of [
-      ['sessions', 'token_hash', kept.liveSession],
-      ['sessions', 'token_hash', kept.recentlyRevokedSession],
-      ['sign_in_links', 'token_hash', kept.recentlyUsedSignIn],
-      ['password_tokens', 'token_hash', kept.liveReset],
-      ['approval_links', 'token_hash', kept.linkExpiredWithinItsRetention],
-      ['approval_links', 'token_hash', kept.recentlyUsedLink],
-      ['idempotency_keys', 'key', kept.idempotency],
-      ['rate_limits', 'key', 'retention:recent'],
-    ] as const) {
-      expect(await present(table, column, value), `${table} ${value} kept`).toBe(true);
+    const rowsAfter = [
+      ['sessions', 'token_hash', old.expiredSession, false],
+      ['sessions', 'token_hash', old.revokedSession, false],
+      ['sign_in_links', 'token_hash', old.usedSignIn, false],
+      ['sign_in_links', 'token_hash', old.expiredSignIn, false],
+      ['password_tokens', 'token_hash', old.usedReset, false],
+      ['password_tokens', 'token_hash', old.expiredReset, false],
+      ['approval_links', 'token_hash', old.expiredLink, false],
+      ['approval_links', 'token_hash', old.usedLink, false],
+      ['approval_links', 'token_hash', old.revokedLink, false],
+      ['idempotency_keys', 'key', old.idempotency, false],
+      ['rate_limits', 'key', 'retention:old', false],
+      ['sessions', 'token_hash', kept.liveSession, true],
+      ['sessions', 'token_hash', kept.recentlyRevokedSession, true],
+      ['sign_in_links', 'token_hash', kept.recentlyUsedSignIn, true],
+      ['password_tokens', 'token_hash', kept.liveReset, true],
+      ['approval_links', 'token_hash', kept.linkExpiredWithinItsRetention, true],
+      ['approval_links', 'token_hash', kept.recentlyUsedLink, true],
+      ['idempotency_keys', 'key', kept.idempotency, true],
+      ['rate_limits', 'key', 'retention:recent', true],
+    ] as const;
+    for (const [table, column, value, stays] of rowsAfter) {
+      expect(await present(table, column, value), `${table} ${value} ${stays ? 'kept' : 'removed'}`).toBe(
+        stays,
+      );
     }
     const quotaWindows = await db
       .selectFrom('email_quota_usage')
