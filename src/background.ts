@@ -54,24 +54,33 @@ export function startBackground(options: {
   let pass: Promise<void> | null = null;
   const cleanUpEveryMs = options.cleanUpEveryMs ?? 60 * 60_000;
   let lastCleanUp = Number.NEGATIVE_INFINITY;
+  // Apart from expiries and reminders, so that a failure of one never stops the other.
+  const cleanUpIfDue = async () => {
+    const now = new Date();
+    if (now.getTime() - lastCleanUp < cleanUpEveryMs) return;
+    lastCleanUp = now.getTime();
+    try {
+      const removed = await cleanUp(db, now, config.retention);
+      log.info({ removed }, 'retention clean-up');
+    } catch (error) {
+      log.error({ err: error }, 'retention clean-up failed');
+    }
+  };
   const schedule = setInterval(() => {
     if (stopped || pass) return;
     pass = (async () => {
+      const now = new Date();
       try {
-        const now = new Date();
         await expireDue(db, now);
         await remindDue(db, now);
-        if (now.getTime() - lastCleanUp >= cleanUpEveryMs) {
-          lastCleanUp = now.getTime();
-          const removed = await cleanUp(db, now, config.retention);
-          log.info({ removed }, 'retention clean-up');
-        }
       } catch (error) {
         log.error({ err: error }, 'scheduler pass failed');
-      } finally {
-        pass = null;
       }
-    })();
+    })()
+      .then(() => cleanUpIfDue())
+      .finally(() => {
+        pass = null;
+      });
   }, options.scheduleEveryMs ?? 30_000);
   return {
     worker,
