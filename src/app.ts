@@ -47,13 +47,20 @@ export type AppOptions = {
   rateLimits?: Partial<RateLimits>;
   now?: () => Date;
   logger?: FastifyServerOptions['logger'];
+  /** The built web app to serve (tests point it at a folder of their own). */
+  webDist?: string;
 };
+
+/** Fastify takes a hop count at run time but its types do not: the same rule as a function (trust the first `hops`). */
+function trustProxyOption(setting: Config['trustProxy']): FastifyServerOptions['trustProxy'] {
+  return typeof setting === 'number' ? (_address: string, hop: number) => hop < setting : setting;
+}
 
 export async function buildApp(options: AppOptions) {
   const app = Fastify({
     logger: options.logger ?? { level: options.config.logLevel },
     bodyLimit: BODY_LIMIT,
-    trustProxy: false,
+    trustProxy: trustProxyOption(options.config.trustProxy),
     ajv: undefined,
     frameworkErrors,
     clientErrorHandler: clientError,
@@ -103,10 +110,8 @@ export async function buildApp(options: AppOptions) {
     crossOriginEmbedderPolicy: false,
   });
 
-  await app.register(
-    fastifyCookie,
-    options.config.sessionSecret ? { secret: options.config.sessionSecret } : {},
-  );
+  // No secret: sessions are random tokens hashed at rest, there is nothing to sign (docs/decisions.md).
+  await app.register(fastifyCookie);
   await app.register(fastifyCsrf, {
     cookieKey: CSRF_COOKIE,
     cookieOpts: { path: '/', sameSite: 'strict', httpOnly: true, secure: secureCookies(options.config) },
@@ -170,7 +175,7 @@ export async function buildApp(options: AppOptions) {
     }
   });
 
-  await registerWebApp(app);
+  await registerWebApp(app, options.webDist ?? WEB_DIST, options.config.production);
 
   await app.register(
     async (api) => {
@@ -200,22 +205,22 @@ export const WEB_DIST = resolve(import.meta.dirname, '../web/dist');
  * The single-page app: its built files, and index.html for every page path
  * (/, /portal, /respond/{token}, …) so the browser's router takes over.
  */
-async function registerWebApp(app: FastifyInstance) {
-  const built = existsSync(join(WEB_DIST, 'index.html'));
+async function registerWebApp(app: FastifyInstance, root: string, production: boolean) {
+  const built = existsSync(join(root, 'index.html'));
+  // NODE_ENV=production (SPEC §7, caching only): browsers keep the hashed assets for a year. In
+  // development nothing is kept without asking again, so every rebuild shows at the next reload.
+  const assetCaching = production ? 'public, max-age=31536000, immutable' : 'no-cache';
   if (built) {
     await app.register(fastifyStatic, {
-      root: WEB_DIST,
+      root,
       wildcard: false,
       index: false,
       setHeaders(res, path) {
-        res.header(
-          'cache-control',
-          path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
-        );
+        res.header('cache-control', path.includes('/assets/') ? assetCaching : 'no-cache');
       },
     });
   } else {
-    app.log.warn(`web app not built (${WEB_DIST}); run npm run build:web`);
+    app.log.warn(`web app not built (${root}); run npm run build:web`);
   }
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0] ?? '';
@@ -230,9 +235,9 @@ async function registerWebApp(app: FastifyInstance) {
       built &&
       request.method === 'GET' &&
       /^\/assets\/[\w.-]+$/.test(path) &&
-      existsSync(join(WEB_DIST, path))
+      existsSync(join(root, path))
     ) {
-      return reply.header('cache-control', 'public, max-age=31536000, immutable').sendFile(path.slice(1));
+      return reply.header('cache-control', assetCaching).sendFile(path.slice(1));
     }
     if (!isPage) return sendProblem(reply, 404, 'not_found', `No route for ${request.method} ${path}`);
     return (
@@ -240,7 +245,7 @@ async function registerWebApp(app: FastifyInstance) {
         .type('text/html; charset=utf-8')
         .header('cache-control', 'no-cache')
         // Read each time: a rebuild (new asset names) is served without restarting the server.
-        .send(readFileSync(join(WEB_DIST, 'index.html')))
+        .send(readFileSync(join(root, 'index.html')))
     );
   });
 }

@@ -36,8 +36,9 @@ await app.listen({ port: config.port, host: config.host });
 const maintenance = startEmbeddedMaintenance(database, app.log);
 
 // The delivery worker and scheduler run inside the server unless WORKER=off (then run `npm run worker`).
-const background =
-  process.env.WORKER === 'off' ? null : startBackground({ db: database.db, database, config, log: app.log });
+const background = config.inProcessWorker
+  ? startBackground({ db: database.db, database, config, log: app.log })
+  : null;
 
 let stopping = false;
 async function shutdown(signal: string) {

@@ -1,6 +1,5 @@
 import pino from 'pino';
 import { startBackground } from './background.js';
-import type { DeliveryPolicy } from './mail/worker.js';
 import { loadConfig } from './shared/config.js';
 import { openAndMigrate } from './shared/db/connect.js';
 
@@ -8,20 +7,7 @@ import { openAndMigrate } from './shared/db/connect.js';
 const config = loadConfig();
 const log = pino({ level: config.logLevel });
 const database = await openAndMigrate(config.database);
-// Optional overrides of the delivery policy (src/mail/worker.ts DEFAULT_POLICY): milliseconds, and a count.
-const policy: Partial<DeliveryPolicy> = {};
-for (const [name, key, unit] of [
-  ['DELIVERY_LEASE_MS', 'leaseMs', 'ms'],
-  ['DELIVERY_MAX_DELAY_MS', 'maxDelayMs', 'ms'],
-  ['DELIVERY_CONCURRENCY', 'concurrency', 'emails'],
-] as const) {
-  const raw = process.env[name];
-  if (!raw) continue;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer (${unit})`);
-  policy[key] = value;
-}
-const background = startBackground({ db: database.db, database, config, log, policy });
+const background = startBackground({ db: database.db, database, config, log });
 log.info({ transport: background.transport.kind }, 'worker started');
 
 let stopping = false;

@@ -1,5 +1,42 @@
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import type { DeliveryPolicy } from '../mail/worker.js';
+import { DEFAULT_RETENTION, type RetentionPolicy } from './db/retention.js';
+
+/** A whole number from 1 to `max`; an empty variable counts as unset. */
+const positiveInt = (max: number) =>
+  z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(1).max(max).optional());
+
+/**
+ * Fastify's `trustProxy`: off (the default: the client address is the socket's), `true` (trust every
+ * hop: only when nothing but the proxy can reach the port), a hop count, or a comma-separated list of
+ * proxy addresses and CIDR ranges.
+ */
+const trustProxy = z
+  .string()
+  .default('')
+  .transform((raw, ctx): boolean | number | string[] => {
+    const value = raw.trim();
+    if (value === '' || value === 'false' || value === '0') return false;
+    if (value === 'true') return true;
+    if (/^\d+$/.test(value)) return Number(value);
+    const entries = value.split(',').map((entry) => entry.trim());
+    for (const entry of entries) {
+      const [address, bits, ...rest] = entry.split('/');
+      const version = isIP(address ?? '');
+      const maxBits = version === 6 ? 128 : 32;
+      const validBits = bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= maxBits);
+      if (!version || !validBits || rest.length > 0) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `"${entry}" is not an IP address or CIDR range (use true, a hop count, or a list of addresses)`,
+        });
+        return z.NEVER;
+      }
+    }
+    return entries;
+  });
 
 const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -10,10 +47,17 @@ const schema = z.object({
   DATA_DIR: z.string().default('./data'),
   SMTP_URL: z.string().optional(),
   MAIL_FROM: z.string().default('Signoff <signoff@localhost>'),
-  SESSION_SECRET: z.string().optional(),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   NODE_ENV: z.string().default('development'),
   EMAIL_QUOTA_PER_HOUR: z.coerce.number().int().min(0).max(10_000_000).default(500),
+  TRUST_PROXY: trustProxy,
+  WORKER: z.enum(['on', 'off', '']).optional(),
+  // Unset = the worker's defaults (src/mail/worker.ts DEFAULT_POLICY), for the in-process and the standalone worker alike.
+  DELIVERY_LEASE_MS: positiveInt(86_400_000),
+  DELIVERY_MAX_DELAY_MS: positiveInt(604_800_000),
+  DELIVERY_CONCURRENCY: positiveInt(1000),
+  RETENTION_DAYS: positiveInt(3650),
+  RETENTION_APPROVAL_LINK_DAYS: positiveInt(3650),
 });
 
 export type Config = {
@@ -24,11 +68,17 @@ export type Config = {
   dataDir: string;
   smtpUrl: string | null;
   mailFrom: string;
-  sessionSecret: string | null;
   logLevel: string;
   production: boolean;
   /** Emails a workspace may send per clock hour unless the operator set its own (npm run email-quota). */
   emailQuotaPerHour: number;
+  /** Fastify's `trustProxy`, so that per-address limits count the client behind the proxy. */
+  trustProxy: boolean | number | string[];
+  /** Only what the operator set: the worker fills in the rest from its defaults. */
+  delivery: Partial<Pick<DeliveryPolicy, 'leaseMs' | 'maxDelayMs' | 'concurrency'>>;
+  retention: RetentionPolicy;
+  /** The delivery worker and scheduler inside the HTTP server (`WORKER=off`: run `npm run worker` beside it). */
+  inProcessWorker: boolean;
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -49,9 +99,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir,
     smtpUrl: e.SMTP_URL || null,
     mailFrom: e.MAIL_FROM,
-    sessionSecret: e.SESSION_SECRET ?? null,
-    logLevel: e.LOG_LEVEL,
+    // NODE_ENV=production (SPEC §7, logging only): `info` unless told, `debug` while developing.
+    logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'production' ? 'info' : 'debug'),
     production: e.NODE_ENV === 'production',
     emailQuotaPerHour: e.EMAIL_QUOTA_PER_HOUR,
+    trustProxy: e.TRUST_PROXY,
+    delivery: {
+      ...(e.DELIVERY_LEASE_MS === undefined ? {} : { leaseMs: e.DELIVERY_LEASE_MS }),
+      ...(e.DELIVERY_MAX_DELAY_MS === undefined ? {} : { maxDelayMs: e.DELIVERY_MAX_DELAY_MS }),
+      ...(e.DELIVERY_CONCURRENCY === undefined ? {} : { concurrency: e.DELIVERY_CONCURRENCY }),
+    },
+    inProcessWorker: e.WORKER !== 'off',
+    retention: {
+      days: e.RETENTION_DAYS ?? DEFAULT_RETENTION.days,
+      approvalLinkDays: e.RETENTION_APPROVAL_LINK_DAYS ?? DEFAULT_RETENTION.approvalLinkDays,
+    },
   };
 }
