@@ -1,4 +1,4 @@
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
 /**
@@ -39,6 +39,22 @@ function unwritable(dir: string, error: unknown): StartupError {
 }
 
 /**
+ * mkdir -p, but failing with the real cause: Node's recursive mkdir reports a read-only file system as
+ * ENOENT, so the first missing folder is created on its own to get EROFS (or EACCES, ENOSPC...).
+ */
+function makeFolder(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    let missing = dir;
+    while (!existsSync(dirname(missing)) && dirname(missing) !== missing) missing = dirname(missing);
+    mkdirSync(missing);
+    throw error;
+  }
+}
+
+/**
  * Checks that the folder (created if missing) can take writes (creating and filling a small probe file, so a full disk shows
  * here rather than inside PGlite) and takes an exclusive lock on it: a file created with O_EXCL holding
  * the owner's pid. A second process on the same folder refuses to start; a lock whose process is gone
@@ -49,7 +65,7 @@ export function lockDataDir(dir: string): DataDirLock {
   const lockPath = join(dirname(dir), `${basename(dir)}.lock`);
   const probePath = join(dir, `.write-probe-${process.pid}`);
   try {
-    mkdirSync(dir, { recursive: true });
+    makeFolder(dir);
     const probe = openSync(probePath, 'w');
     try {
       // 64 KiB: about what PGlite writes first; a nearly full disk fails here, readably.
