@@ -81,15 +81,20 @@ describe('issue 12 item 5: exclusive lock on the embedded data folder', () => {
   });
 });
 
+/** The start stops with one readable line naming the cause, not PGlite's WASM crash. */
+function expectReadableRefusal(dataDir: string, cause: string): void {
+  const result = startAndExit(dataDir);
+  expect(result.status).toBe(1);
+  expect(result.output).toContain('Signoff cannot start: Cannot write to the data folder');
+  expect(result.output).toContain(cause);
+  expect(result.output).not.toContain('RuntimeError');
+}
+
 describe('issue 12 item 5: unusable data folders are reported readably at start', () => {
   it('a read-only folder', () => {
     const mount = tinyMount('readonly', 'ro,size=1m');
     if (!mount) return;
-    const result = startAndExit(join(mount, 'data'));
-    expect(result.status).toBe(1);
-    expect(result.output).toContain('Signoff cannot start: Cannot write to the data folder');
-    expect(result.output).toContain('read-only');
-    expect(result.output).not.toContain('RuntimeError');
+    expectReadableRefusal(join(mount, 'data'), 'read-only');
   }, 60_000);
 
   it('a full disk', () => {
@@ -97,18 +102,12 @@ describe('issue 12 item 5: unusable data folders are reported readably at start'
     if (!mount) return;
     // Fill it up.
     spawnSync('dd', ['if=/dev/zero', `of=${join(mount, 'filler')}`, 'bs=4k'], { encoding: 'utf8' });
-    const result = startAndExit(join(mount, 'data'));
-    expect(result.status).toBe(1);
-    expect(result.output).toContain('Signoff cannot start: Cannot write to the data folder');
-    expect(result.output).toContain('the disk is full');
-    expect(result.output).not.toContain('RuntimeError');
+    expectReadableRefusal(join(mount, 'data'), 'the disk is full');
   }, 60_000);
 
   it('a path through a file', () => {
     const file = join(scratch, 'a-file');
     writeFileSync(file, 'not a folder');
-    const result = startAndExit(join(file, 'data'));
-    expect(result.status).toBe(1);
-    expect(result.output).toContain('a part of the path is a file');
+    expectReadableRefusal(join(file, 'data'), 'a part of the path is a file');
   }, 60_000);
 });
