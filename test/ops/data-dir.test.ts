@@ -3,6 +3,9 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../src/app.js';
+import { loadConfig } from '../../src/shared/config.js';
+import { openAndMigrate } from '../../src/shared/db/connect.js';
 import { lockDataDir, StartupError } from '../../src/shared/db/data-dir.js';
 import { spawnServer } from '../support/processes.js';
 
@@ -11,7 +14,8 @@ const scratch = mkdtempSync(join(tmpdir(), 'signoff-datadir-'));
 const mounts: string[] = [];
 
 afterAll(() => {
-  for (const mount of mounts) spawnSync('umount', [mount]);
+  // Lazy: a database that failed to close may still hold files open there.
+  for (const mount of mounts) spawnSync('umount', ['-l', mount]);
   rmSync(scratch, { recursive: true, force: true });
 });
 
@@ -110,4 +114,43 @@ describe('issue 12 item 5: unusable data folders are reported readably at start'
     writeFileSync(file, 'not a folder');
     expectReadableRefusal(join(file, 'data'), 'a part of the path is a file');
   }, 60_000);
+});
+
+describe('issue 12 item 5: a disk that fills up while running', () => {
+  it('answers writes with 503 and Retry-After (not 500), and works again once there is room', async () => {
+    const mount = tinyMount('fills', 'size=48m');
+    if (!mount) return;
+    const database = await openAndMigrate({ engine: 'pglite', dataDir: join(mount, 'pglite') });
+    const app = await buildApp({ database, config: loadConfig({ LOG_LEVEL: 'silent' }), logger: false });
+    try {
+      const filler = join(mount, 'filler');
+      spawnSync('dd', ['if=/dev/zero', `of=${filler}`, 'bs=64k'], { encoding: 'utf8' });
+      const signup = (i: number) =>
+        app.inject({
+          method: 'POST',
+          url: '/api/v1/signup',
+          payload: {
+            workspaceName: `Full ${i} ${'x'.repeat(100)}`,
+            name: 'Ada',
+            email: `a${i}@example.test`,
+            password: 'correct horse battery',
+          },
+        });
+      // Bounded: each signup writes a few rows; the pages left fill up within a few hundred.
+      let refused: Awaited<ReturnType<typeof signup>> | null = null;
+      for (let i = 0; i < 400 && !refused; i++) {
+        const res = await signup(i);
+        if (res.statusCode !== 201) refused = res;
+      }
+      expect(refused, 'the disk never filled up').not.toBeNull();
+      expect(refused!.statusCode, refused!.body).toBe(503);
+      expect(Number(refused!.headers['retry-after'])).toBeGreaterThan(0);
+      expect(refused!.json().code).toBe('service_unavailable');
+      rmSync(filler);
+      expect((await signup(10_000)).statusCode).toBe(201);
+    } finally {
+      await app.close();
+      await database.close();
+    }
+  }, 120_000);
 });
