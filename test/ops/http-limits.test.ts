@@ -74,6 +74,22 @@ describe('issue 12 item 5: HTTP timeouts and connection cap', () => {
     expect(answer).toMatch(/^HTTP\/1\.1 408/);
   }, 20_000);
 
+  it('cuts off a client that never finishes its headers', async () => {
+    const started = Date.now();
+    const socket = connect(port, '127.0.0.1', () => socket.write('GET /healthz HTTP/1.1\r\nHost: x\r\n'));
+    let answer = '';
+    // Read (flowing mode), or the end of the stream and so 'close' would never come.
+    socket.on('data', (d) => {
+      answer += d.toString();
+    });
+    socket.on('error', () => {});
+    const bounded = setTimeout(() => socket.destroy(), 15_000);
+    await new Promise<void>((r) => socket.once('close', () => r()));
+    clearTimeout(bounded);
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(answer).toMatch(/^HTTP\/1\.1 408/);
+  }, 20_000);
+
   it('applies the configured limits to the Node server', () => {
     expect(app.server.requestTimeout).toBe(2000);
     expect(app.server.headersTimeout).toBe(1000);
