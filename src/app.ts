@@ -57,8 +57,18 @@ function trustProxyOption(setting: Config['trustProxy']): FastifyServerOptions['
 }
 
 export async function buildApp(options: AppOptions) {
+  const limits = options.config.http;
   const app = Fastify({
     logger: options.logger ?? { level: options.config.logLevel },
+    // A client sending its request one byte at a time, or holding an idle socket, is cut off.
+    requestTimeout: limits.requestTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    connectionTimeout: limits.idleTimeoutMs,
+    http: {
+      headersTimeout: limits.headersTimeoutMs,
+      // Node checks the two timeouts above only this often (30 s by default).
+      connectionsCheckingInterval: Math.min(1000, limits.headersTimeoutMs),
+    },
     bodyLimit: BODY_LIMIT,
     trustProxy: trustProxyOption(options.config.trustProxy),
     ajv: undefined,
@@ -66,6 +76,8 @@ export async function buildApp(options: AppOptions) {
     clientErrorHandler: clientError,
   }).withTypeProvider<ZodTypeProvider>();
 
+  // Beyond this many open sockets Node closes new ones at once, before any file descriptor runs out.
+  app.server.maxConnections = limits.maxConnections;
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerProblemHandlers(app);
@@ -119,7 +131,8 @@ export async function buildApp(options: AppOptions) {
   });
 
   app.addHook('onRequest', async (request, reply) => {
-    if (!request.url.startsWith('/api/')) return;
+    // The routed path, not the raw target: `GET http://host/api/v1/me` (absolute form) is an API request too.
+    if (!requestPath(request.url).startsWith('/api/')) return;
     const token = bearerToken(request);
     const cookie = token ? undefined : request.cookies[SESSION_COOKIE];
     if (token || cookie) {
@@ -168,10 +181,11 @@ export async function buildApp(options: AppOptions) {
   app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
     if (!ready) return reply.code(503).send({ status: 'shutting_down' });
     try {
-      await ping(deps.db);
+      await withTimeout(ping(deps.db), READY_TIMEOUT_MS);
       return { status: 'ready', database: deps.engine };
     } catch {
-      return reply.code(503).send({ status: 'database_unavailable' });
+      // Unreachable, or too slow to answer (pool exhausted, server stuck): a balancer must not wait on us.
+      return reply.code(503).header('retry-after', '1').send({ status: 'database_unavailable' });
     }
   });
 
@@ -197,6 +211,35 @@ export async function buildApp(options: AppOptions) {
   );
 
   return app;
+}
+
+/** `/readyz` answers within this, whatever the database does. */
+export const READY_TIMEOUT_MS = 800;
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  // The late promise may still fail: that must not become an unhandled rejection.
+  promise.catch(() => {});
+  return Promise.race([promise, expired]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * The path of a request target, in origin form (`/api/v1/me?x`) or absolute form
+ * (`http://host/api/v1/me`), without its query: what the router matches, so what authentication decides on.
+ */
+export function requestPath(target: string): string {
+  if (target.startsWith('/')) {
+    const end = target.search(/[?#]/);
+    return end === -1 ? target : target.slice(0, end);
+  }
+  try {
+    return new URL(target).pathname;
+  } catch {
+    return target;
+  }
 }
 
 export const WEB_DIST = resolve(import.meta.dirname, '../web/dist');

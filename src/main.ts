@@ -3,10 +3,15 @@ import { startBackground } from './background.js';
 import { ensureDemoWorkspace } from './demo.js';
 import { loadConfig } from './shared/config.js';
 import { openAndMigrate } from './shared/db/connect.js';
+import { StartupError } from './shared/db/data-dir.js';
 import { startEmbeddedMaintenance } from './shared/db/maintenance.js';
 
 const config = loadConfig();
-const database = await openAndMigrate(config.database);
+const database = await openAndMigrate(config.database).catch((error: unknown) => {
+  if (!(error instanceof StartupError)) throw error;
+  process.stderr.write(`Signoff cannot start: ${error.message}\n`);
+  process.exit(1);
+});
 const app = await buildApp({
   database,
   config,

@@ -20,24 +20,44 @@ export interface MailTransport {
   close(): Promise<void>;
 }
 
-/** SMTP through nodemailer, with pooled connections: by default as many as the worker sends at once. */
-export function smtpTransport(url: string, options: { maxConnections?: number } = {}): MailTransport {
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
+
+/**
+ * The nodemailer options for an SMTP URL. `smtps://` is TLS from the first byte. `smtp://` to another
+ * machine must upgrade with STARTTLS (requireTLS: the password and the emails' tokens never cross the
+ * network in clear), unless the URL says otherwise with `?tls=`:
+ * - `tls=optional`: STARTTLS when the server offers it, clear text otherwise (nodemailer's default);
+ * - `tls=off`: never STARTTLS (a relay on a trusted network without TLS).
+ * `smtp://` to this machine (a local relay, test sinks with self-signed certificates) defaults to `off`.
+ */
+export function smtpTransportOptions(url: string, options: { maxConnections?: number } = {}) {
   const u = new URL(url);
-  const transporter = nodemailer.createTransport({
-    pool: true,
+  const tls = u.searchParams.get('tls');
+  if (tls !== null && !['required', 'optional', 'off'].includes(tls)) {
+    throw new Error(`SMTP_URL: tls=${tls} is not one of required, optional, off`);
+  }
+  const implicitTls = u.protocol === 'smtps:';
+  const mode = implicitTls ? 'implicit' : (tls ?? (LOOPBACK_HOSTS.has(u.hostname) ? 'off' : 'required'));
+  return {
+    pool: true as const,
     maxConnections: options.maxConnections ?? DEFAULT_POLICY.concurrency,
-    host: u.hostname,
-    port: u.port ? Number(u.port) : u.protocol === 'smtps:' ? 465 : 587,
-    secure: u.protocol === 'smtps:',
+    host: u.hostname.replace(/^\[(.*)\]$/, '$1'),
+    port: u.port ? Number(u.port) : implicitTls ? 465 : 587,
+    secure: implicitTls,
     ...(u.username
       ? { auth: { user: decodeURIComponent(u.username), pass: decodeURIComponent(u.password) } }
       : {}),
-    // Local test sinks offer STARTTLS with self-signed certificates; only a smtps:// URL demands TLS.
-    ignoreTLS: u.protocol === 'smtp:' && (u.hostname === '127.0.0.1' || u.hostname === 'localhost'),
+    requireTLS: mode === 'required',
+    ignoreTLS: mode === 'off',
     connectionTimeout: 10_000,
     greetingTimeout: 10_000,
     socketTimeout: 30_000,
-  });
+  };
+}
+
+/** SMTP through nodemailer, with pooled connections: by default as many as the worker sends at once. */
+export function smtpTransport(url: string, options: { maxConnections?: number } = {}): MailTransport {
+  const transporter = nodemailer.createTransport(smtpTransportOptions(url, options));
   return {
     kind: 'smtp',
     async send(email) {

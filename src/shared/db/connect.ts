@@ -1,7 +1,7 @@
-import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, type OperationNodeSource, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
+import { lockDataDir } from './data-dir.js';
 import { migrateToLatest } from './migrate.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import type { Database } from './schema.js';
@@ -23,13 +23,27 @@ export type DatabaseHandle = {
 };
 
 export type DatabaseOptions =
-  | { engine: 'postgres'; url: string; poolSize?: number }
+  | {
+      engine: 'postgres';
+      url: string;
+      poolSize?: number;
+      /** Wait at most this for a pooled connection (pg's connectionTimeoutMillis); none when absent. */
+      acquireTimeoutMs?: number;
+      /** PostgreSQL's statement_timeout for every query; none when absent or 0. */
+      statementTimeoutMs?: number;
+    }
   /** `dataDir` undefined keeps the database in memory (tests). */
   | { engine: 'pglite'; dataDir?: string };
 
 export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
   if (options.engine === 'postgres') {
-    const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 });
+    const pool = new pg.Pool({
+      connectionString: options.url,
+      max: options.poolSize ?? 10,
+      // Both run out as errors that the API answers with 503 and Retry-After (shared/http/problem.ts).
+      ...(options.acquireTimeoutMs ? { connectionTimeoutMillis: options.acquireTimeoutMs } : {}),
+      ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
+    });
     // An idle client whose server connection dies must not crash the process.
     pool.on('error', () => {});
     // Nor one checked out between two queries of a transaction (pg_terminate_backend, failover): pg emits
@@ -41,22 +55,40 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, engine: 'postgres', pool, close: () => db.destroy() };
   }
-  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
-  const pglite = options.dataDir ? new PGlite(options.dataDir) : new PGlite();
-  await pglite.waitReady;
-  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
-  return {
-    db,
-    engine: 'pglite',
-    pglite,
-    close: async () => {
-      await db.destroy();
-      await pglite.close();
-    },
-  };
+  // One process per folder (two would each keep their own copy and lose the other's writes), and a
+  // readable message for a read-only or full folder instead of PGlite's WASM `RuntimeError: unreachable`.
+  const lock = options.dataDir ? lockDataDir(options.dataDir) : null;
+  try {
+    const pglite = options.dataDir ? new PGlite(options.dataDir) : new PGlite();
+    await pglite.waitReady;
+    const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+    return {
+      db,
+      engine: 'pglite',
+      pglite,
+      close: async () => {
+        await db.destroy();
+        await pglite.close();
+        lock?.release();
+      },
+    };
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
 }
 
 export async function openAndMigrate(options: DatabaseOptions): Promise<DatabaseHandle> {
+  if (options.engine === 'postgres' && options.statementTimeoutMs) {
+    // Migrations (an index on a big table) may rightly take longer than any request: on a pool of their own.
+    const migrating = await openDatabase({ ...options, poolSize: 1, statementTimeoutMs: 0 });
+    try {
+      await migrateToLatest(migrating.db as unknown as Kysely<unknown>);
+    } finally {
+      await migrating.close();
+    }
+    return openDatabase(options);
+  }
   const handle = await openDatabase(options);
   await migrateToLatest(handle.db as unknown as Kysely<unknown>);
   return handle;

@@ -62,12 +62,30 @@ const UNAVAILABLE_CODES = new Set([
   '53300', // too_many_connections
 ]);
 
-function isUnavailable(error: unknown): boolean {
-  const e = error as { code?: string; message?: string } | null;
-  if (!e) return false;
-  if (e.code && UNAVAILABLE_CODES.has(e.code)) return true;
+// Errors that mean "out of time or room": the statement timeout, a full or read-only disk. Retried later.
+const EXHAUSTED_CODES = new Set([
+  '57014', // query_canceled: statement_timeout ran out (a locked table, a stuck query)
+  '55P03', // lock_not_available (lock_timeout)
+  '53100', // disk_full
+  '53200', // out_of_memory
+  'ENOSPC',
+  'EDQUOT',
+  'EROFS',
+]);
+
+/** Seconds a client should wait before retrying, or null when the error is not a passing unavailability. */
+export function unavailableRetryAfter(error: unknown): number | null {
+  const e = error as { code?: string; message?: string; cause?: unknown } | null;
+  if (!e) return null;
+  if (e.code && EXHAUSTED_CODES.has(e.code)) return 5;
   const msg = e.message ?? '';
-  return /Connection terminated|connection timeout|Client has encountered a connection error/i.test(msg);
+  // pg's pool: no connection free within connectionTimeoutMillis.
+  if (/timeout exceeded when trying to connect/i.test(msg)) return 5;
+  if (/No space left on device|disk quota exceeded|read-only file system/i.test(msg)) return 5;
+  if (e.code && UNAVAILABLE_CODES.has(e.code)) return 1;
+  if (/Connection terminated|connection timeout|Client has encountered a connection error/i.test(msg))
+    return 1;
+  return e.cause && e.cause !== error ? unavailableRetryAfter(e.cause) : null;
 }
 
 function fieldsFromValidation(error: FastifyError): FieldError[] {
@@ -120,10 +138,11 @@ export function registerProblemHandlers(app: FastifyInstance): void {
     if (error instanceof SyntaxError || (error.statusCode === 400 && /JSON/i.test(error.message))) {
       return sendProblem(reply, 400, 'invalid_json', 'The body is not valid JSON');
     }
-    if (isUnavailable(error)) {
-      request.log.warn({ err: error }, 'database unavailable');
+    const retryAfterSeconds = unavailableRetryAfter(error);
+    if (retryAfterSeconds !== null) {
+      request.log.warn({ err: error }, 'service unavailable');
       return sendProblem(reply, 503, 'service_unavailable', 'The service is briefly unavailable; retry', {
-        retryAfterSeconds: 1,
+        retryAfterSeconds,
       });
     }
     if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
