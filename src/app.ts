@@ -32,6 +32,7 @@ import { AppError, unauthorized } from './shared/errors.js';
 import { clientError, frameworkErrors, registerInputGuards } from './shared/http/input.js';
 import { registerProblemHandlers, sendProblem } from './shared/http/problem.js';
 import { type AppDeps, DEFAULT_RATE_LIMITS, type RateLimits } from './shared/http/types.js';
+import { withSecretsMasked } from './shared/logging.js';
 import { ticketRoutes } from './tickets/routes.js';
 import { workspaceRoutes } from './workspaces/routes.js';
 
@@ -51,7 +52,13 @@ export type AppOptions = {
 
 export async function buildApp(options: AppOptions) {
   const app = Fastify({
-    logger: options.logger ?? { level: options.config.logLevel },
+    // Whatever logger the caller asks for, tokens and SQL parameters stay out of it (issue 12).
+    logger:
+      options.logger === false
+        ? false
+        : withSecretsMasked(
+            typeof options.logger === 'object' ? options.logger : { level: options.config.logLevel },
+          ),
     bodyLimit: BODY_LIMIT,
     trustProxy: false,
     ajv: undefined,

@@ -3,10 +3,11 @@ import { startBackground } from './background.js';
 import type { DeliveryPolicy } from './mail/worker.js';
 import { loadConfig } from './shared/config.js';
 import { openAndMigrate } from './shared/db/connect.js';
+import { loggerOptions } from './shared/logging.js';
 
 /** `npm run worker`: email delivery and the scheduler, without the HTTP server, beside any number of API processes. */
 const config = loadConfig();
-const log = pino({ level: config.logLevel });
+const log = pino(loggerOptions(config.logLevel));
 const database = await openAndMigrate(config.database);
 // Optional overrides of the delivery policy (src/mail/worker.ts DEFAULT_POLICY): milliseconds, and a count.
 const policy: Partial<DeliveryPolicy> = {};

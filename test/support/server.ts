@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import { buildApp } from '../../src/app.js';
+import { type AppOptions, buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/shared/config.js';
 import type { RateLimits } from '../../src/shared/http/types.js';
 import { openTestDatabase, type TestDatabase } from './database.js';
@@ -20,14 +20,22 @@ const GENEROUS: RateLimits = {
  * The real server on a loopback port over a fresh database. Abuse limits are
  * generous unless a test asks for the real ones.
  */
-export async function startServer(options: { rateLimits?: Partial<RateLimits> } = {}): Promise<TestServer> {
+export async function startServer(
+  options: { rateLimits?: Partial<RateLimits>; logger?: AppOptions['logger']; env?: NodeJS.ProcessEnv } = {},
+): Promise<TestServer> {
   const database = await openTestDatabase();
-  const config = loadConfig({ ...process.env, LOG_LEVEL: 'silent', PORT: '0', DATABASE_URL: '' });
+  const config = loadConfig({
+    ...process.env,
+    LOG_LEVEL: 'silent',
+    PORT: '0',
+    DATABASE_URL: '',
+    ...options.env,
+  });
   const app = await buildApp({
     database: database.handle,
     config,
     rateLimits: { ...GENEROUS, ...options.rateLimits },
-    logger: false,
+    logger: options.logger ?? false,
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.server.address() as AddressInfo;
