@@ -14,6 +14,9 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NODE_ENV: z.string().default('development'),
   EMAIL_QUOTA_PER_HOUR: z.coerce.number().int().min(0).max(10_000_000).default(500),
+  // '' as unset: `SIGNOFF_DEMO= npm start` means "the default".
+  SIGNOFF_DEMO: z.enum(['', '0', '1']).optional(),
+  DEV_MAILBOX_PUBLIC: z.enum(['', '0', '1']).optional(),
 });
 
 export type Config = {
@@ -29,6 +32,10 @@ export type Config = {
   production: boolean;
   /** Emails a workspace may send per clock hour unless the operator set its own (npm run email-quota). */
   emailQuotaPerHour: number;
+  /** Create the demo workspace on an empty database: by default on the embedded one only; SIGNOFF_DEMO=0/1 decides on both. */
+  demo: boolean;
+  /** The dev mailbox answers every address, not only loopback ones (DEV_MAILBOX_PUBLIC=1). */
+  devMailboxPublic: boolean;
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -53,5 +60,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     production: e.NODE_ENV === 'production',
     emailQuotaPerHour: e.EMAIL_QUOTA_PER_HOUR,
+    demo: e.SIGNOFF_DEMO ? e.SIGNOFF_DEMO === '1' : !e.DATABASE_URL,
+    devMailboxPublic: e.DEV_MAILBOX_PUBLIC === '1',
   };
 }

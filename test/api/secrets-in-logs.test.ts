@@ -12,7 +12,6 @@ import { newWorkspace } from '../support/workspace.js';
  */
 let server: TestServer;
 const lines: string[] = [];
-const logText = () => lines.join('');
 
 beforeAll(async () => {
   server = await startServer({
