@@ -12,8 +12,8 @@ export const MASK = '[redacted]';
  * (hashed at rest, so a log line must not undo that), member and contact
  * sign-in links, password resets and invitations.
  */
-const TOKEN_PATH =
-  /(\/(?:approval-links|respond|sign-in\/link|portal\/sign-in|set-password))\/[^/?#\s"'<>]+/g;
+// The segment as URL characters: tokens are base64url (percent-escapes and padding for good measure).
+const TOKEN_PATH = /(\/(?:approval-links|respond|sign-in\/link|portal\/sign-in|set-password))\/[\w.~%+=-]+/g;
 /** Query parameters that carry a secret, whatever the path (`?token=`, `?password=`, …). */
 const SECRET_QUERY = /([?&;](?:[\w.-]*(?:token|password|secret|code|key))=)[^&#\s"'<>]*/gi;
 
