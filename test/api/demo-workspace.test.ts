@@ -6,6 +6,7 @@ import { DEMO_CREDENTIALS_FILE, ensureDemoWorkspace } from '../../src/demo.js';
 import { loadConfig } from '../../src/shared/config.js';
 import { openAndMigrate } from '../../src/shared/db/connect.js';
 import { client } from '../support/client.js';
+import { createPostgresDatabase, reachablePostgres } from '../support/database.js';
 import { spawnServer } from '../support/processes.js';
 import { startServer } from '../support/server.js';
 
@@ -53,6 +54,34 @@ describe('issue 12 item 2: SIGNOFF_DEMO decides on both engines', () => {
       await database.close();
     }
   }, 60_000);
+});
+
+describe('issue 12 item 2: SIGNOFF_DEMO on PostgreSQL', () => {
+  it('SIGNOFF_DEMO=1 on an empty PostgreSQL database with a DATA_DIR not made yet: the demo is made and the start goes on', async () => {
+    const base = await reachablePostgres();
+    if (!base) return;
+    const created = await createPostgresDatabase(base);
+    const dataDir = join(folder(), 'a', 'b');
+    try {
+      const server = await spawnServer(created.url, { env: { SIGNOFF_DEMO: '1', DATA_DIR: dataDir } });
+      try {
+        expect(server.output()).toMatch(/password: +\S+ +\(the same for all three/);
+        const stored = JSON.parse(readFileSync(join(dataDir, DEMO_CREDENTIALS_FILE), 'utf8'));
+        expect(stored).not.toHaveProperty('password');
+      } finally {
+        await server.stop();
+      }
+      // SIGNOFF_DEMO=0 on a database that has it already: nothing printed either.
+      const again = await spawnServer(created.url, { env: { SIGNOFF_DEMO: '0', DATA_DIR: dataDir } });
+      try {
+        expect(again.output()).not.toContain('Signoff demo workspace');
+      } finally {
+        await again.stop();
+      }
+    } finally {
+      await created.drop();
+    }
+  }, 120_000);
 });
 
 describe('issue 12 item 2: the demo password is shown once and never stored in plain text', () => {
