@@ -8,6 +8,7 @@ import { mailboxDir } from '../../src/mail/routes.js';
 import { devMailboxTransport } from '../../src/mail/transport.js';
 import { loadConfig } from '../../src/shared/config.js';
 import { openTestDatabase, type TestDatabase } from '../support/database.js';
+import { testConfig } from '../support/server.js';
 
 /**
  * Issue 12 item 3: the dev mailbox holds every email with its live links, so it
@@ -19,15 +20,7 @@ let dataDir: string;
 const apps: FastifyInstance[] = [];
 
 async function appWith(env: Record<string, string>) {
-  const config = loadConfig({
-    ...process.env,
-    LOG_LEVEL: 'silent',
-    PORT: '0',
-    DATABASE_URL: '',
-    SMTP_URL: '',
-    DATA_DIR: dataDir,
-    ...env,
-  });
+  const config = testConfig({ SMTP_URL: '', DATA_DIR: dataDir, ...env });
   const app = await buildApp({ database: database.handle, config, logger: false });
   apps.push(app);
   return app;
