@@ -32,6 +32,7 @@ import { AppError, unauthorized } from './shared/errors.js';
 import { clientError, frameworkErrors, registerInputGuards } from './shared/http/input.js';
 import { registerProblemHandlers, sendProblem } from './shared/http/problem.js';
 import { type AppDeps, DEFAULT_RATE_LIMITS, type RateLimits } from './shared/http/types.js';
+import { withSecretsMasked } from './shared/logging.js';
 import { ticketRoutes } from './tickets/routes.js';
 import { workspaceRoutes } from './workspaces/routes.js';
 
@@ -59,7 +60,13 @@ function trustProxyOption(setting: Config['trustProxy']): FastifyServerOptions['
 export async function buildApp(options: AppOptions) {
   const limits = options.config.http;
   const app = Fastify({
-    logger: options.logger ?? { level: options.config.logLevel },
+    // Whatever logger the caller asks for, tokens and SQL parameters stay out of it (issue 12).
+    logger:
+      options.logger === false
+        ? false
+        : withSecretsMasked(
+            typeof options.logger === 'object' ? options.logger : { level: options.config.logLevel },
+          ),
     // A client sending its request one byte at a time, or holding an idle socket, is cut off.
     requestTimeout: limits.requestTimeoutMs,
     keepAliveTimeout: limits.keepAliveTimeoutMs,

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createGroup } from './approvals/groups/repo.js';
 import { createTemplate } from './approvals/templates/repo.js';
@@ -8,27 +8,44 @@ import { type Db, inTransaction } from './shared/db/connect.js';
 import { createTicket } from './tickets/repo.js';
 import { createWorkspace } from './workspaces/repo.js';
 
-export type DemoCredentials = {
+/** What DATA_DIR/demo-credentials.json keeps: who to sign in as, never the password. */
+export type DemoAccounts = {
   workspaceId: string;
-  password: string;
   admin: string;
   agent: string;
   contact: string;
 };
 
 /**
+ * The demo as this start found it: just made, with the password shown this once,
+ * or made by an earlier start (the password is only in the accounts, hashed).
+ */
+export type DemoWorkspace = ({ created: true; password: string } | { created: false }) & DemoAccounts;
+
+export const DEMO_CREDENTIALS_FILE = 'demo-credentials.json';
+
+/**
  * On an empty database, a demo workspace to click through: approvals on,
  * an admin, an agent, two contacts, a group, a two-step template and a ticket.
- * The generated password is kept in DATA_DIR so later starts can print it again.
+ * The generated password is returned to be printed once; DATA_DIR keeps the
+ * accounts only (issue 12: a password in a plain file outlives every reset).
  */
-export async function ensureDemoWorkspace(db: Db, dataDir: string): Promise<DemoCredentials | null> {
-  const file = join(dataDir, 'demo-credentials.json');
+export async function ensureDemoWorkspace(db: Db, dataDir: string): Promise<DemoWorkspace | null> {
+  const file = join(dataDir, DEMO_CREDENTIALS_FILE);
   const any = await db.selectFrom('workspaces').select('id').limit(1).executeTakeFirst();
   if (any) {
-    return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as DemoCredentials) : null;
+    if (!existsSync(file)) return null;
+    const stored = JSON.parse(readFileSync(file, 'utf8')) as DemoAccounts & { password?: string };
+    const accounts = accountsOf(stored);
+    // A file written by an older version still holds the password: rewritten without it.
+    if ('password' in stored) writeAccounts(file, accounts);
+    return { created: false, ...accounts };
   }
+  // Before the transaction: a DATA_DIR that cannot be made fails the start before anything is committed,
+  // not after (the demo would exist with its password lost).
+  mkdirSync(dataDir, { recursive: true });
   const password = randomBytes(9).toString('base64url');
-  const creds = await inTransaction(db, async (tx) => {
+  const accounts = await inTransaction(db, async (tx) => {
     const ws = await createWorkspace(tx, {
       name: 'Demo Helpdesk',
       settings: {
@@ -81,14 +98,49 @@ export async function ensureDemoWorkspace(db: Db, dataDir: string): Promise<Demo
       contactIds: [manager.id],
       assigneeId: agent.id,
     });
-    return {
-      workspaceId: ws.id,
-      password,
-      admin: admin.email,
-      agent: agent.email,
-      contact: contact.email,
-    };
+    return { workspaceId: ws.id, admin: admin.email, agent: agent.email, contact: contact.email };
   });
-  writeFileSync(file, JSON.stringify(creds, null, 2), { mode: 0o600 });
-  return creds;
+  writeAccounts(file, accounts);
+  return { created: true, password, ...accounts };
+}
+
+function accountsOf(stored: DemoAccounts): DemoAccounts {
+  return {
+    workspaceId: stored.workspaceId,
+    admin: stored.admin,
+    agent: stored.agent,
+    contact: stored.contact,
+  };
+}
+
+function writeAccounts(file: string, accounts: DemoAccounts): void {
+  writeFileSync(file, `${JSON.stringify(accounts, null, 2)}\n`, { mode: 0o600 });
+}
+
+/** The lines printed at start: the password on the first start only, and how to set a new one. */
+export function demoBanner(demo: DemoWorkspace, publicUrl: string): string[] {
+  const password = demo.created
+    ? [
+        `  password:    ${demo.password}  (the same for all three; shown this once, not stored)`,
+        '  forgot it?   "Email me a password reset link" on the sign-in page; without SMTP_URL the',
+        `               email lands in ${publicUrl}/dev/mailbox`,
+      ]
+    : [
+        '  password:    printed on the first start only (it is stored nowhere in plain text).',
+        '               To set a new one: "Email me a password reset link" on the sign-in page',
+        `               (or POST ${publicUrl}/api/v1/auth/password-resets {"email","workspaceId"});`,
+        `               without SMTP_URL the email lands in ${publicUrl}/dev/mailbox`,
+      ];
+  return [
+    '',
+    'Signoff demo workspace',
+    `  workspaceId: ${demo.workspaceId}`,
+    `  admin:       ${demo.admin}`,
+    `  agent:       ${demo.agent}`,
+    `  contact:     ${demo.contact}`,
+    ...password,
+    `  sign in:     POST ${publicUrl}/api/v1/auth/login {"workspaceId","email","password"}`,
+    `  API docs:    ${publicUrl}/docs`,
+    '',
+  ];
 }

@@ -1,6 +1,6 @@
 import { buildApp } from './app.js';
 import { startBackground } from './background.js';
-import { ensureDemoWorkspace } from './demo.js';
+import { demoBanner, ensureDemoWorkspace } from './demo.js';
 import { loadConfig } from './shared/config.js';
 import { openAndMigrate } from './shared/db/connect.js';
 import { StartupError } from './shared/db/data-dir.js';
@@ -18,23 +18,10 @@ const app = await buildApp({
   logger: { level: config.logLevel },
 });
 
-if (config.database.engine === 'pglite' || process.env.SIGNOFF_DEMO === '1') {
+// By default on the embedded database only; SIGNOFF_DEMO=0 or 1 decides on both engines (loadConfig).
+if (config.demo) {
   const demo = await ensureDemoWorkspace(database.db, config.dataDir);
-  if (demo) {
-    const lines = [
-      '',
-      'Signoff demo workspace',
-      `  workspaceId: ${demo.workspaceId}`,
-      `  admin:       ${demo.admin}`,
-      `  agent:       ${demo.agent}`,
-      `  contact:     ${demo.contact}`,
-      `  password:    ${demo.password}  (the same for all three)`,
-      `  sign in:     POST ${config.publicUrl}/api/v1/auth/login {"workspaceId","email","password"}`,
-      `  API docs:    ${config.publicUrl}/docs`,
-      '',
-    ];
-    process.stdout.write(`${lines.join('\n')}\n`);
-  }
+  if (demo) process.stdout.write(`${demoBanner(demo, config.publicUrl).join('\n')}\n`);
 }
 
 await app.listen({ port: config.port, host: config.host });

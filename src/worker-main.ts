@@ -2,10 +2,11 @@ import pino from 'pino';
 import { startBackground } from './background.js';
 import { loadConfig } from './shared/config.js';
 import { openAndMigrate } from './shared/db/connect.js';
+import { loggerOptions } from './shared/logging.js';
 
 /** `npm run worker`: email delivery and the scheduler, without the HTTP server, beside any number of API processes. */
 const config = loadConfig();
-const log = pino({ level: config.logLevel });
+const log = pino(loggerOptions(config.logLevel));
 const database = await openAndMigrate(config.database);
 const background = startBackground({ db: database.db, database, config, log });
 log.info({ transport: background.transport.kind }, 'worker started');

@@ -1,8 +1,9 @@
 import { join } from 'node:path';
+import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { requireAdmin } from '../auth/authenticate.js';
 import { isUuid } from '../auth/tokens.js';
-import { notFound } from '../shared/errors.js';
+import { forbidden, notFound } from '../shared/errors.js';
 import { decodeCursor, paginationQuery, seqCursor, toPage } from '../shared/http/pagination.js';
 import { idParams } from '../shared/http/schemas.js';
 import type { Api, AppDeps } from '../shared/http/types.js';
@@ -74,10 +75,30 @@ export function mailRoutes(app: Api, { db, config }: AppDeps): void {
     return row;
   });
 
-  // The developer's inbox, present exactly when no SMTP server is configured (SPEC §7).
+  // The developer's inbox, present exactly when no SMTP server is configured (SPEC §7). It holds
+  // every email with its live links, so only the developer's own machine reads it (issue 12).
   if (!config.smtpUrl) {
-    app.get('/dev/mailbox', { config: { public: true }, schema: { tags } }, async () => ({
-      items: devMailbox(mailboxDir(config.dataDir)),
-    }));
+    app.get('/dev/mailbox', { config: { public: true }, schema: { tags } }, async (request) => {
+      if (!config.devMailboxPublic && !isFromThisMachine(request)) {
+        throw forbidden(
+          'dev_mailbox_local_only',
+          'The dev mailbox answers only requests from this machine (127.0.0.1 or ::1); set DEV_MAILBOX_PUBLIC=1 to open it',
+        );
+      }
+      return { items: devMailbox(mailboxDir(config.dataDir)) };
+    });
   }
+}
+
+const LOOPBACK = /^(?:127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|::ffff:127\.\d{1,3}\.\d{1,3}\.\d{1,3})$/;
+
+/**
+ * The connection comes from a loopback address and not through a proxy: a
+ * reverse proxy on the same machine connects from 127.0.0.1 on behalf of
+ * anyone, and says so in Forwarded / X-Forwarded-For.
+ */
+export function isFromThisMachine(request: FastifyRequest): boolean {
+  if (request.headers.forwarded !== undefined || request.headers['x-forwarded-for'] !== undefined)
+    return false;
+  return LOOPBACK.test(request.socket.remoteAddress ?? '');
 }

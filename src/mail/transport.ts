@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import { DEFAULT_POLICY } from './worker.js';
@@ -109,14 +109,17 @@ export function devMailbox(dir: string, keep = 500): MailboxEntry[] {
 let sequence = 0;
 
 export function devMailboxTransport(dir: string): MailTransport {
-  mkdirSync(dir, { recursive: true });
+  // The emails carry live links (approval, sign-in, password reset): the developer's account alone reads
+  // them. chmod too, as mkdir leaves the mode of a folder made by an older version alone.
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  chmodSync(dir, 0o700);
   return {
     kind: 'dev-mailbox',
     async send(email) {
       const receivedAt = new Date().toISOString();
       const id = `${Date.now().toString().padStart(15, '0')}-${process.pid}-${(sequence++).toString().padStart(6, '0')}`;
       const entry: MailboxEntry = { id, receivedAt, ...email };
-      writeFileSync(join(dir, `${id}.json`), JSON.stringify(entry));
+      writeFileSync(join(dir, `${id}.json`), JSON.stringify(entry), { mode: 0o600 });
     },
     async close() {},
   };

@@ -65,6 +65,9 @@ const schema = z.object({
   HTTP_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(1_000_000).default(1024),
   DATABASE_ACQUIRE_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
   DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(15_000),
+  // '' as unset: `SIGNOFF_DEMO= npm start` means "the default".
+  SIGNOFF_DEMO: z.enum(['', '0', '1']).optional(),
+  DEV_MAILBOX_PUBLIC: z.enum(['', '0', '1']).optional(),
 });
 
 /** Limits of the HTTP server: a slow or idle client cannot hold a connection (and a file descriptor) forever. */
@@ -111,6 +114,10 @@ export type Config = {
   retention: RetentionPolicy;
   /** The delivery worker and scheduler inside the HTTP server (`WORKER=off`: run `npm run worker` beside it). */
   inProcessWorker: boolean;
+  /** Create the demo workspace on an empty database: by default on the embedded one only; SIGNOFF_DEMO=0/1 decides on both. */
+  demo: boolean;
+  /** The dev mailbox answers every address, not only loopback ones (DEV_MAILBOX_PUBLIC=1). */
+  devMailboxPublic: boolean;
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -164,5 +171,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       days: e.RETENTION_DAYS ?? DEFAULT_RETENTION.days,
       approvalLinkDays: e.RETENTION_APPROVAL_LINK_DAYS ?? DEFAULT_RETENTION.approvalLinkDays,
     },
+    demo: e.SIGNOFF_DEMO ? e.SIGNOFF_DEMO === '1' : !e.DATABASE_URL,
+    devMailboxPublic: e.DEV_MAILBOX_PUBLIC === '1',
   };
 }

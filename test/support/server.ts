@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
-import { buildApp } from '../../src/app.js';
-import { loadConfig } from '../../src/shared/config.js';
+import { type AppOptions, buildApp } from '../../src/app.js';
+import { type Config, loadConfig } from '../../src/shared/config.js';
 import type { RateLimits } from '../../src/shared/http/types.js';
 import { openTestDatabase, type TestDatabase } from './database.js';
 
@@ -16,26 +16,30 @@ const GENEROUS: RateLimits = {
   approvalLinks: { max: 10_000, windowSeconds: 60 },
 };
 
+/** The configuration of an in-process test server: silent, any port, the database given to buildApp. */
+export function testConfig(env: NodeJS.ProcessEnv = {}): Config {
+  return loadConfig({ ...process.env, LOG_LEVEL: 'silent', PORT: '0', DATABASE_URL: '', ...env });
+}
+
 /**
  * The real server on a loopback port over a fresh database. Abuse limits are
  * generous unless a test asks for the real ones.
  */
 export async function startServer(
-  options: { rateLimits?: Partial<RateLimits>; env?: NodeJS.ProcessEnv; webDist?: string } = {},
+  options: {
+    rateLimits?: Partial<RateLimits>;
+    logger?: AppOptions['logger'];
+    env?: NodeJS.ProcessEnv;
+    webDist?: string;
+  } = {},
 ): Promise<TestServer> {
   const database = await openTestDatabase();
-  const config = loadConfig({
-    ...process.env,
-    LOG_LEVEL: 'silent',
-    PORT: '0',
-    DATABASE_URL: '',
-    ...options.env,
-  });
+  const config = testConfig(options.env);
   const app = await buildApp({
     database: database.handle,
     config,
     rateLimits: { ...GENEROUS, ...options.rateLimits },
-    logger: false,
+    logger: options.logger ?? false,
     ...(options.webDist ? { webDist: options.webDist } : {}),
   });
   await app.listen({ port: 0, host: '127.0.0.1' });

@@ -1,7 +1,7 @@
 import type { CSSProperties, ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
-import { get } from '../api.js';
+import { ApiError, get } from '../api.js';
 import { ErrorMessage, Loading, Page, useAsync } from '../components/common.js';
 import { formatDate } from '../i18n.js';
 import { problemStatus } from './portal/util.js';
@@ -158,6 +158,14 @@ export function DevMailbox() {
       </Page>
     );
   }
+  // The server answers only its own machine (127.0.0.1, ::1) unless DEV_MAILBOX_PUBLIC=1 (issue 12).
+  if (error instanceof ApiError && error.code === 'dev_mailbox_local_only') {
+    return (
+      <Page title={t('devMailbox.title')}>
+        <p role="alert">{t('devMailbox.localOnly')}</p>
+      </Page>
+    );
+  }
   return (
     <Page
       title={t('devMailbox.title')}
@@ -168,6 +176,7 @@ export function DevMailbox() {
       }
     >
       <p className="muted">{t('devMailbox.note')}</p>
+      <p className="muted">{t('devMailbox.access')}</p>
       <ErrorMessage error={error} />
       {loading && !data ? <Loading /> : null}
       {data && emails.length === 0 ? <p className="empty">{t('devMailbox.empty')}</p> : null}

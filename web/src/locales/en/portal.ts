@@ -193,5 +193,9 @@ export default {
     to: 'To',
     received: 'Received',
     noMailbox: 'No dev mailbox: an SMTP server is configured.',
+    access:
+      'Its emails hold live links (approvals, sign-in, password resets), so it answers only this machine (127.0.0.1 or ::1) unless the server runs with DEV_MAILBOX_PUBLIC=1.',
+    localOnly:
+      'The dev mailbox answers only requests from the server’s own machine (127.0.0.1 or ::1), as its emails hold live links. Open it there, or start the server with DEV_MAILBOX_PUBLIC=1.',
   },
 } as const;

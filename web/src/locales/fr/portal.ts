@@ -196,6 +196,10 @@ const fr: Shape<typeof en> = {
     to: 'À',
     received: 'Reçu le',
     noMailbox: 'Pas de boîte mail de développement : un serveur SMTP est configuré.',
+    access:
+      'Ses e-mails contiennent des liens actifs (approbations, connexion, réinitialisation du mot de passe) : elle ne répond qu’à cette machine (127.0.0.1 ou ::1), sauf si le serveur est lancé avec DEV_MAILBOX_PUBLIC=1.',
+    localOnly:
+      'La boîte mail de développement ne répond qu’aux requêtes venant de la machine du serveur (127.0.0.1 ou ::1), car ses e-mails contiennent des liens actifs. Ouvrez-la depuis cette machine, ou lancez le serveur avec DEV_MAILBOX_PUBLIC=1.',
   },
 };
 
