@@ -19,6 +19,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
 import { freePort } from '../test/support/processes.js';
+import { stopProcessGroup } from './support/process-group.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const RUNS = Number(process.env.RUNS ?? 3);
@@ -99,12 +100,7 @@ async function measure(launch: Launch, env: Record<string, string>): Promise<Sam
       await new Promise((r) => setTimeout(r, 10));
     }
   } finally {
-    process.kill(-child.pid!, 'SIGTERM');
-    const timer = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), 10_000);
-    await exited;
-    clearTimeout(timer);
-    // The server may outlive npm by a moment while it closes its database.
-    await new Promise((r) => setTimeout(r, 500));
+    await stopProcessGroup(child, exited);
   }
 }
 

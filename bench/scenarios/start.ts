@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { freePort } from '../../test/support/processes.js';
+import { stopProcessGroup } from '../support/process-group.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -43,12 +44,7 @@ async function timeStart(dataDir: string): Promise<number> {
       await new Promise((r) => setTimeout(r, 10));
     }
   } finally {
-    process.kill(-child.pid!, 'SIGTERM');
-    const timer = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), 10_000);
-    await exited;
-    clearTimeout(timer);
-    // The server may outlive npm by a moment while it closes PGlite.
-    await new Promise((r) => setTimeout(r, 500));
+    await stopProcessGroup(child, exited);
   }
   return ms;
 }
