@@ -40,7 +40,13 @@ export function freePort(): Promise<number> {
  */
 export async function spawnServer(
   databaseUrl: string,
-  options: { env?: Record<string, string>; readyTimeoutMs?: number; nodeArgs?: string[] } = {},
+  options: {
+    env?: Record<string, string>;
+    readyTimeoutMs?: number;
+    nodeArgs?: string[];
+    /** What node runs (default: the TypeScript source through tsx); e.g. a compiled `dist/main.js`. */
+    entry?: string[];
+  } = {},
 ): Promise<ServerProcess> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
@@ -58,7 +64,8 @@ export async function spawnServer(
     LOG_LEVEL: 'warn',
     ...options.env,
   });
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', 'src/main.ts'], {
+  const entry = options.entry ?? ['--import', 'tsx', 'src/main.ts'];
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...entry], {
     cwd: ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
