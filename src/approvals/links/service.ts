@@ -233,6 +233,23 @@ export async function linkPage(deps: AppDeps, token: string, principal: Principa
   return pageOf(deps, opened, principal);
 }
 
+/**
+ * The link, when its caller may act with it (SPEC §4): real, alive, and theirs (or anyone's when sign-in
+ * is not required); read under the approval's row lock with `lock`.
+ */
+async function linkToActWith(
+  tx: Db,
+  token: string,
+  principal: Principal | null,
+  now: Date,
+  lock: boolean,
+): Promise<OpenedLink> {
+  const opened = await openLink(tx, token, { lock });
+  assertAlive(opened, principal, now);
+  assertMayAct(opened, principal, true);
+  return opened;
+}
+
 export async function decideByLink(
   deps: AppDeps,
   token: string,
@@ -240,9 +257,7 @@ export async function decideByLink(
   input: { decision: Decision; comment?: string | undefined },
 ) {
   return inTransaction(deps.db, async (tx) => {
-    const opened = await openLink(tx, token, { lock: true });
-    assertAlive(opened, principal, deps.now());
-    assertMayAct(opened, principal, true);
+    const opened = await linkToActWith(tx, token, principal, deps.now(), true);
     const { link, stored, person } = opened;
     const ws = link.workspace_id;
     const settings = opened.workspace.settings;
@@ -286,9 +301,7 @@ export async function commentByLink(
   input: { body: string },
 ) {
   return inTransaction(deps.db, async (tx) => {
-    const opened = await openLink(tx, token, { lock: false });
-    assertAlive(opened, principal, deps.now());
-    assertMayAct(opened, principal, true);
+    const opened = await linkToActWith(tx, token, principal, deps.now(), false);
     const author = { ...opened.person, name: opened.holder?.name ?? null };
     const comment = await insertComment(
       tx,
@@ -323,9 +336,7 @@ export async function askForInfoByLink(
   question: string,
 ) {
   await inTransaction(deps.db, async (tx) => {
-    const opened = await openLink(tx, token, { lock: true });
-    assertAlive(opened, principal, deps.now());
-    assertMayAct(opened, principal, true);
+    const opened = await linkToActWith(tx, token, principal, deps.now(), true);
     const { link, stored, person } = opened;
     if (link.step_index === APPEAL_STEP) {
       throw toHttpError({ code: 'not_pending', message: 'An appeal cannot wait for information.' });
