@@ -3,7 +3,9 @@ import { Kysely, PostgresDialect, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { fetchApproval } from '../../src/approvals/repo.js';
-import { decideApproval } from '../../src/approvals/service.js';
+import { decideByLink } from '../../src/approvals/links/service.js';
+import { mintLink } from '../../src/approvals/links/repo.js';
+import { decideApproval, editRecipients } from '../../src/approvals/service.js';
 import type { Principal } from '../../src/auth/principal.js';
 import { loadConfig } from '../../src/shared/config.js';
 import { type DatabaseHandle, type Db, openAndMigrate } from '../../src/shared/db/connect.js';
@@ -189,6 +191,57 @@ describe.runIf(pgBase)('row locks under READ COMMITTED (postgres)', () => {
       .where('id', '=', ticket.id)
       .executeTakeFirstOrThrow();
     expect(row).toEqual({ approval_status: 'denied', approvals_unfinished: 0, approvals_total: 2 });
+  });
+
+  it('an emailed link takes the approval\'s lock before its own: no deadlock with removing its person (rule 7, rule 13)', async () => {
+    const [a, b] = [await ws.member(), await ws.member()];
+    const ticket = await ws.ticket(requester);
+    const id = await approval(ticket.id, [a!, b!], { type: 'any' });
+    const token = await mintLink(handle.db, {
+      workspaceId: ws.id,
+      approvalId: id,
+      stepIndex: 0,
+      person: { type: 'member', id: a!.id },
+      outboxId: null,
+      expiresAt: new Date(Date.now() + 3600_000),
+    });
+
+    // The admin's edit holds the approval's row lock...
+    let revokeLinks!: () => void;
+    const mayRevoke = new Promise<void>((resolve) => {
+      revokeLinks = resolve;
+    });
+    const edit = holdOpen(async (tx) => {
+      await fetchApproval(tx, ws.id, id, { lock: true });
+      await mayRevoke;
+      // ...and then removes A, which revokes A's links: it needs the link's row lock.
+      await editRecipients(
+        { ...deps, db: tx },
+        { ...principal(ws.admin), role: 'admin' },
+        id,
+        { add: [], remove: [{ type: 'member', id: a!.id }] },
+        'api',
+      );
+    });
+    // Meanwhile A answers through the emailed link: it waits for the approval's lock.
+    const answer = decideByLink(deps, token, null, { decision: 'approve' }).then(
+      (value) => ({ ok: true as const, value }),
+      (error: unknown) => ({ ok: false as const, error }),
+    );
+    await someoneWaits();
+    revokeLinks();
+    await edit.ready;
+    await edit.commit();
+
+    // Taking the link's lock first (as before) deadlocked here: PostgreSQL aborted one of the two.
+    const result = await answer;
+    expect(result.ok).toBe(false);
+    expect(result.ok ? null : (result.error as { status?: number; code?: string })).toMatchObject({
+      status: 410,
+      code: 'link_inactive',
+    });
+    const res = await api.get(`/approvals/${id}`, { token: ws.admin.token });
+    expect(res.body.status).toBe('pending');
   });
 });
 

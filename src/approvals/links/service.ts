@@ -38,20 +38,26 @@ async function openLink(
   token: string,
   options: { lock: boolean; commentsFor?: Principal | null },
 ): Promise<OpenedLink> {
-  const link = await findLink(db, token, options.lock);
-  if (!link) throw linkInactive();
-  const ws = link.workspace_id;
+  // Lock order (SPEC rule 13): the approval's row lock first, then the link's. Every change of an
+  // approval that touches its links (removing a recipient revokes theirs) holds the approval's lock
+  // first; taking the link's first here deadlocked with it under load. The link's approval never
+  // changes, so it is found unlocked and read again, locked, once the approval's lock is held.
+  const found = await findLink(db, token, false);
+  if (!found) throw linkInactive();
+  const ws = found.workspace_id;
   const workspace = await getWorkspace(db, ws);
   // Rule 1: with the module off, links answer like every other approval endpoint.
   assertApprovalsEnabled(workspace.settings);
   // Internal comments only to the member the link was sent to, signed in; never to a contact (rule 3).
   const viewer = options.commentsFor;
-  const internal = viewer?.type === 'member' && isPersonOf(viewer, link);
-  const loaded = await fetchApproval(db, ws, link.approval_id, {
+  const internal = viewer?.type === 'member' && isPersonOf(viewer, found);
+  const loaded = await fetchApproval(db, ws, found.approval_id, {
     lock: options.lock,
     ...(viewer !== undefined ? { comments: internal ? ('all' as const) : ('public' as const) } : {}),
   });
   if (!loaded) throw notFound('Approval');
+  const link = options.lock ? await findLink(db, token, true) : found;
+  if (!link) throw linkInactive();
   const person = personOf(link);
   const holder = (await loadPeople(db, ws, [person])).get(personKey(person)) ?? null;
   return { link, person, stored: loaded.stored, workspace, holder, comments: loaded.comments };
