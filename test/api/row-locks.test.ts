@@ -2,9 +2,9 @@ import type { AddressInfo } from 'node:net';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
-import { fetchApproval } from '../../src/approvals/repo.js';
-import { decideByLink } from '../../src/approvals/links/service.js';
 import { mintLink } from '../../src/approvals/links/repo.js';
+import { decideByLink } from '../../src/approvals/links/service.js';
+import { fetchApproval } from '../../src/approvals/repo.js';
 import { decideApproval, editRecipients } from '../../src/approvals/service.js';
 import type { Principal } from '../../src/auth/principal.js';
 import { loadConfig } from '../../src/shared/config.js';
@@ -60,11 +60,11 @@ describe.runIf(pgBase)('row locks under READ COMMITTED (postgres)', () => {
     await created?.drop();
   });
 
-  const principal = (p: Person): Principal => ({
+  const principal = (p: Person, role: 'agent' | 'admin' = 'agent'): Principal => ({
     type: 'member',
     workspaceId: ws.id,
     id: p.id,
-    role: 'agent',
+    role,
     name: p.name,
     email: p.email,
     locale: null,
@@ -193,7 +193,7 @@ describe.runIf(pgBase)('row locks under READ COMMITTED (postgres)', () => {
     expect(row).toEqual({ approval_status: 'denied', approvals_unfinished: 0, approvals_total: 2 });
   });
 
-  it('an emailed link takes the approval\'s lock before its own: no deadlock with removing its person (rule 7, rule 13)', async () => {
+  it("an emailed link takes the approval's lock before its own: no deadlock with removing its person (rule 7, rule 13)", async () => {
     const [a, b] = [await ws.member(), await ws.member()];
     const ticket = await ws.ticket(requester);
     const id = await approval(ticket.id, [a!, b!], { type: 'any' });
@@ -217,7 +217,7 @@ describe.runIf(pgBase)('row locks under READ COMMITTED (postgres)', () => {
       // ...and then removes A, which revokes A's links: it needs the link's row lock.
       await editRecipients(
         { ...deps, db: tx },
-        { ...principal(ws.admin), role: 'admin' },
+        principal(ws.admin, 'admin'),
         id,
         { add: [], remove: [{ type: 'member', id: a!.id }] },
         'api',
