@@ -40,7 +40,7 @@ describe(`automatic reminders: due, capped, never to who answered (${engine})`, 
     const ws = await newWorkspace(api, {
       approvalsEnabled: true,
       autoRemindAfterHours: 1,
-      maxAutoReminders: 2,
+      maxAutoReminders: 3,
     });
     const [early, answered, late] = await agents(ws, 3);
     const ticket = await ws.ticket(await ws.contact());
@@ -56,10 +56,10 @@ describe(`automatic reminders: due, capped, never to who answered (${engine})`, 
       .where('person_id', '=', early.id)
       .executeTakeFirstOrThrow();
     const start = new Date(asked.added_at).getTime();
-    // `late` was asked three hours after the others (as if added by edit recipients then).
+    // `late` was asked 90 minutes after the others (as if added by edit recipients then).
     await db()
       .updateTable('approval_assignments')
-      .set({ added_at: new Date(start + 3 * HOUR) })
+      .set({ added_at: new Date(start + 90 * MINUTE) })
       .where('approval_id', '=', approval.id)
       .where('person_id', '=', late.id)
       .execute();
@@ -82,15 +82,18 @@ describe(`automatic reminders: due, capped, never to who answered (${engine})`, 
     expect(await runAt(HOUR + MINUTE), 'the first reminder, once due').toEqual([person(early)]);
     expect(await runAt(HOUR + 2 * MINUTE), 'not again until another interval').toEqual([]);
     expect(await runAt(2 * HOUR + 2 * MINUTE), 'the second reminder').toEqual([person(early)]);
-    // `early` has had maxAutoReminders (2); `late` is due now for the first time.
-    expect(await runAt(4 * HOUR + 5 * MINUTE), 'the cap stops early; late is due').toEqual([person(late)]);
-    expect(await runAt(5 * HOUR + 10 * MINUTE)).toEqual([person(late)]);
+    // `late` is due now; `early`, reminded 38 minutes ago, counts its interval from that reminder.
+    expect(await runAt(2 * HOUR + 40 * MINUTE), 'late is due, early not again yet').toEqual([person(late)]);
+    expect(await runAt(3 * HOUR + 3 * MINUTE), 'the third and last for early').toEqual([person(early)]);
+    expect(await runAt(3 * HOUR + 41 * MINUTE)).toEqual([person(late)]);
+    // `early` has had maxAutoReminders (3) and is due again by time: the cap stops it.
+    expect(await runAt(4 * HOUR + 42 * MINUTE), 'the cap stops early').toEqual([person(late)]);
     expect(await runAt(50 * HOUR), 'everyone has reached the cap').toEqual([]);
 
     const reminders = (await activityOf(api, ws.admin.token, ticket.id, approval.id)).filter(
       (a) => a.type === 'reminder_sent',
     );
-    expect(reminders).toHaveLength(4);
+    expect(reminders).toHaveLength(6);
     // Who answered was never reminded.
     const rows = await outboxRows(db(), approval.id, 'approval_reminder');
     expect(recipientsOf(rows)).not.toContain(person(answered));
