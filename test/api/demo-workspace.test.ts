@@ -57,9 +57,10 @@ describe('issue 12 item 2: SIGNOFF_DEMO decides on both engines', () => {
 });
 
 describe('issue 12 item 2: SIGNOFF_DEMO on PostgreSQL', () => {
-  it('SIGNOFF_DEMO=1 on an empty PostgreSQL database with a DATA_DIR not made yet: the demo is made and the start goes on', async () => {
+  it('SIGNOFF_DEMO=1 on an empty PostgreSQL database with a DATA_DIR not made yet: the demo is made and the start goes on', async (context) => {
+    // Skipped (reported, not a silent pass) without a server; a failure under CI.
     const base = await reachablePostgres();
-    if (!base) return;
+    if (!base) return context.skip();
     const created = await createPostgresDatabase(base);
     const dataDir = join(folder(), 'a', 'b');
     try {

@@ -62,18 +62,19 @@ export async function openTestDatabase(): Promise<TestDatabase> {
 
 /**
  * The PostgreSQL server for tests that need one whatever the engine (several
- * processes on one database). Null when none answers; under CI that is a failure.
+ * processes on one database, row locks): TEST_DATABASE_URL, else the local
+ * server, so that plain `npm test` (PGlite) runs them whenever one answers.
+ * Null when none answers; under CI that is a failure, never a skip (issue 13).
  */
-export async function reachablePostgres(): Promise<string | null> {
-  const url = process.env.TEST_DATABASE_URL ?? DEFAULT_PG_URL;
+export async function reachablePostgres(env: NodeJS.ProcessEnv = process.env): Promise<string | null> {
+  const url = env.TEST_DATABASE_URL || DEFAULT_PG_URL;
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
   try {
     await client.connect();
     await client.end();
     return url;
   } catch (error) {
-    if (process.env.CI)
-      throw new Error(`PostgreSQL is required under CI but ${url} is unreachable: ${error}`);
+    if (env.CI) throw new Error(`PostgreSQL is required under CI but ${url} is unreachable: ${error}`);
     console.warn(`[skip] PostgreSQL not reachable at ${url}; skipping tests that need it`);
     return null;
   }
