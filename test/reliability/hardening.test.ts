@@ -7,7 +7,7 @@ import { mintLink } from '../../src/approvals/links/repo.js';
 import { principalFromToken } from '../../src/auth/authenticate.js';
 import { hashPassword, PASSWORD_PARAMS_DOC } from '../../src/auth/passwords.js';
 import { mintSignInLink } from '../../src/auth/sign-in-links.js';
-import { sha256 } from '../../src/auth/tokens.js';
+import { randomToken, sha256 } from '../../src/auth/tokens.js';
 import { loadConfig } from '../../src/shared/config.js';
 import { DEFAULT_RATE_LIMITS, type RateLimits } from '../../src/shared/http/types.js';
 import { expectProblem, expectStatus, memberRef } from '../support/approvals.js';
