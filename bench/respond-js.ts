@@ -1,12 +1,7 @@
 // `npx tsx bench/respond-js.ts`: how much JavaScript the public response page (/respond/<token>) makes
 // the browser fetch, counted from the responses Chromium receives (issue 13: the page must not load the
 // admin editor). Uses the browser tests' set-up (test/browser/support.ts): real server, dev mailbox.
-import {
-  memberRef,
-  newWorkspace,
-  respondLinks,
-  startBrowserEnv,
-} from '../test/browser/support.js';
+import { memberRef, newWorkspace, respondLinks, startBrowserEnv } from '../test/browser/support.js';
 
 async function main() {
   const env = await startBrowserEnv();

@@ -11,8 +11,9 @@ describe('web/src/api/openapi.d.ts', () => {
     const committed = readFileSync(API_TYPES_FILE, 'utf8');
     const generated = await generateApiTypes();
     // Not toBe: a 2,600-line diff helps nobody; the fix is one command.
-    expect(committed === generated, 'stale: run `npm run api:types` and commit web/src/api/openapi.d.ts').toBe(
-      true,
-    );
+    expect(
+      committed === generated,
+      'stale: run `npm run api:types` and commit web/src/api/openapi.d.ts',
+    ).toBe(true);
   });
 });

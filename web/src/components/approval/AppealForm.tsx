@@ -1,8 +1,8 @@
 import { type FormEvent, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { Approval } from '../../api/types.js';
 import { post } from '../../api.js';
 import { ActionError, useAction } from './feedback.js';
-import type { Approval } from './types.js';
 
 /** "Request an appeal" after a denial; the reason is required (≤ 2,000 characters). */
 export function AppealForm({

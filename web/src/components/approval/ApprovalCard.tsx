@@ -1,5 +1,6 @@
 import { useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { Appeal, Approval, ApprovalComment, Directory, StepApprover } from '../../api/types.js';
 import { post } from '../../api.js';
 import { formatDate } from '../../i18n.js';
 import { StatusBadge } from '../common.js';
@@ -10,7 +11,6 @@ import { DecisionForm } from './DecisionForm.js';
 import { EditRecipientsForm } from './EditRecipientsForm.js';
 import { ActionDone, ActionError, useAction } from './feedback.js';
 import { InfoForm, NeedsInfoNotice } from './InfoForm.js';
-import type { Appeal, Approval, ApprovalComment, Directory, StepApprover } from './types.js';
 import { joinNames } from './words.js';
 
 type Panel = 'comment' | 'recipients' | 'appeal' | 'cancel' | 'ask' | 'answer' | null;

@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next';
+import type { Approval, StepApprover } from '../../api/types.js';
 import { formatDate } from '../../i18n.js';
-import type { Approval, StepApprover } from './types.js';
 import { channelText, ruleText } from './words.js';
 
 /** The steps of an approval: name, rule in words, status, and every approver's answer. */

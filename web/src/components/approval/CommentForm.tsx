@@ -1,8 +1,8 @@
 import { type FormEvent, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { Approval, ApprovalComment } from '../../api/types.js';
 import { post } from '../../api.js';
 import { ActionError, useAction } from './feedback.js';
-import type { Approval, ApprovalComment } from './types.js';
 
 /** A comment without a decision ("request more information"), optionally internal (members only). */
 export function CommentForm({

@@ -1,8 +1,8 @@
 import { type FormEvent, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { Approval, Decision } from '../../api/types.js';
 import { post } from '../../api.js';
 import { ActionError, useAction } from './feedback.js';
-import type { Approval, Decision } from './types.js';
 
 /**
  * Approve / Deny with an optional comment, for an approver of the current step — or, while an appeal is

@@ -1,10 +1,10 @@
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { Contact, ContactCreate, ContactUpdate, Locale } from '../../api/types.js';
 import { patch, post } from '../../api.js';
 import { ErrorMessage, Loading, Page } from '../../components/common.js';
 import { usePagedList } from './data.js';
 import { type FieldIssue, type FormProblem, isEmail, issueFor, type Translate } from './problems.js';
-import type { Contact, ContactCreate, ContactUpdate, Locale } from './types.js';
 import { Dialog, Field, LocaleOptions, MoreButton, ProblemAlert, StatusMessage } from './ui.js';
 import { useFormProblem } from './useFormProblem.js';
 

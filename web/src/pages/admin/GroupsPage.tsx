@@ -1,12 +1,12 @@
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { ApprovalGroup, ApproverRef, GroupBody } from '../../api/types.js';
 import { del, patch, post } from '../../api.js';
 import { ErrorMessage, Loading, Page, useAsync } from '../../components/common.js';
 import { useSession } from '../../session.js';
 import { type Directory, loadDirectory, usePagedList } from './data.js';
 import { PeoplePicker } from './PeoplePicker.js';
 import { type FieldIssue, type FormProblem, issueFor, problemCode, toFormProblem } from './problems.js';
-import type { ApprovalGroup, GroupBody, Ref } from './types.js';
 import {
   ApprovalsOffNotice,
   ConfirmDelete,
@@ -18,7 +18,7 @@ import {
 } from './ui.js';
 import { useFormProblem } from './useFormProblem.js';
 
-function groupRefs(group: ApprovalGroup | null): Ref[] {
+function groupRefs(group: ApprovalGroup | null): ApproverRef[] {
   if (!group) return [];
   return [
     ...group.memberIds.map((id) => ({ type: 'member' as const, id })),
@@ -26,7 +26,7 @@ function groupRefs(group: ApprovalGroup | null): Ref[] {
   ];
 }
 
-function groupBody(name: string, people: Ref[]): GroupBody {
+function groupBody(name: string, people: ApproverRef[]): GroupBody {
   const idsOf = (type: 'member' | 'contact') =>
     people.flatMap((r) => (r.type === type && 'id' in r ? [r.id] : []));
   return { name: name.trim(), memberIds: idsOf('member'), contactIds: idsOf('contact') };
@@ -48,7 +48,7 @@ function GroupDialog({
   const [draft, setDraft] = useState(() => ({ name: group?.name ?? '', people: groupRefs(group) }));
   const { name, people } = draft;
   const setName = (value: string) => setDraft((d) => ({ ...d, name: value }));
-  const setPeople = (value: Ref[]) => setDraft((d) => ({ ...d, people: value }));
+  const setPeople = (value: ApproverRef[]) => setDraft((d) => ({ ...d, people: value }));
   const form = useFormProblem(draft, (d): FieldIssue[] =>
     d.name.trim() ? [] : [{ field: 'name', message: t('validation.required') }],
   );

@@ -1,11 +1,11 @@
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { Locale, Member, MemberCreate, MemberUpdate, Role } from '../../api/types.js';
 import { patch, post } from '../../api.js';
 import { ErrorMessage, Loading, Page } from '../../components/common.js';
 import { useSession } from '../../session.js';
 import { usePagedList } from './data.js';
 import { type FieldIssue, isEmail, issueFor, type Translate } from './problems.js';
-import type { Locale, Member, MemberCreate, MemberUpdate, Role } from './types.js';
 import {
   CheckboxField,
   Dialog,

@@ -1,12 +1,12 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation } from 'react-router';
+import type { ApprovalTemplate } from '../../api/types.js';
 import { ErrorMessage, Loading, Page } from '../../components/common.js';
 import { useSession } from '../../session.js';
 import { usePagedList } from './data.js';
 import { problemCode } from './problems.js';
 import type { TemplatesFlash } from './TemplateEditor.js';
-import type { ApprovalTemplate } from './types.js';
 import { ApprovalsOffNotice, MoreButton, StatusMessage } from './ui.js';
 
 function StepSummary({ template }: { template: ApprovalTemplate }) {

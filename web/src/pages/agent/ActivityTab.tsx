@@ -1,14 +1,13 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
+import type { Activity, Approval, ApproverRef, Directory, ListPage } from '../../api/types.js';
 import { get } from '../../api.js';
 import { loadAll, refName } from '../../components/approval/directory.js';
 import { ActionError, useAction } from '../../components/approval/feedback.js';
-import type { Approval, ApproverRef, Directory, ListPage } from '../../components/approval/types.js';
 import { ErrorMessage, Loading, useAsync } from '../../components/common.js';
 import { formatDate } from '../../i18n.js';
 import { describeActivity } from './activityText.js';
-import type { Activity } from './types.js';
 
 type Loaded = { items: Activity[]; nextCursor: string | null; approvals: Map<string, Approval> };
 

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { Activity, Approval } from '../../api/types.js';
 import { formatDate } from '../../i18n.js';
-import type { Activity, Approval } from './types.js';
 
 const SHORT_LIST = 8;
 

@@ -1,11 +1,11 @@
 import { type Ref, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { Appeal, Approval, ApprovalComment } from '../../api/types.js';
 import { InfoForm, NeedsInfoNotice } from '../../components/approval/InfoForm.js';
 import { StatusBadge } from '../../components/common.js';
 import { formatDate } from '../../i18n.js';
 import { AppealForm, CommentForm, DecisionForm } from './ApprovalForms.js';
 import { StepList } from './StepList.js';
-import type { Appeal, Approval, ApprovalComment } from './types.js';
 
 function AppealDetails({ appeal }: { appeal: Appeal }) {
   const { t, i18n } = useTranslation('portal');

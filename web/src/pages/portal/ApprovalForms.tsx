@@ -1,8 +1,8 @@
 import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { APPEAL_REASON_MAX, type Approval, COMMENT_MAX, type Decision } from '../../api/types.js';
 import { post } from '../../api.js';
 import { ErrorMessage } from '../../components/common.js';
-import { APPEAL_REASON_MAX, type Approval, COMMENT_MAX, type Decision } from './types.js';
 import { isBlank } from './util.js';
 
 /**

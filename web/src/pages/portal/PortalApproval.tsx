@@ -1,10 +1,10 @@
 import { useCallback } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
+import type { Approval } from '../../api/types.js';
 import { get } from '../../api.js';
 import { ErrorMessage, Loading, Page, useAsync } from '../../components/common.js';
 import { ApprovalCard } from './ApprovalCard.js';
-import type { Approval } from './types.js';
 import { problemStatus } from './util.js';
 import './portal.css';
 

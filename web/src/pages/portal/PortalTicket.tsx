@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams, useSearchParams } from 'react-router';
+import type { Activity, Approval, ListPage, TicketDetail } from '../../api/types.js';
 import { get } from '../../api.js';
 import { ErrorMessage, Loading, Page, StatusBadge, useAsync } from '../../components/common.js';
 import { formatDate } from '../../i18n.js';
@@ -8,7 +9,6 @@ import { useSession } from '../../session.js';
 import { ActivityList } from './ActivityList.js';
 import { ApprovalCard } from './ApprovalCard.js';
 import { Conversation } from './Conversation.js';
-import type { Activity, Approval, ListPage, TicketDetail } from './types.js';
 import { problemStatus } from './util.js';
 import './portal.css';
 

@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next';
+import type { Decision, Rule, StepStatus } from '../../api/types.js';
 import { formatDate } from '../../i18n.js';
-import type { Decision, Rule, StepStatus } from './types.js';
 import './portal.css';
 
 /** The parts of a step both the portal and the response page know (the link page has no ids or comments). */
