@@ -116,6 +116,7 @@ export function ApprovalsTab({
       {approvals.map((approval) => (
         <ApprovalCard
           key={approval.id}
+          audience="agent"
           approval={approval}
           directory={directory}
           highlighted={approval.id === focusId}
