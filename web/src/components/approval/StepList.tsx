@@ -86,7 +86,6 @@ export function StepList<A extends StepApproverSummary>({
               >
                 {step.approvers.map((approver, i) => (
                   <ApproverLine
-                    // biome-ignore lint/suspicious/noArrayIndexKey: the link page gives approvers no id
                     key={approver.id ? `${approver.type}:${approver.id}` : i}
                     approver={approver}
                     audience={audience}
