@@ -1,10 +1,5 @@
 /** The web app's client of the same /api/v1 as everyone: a session cookie, and a CSRF token for changes. */
-export type Problem = {
-  status: number;
-  code: string;
-  detail: string;
-  errors?: { field: string; message: string }[];
-};
+import type { Problem } from './api/types.js';
 
 export class ApiError extends Error {
   constructor(

@@ -1,29 +1,7 @@
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useState } from 'react';
+import type { Me, Settings } from './api/types.js';
 import { api, get, setCsrfToken } from './api.js';
 import { hasChosenLocale, setLocale } from './i18n.js';
-
-export type Me = {
-  type: 'member' | 'contact';
-  id: string;
-  workspaceId: string;
-  name: string;
-  email: string;
-  role?: 'admin' | 'agent';
-  locale: 'en' | 'fr' | null;
-};
-
-export type Settings = {
-  approvalsEnabled: boolean;
-  contactsCanViewApprovals: boolean;
-  contactApprovalEmails: boolean;
-  appealsEnabled: boolean;
-  requireSignInForEmailResponses: boolean;
-  approvalLinkTtlHours: number;
-  defaultLocale: 'en' | 'fr';
-  autoRemindAfterHours: number | null;
-  maxAutoReminders: number;
-  maxApproversPerStep: number;
-};
 
 type SessionValue = {
   me: Me | null;

@@ -1,29 +1,38 @@
-import { type FormEvent, useId, useState } from 'react';
+import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { APPEAL_REASON_MAX, type Approval } from '../../api/types.js';
 import { post } from '../../api.js';
+import { type Audience, WORDS } from './audience.js';
 import { ActionError, useAction } from './feedback.js';
-import type { Approval } from './types.js';
 
 /** "Request an appeal" after a denial; the reason is required (≤ 2,000 characters). */
 export function AppealForm({
   approval,
+  audience,
   onRequested,
   onCancel,
 }: {
   approval: Approval;
+  audience: Audience;
   onRequested: (a: Approval) => void;
   onCancel: () => void;
 }) {
-  const { t } = useTranslation('agent');
-  const ids = { heading: useId(), reason: useId(), hint: useId() };
+  const words = WORDS[audience];
+  const { t, i18n } = useTranslation(words.ns);
+  const ids = { heading: useId(), reason: useId(), hint: useId(), error: useId() };
   const [reason, setReason] = useState('');
   const [empty, setEmpty] = useState(false);
   const action = useAction();
+  const reasonInput = useRef<HTMLTextAreaElement>(null);
+
+  // The form opens on a click: the reason is where the person goes next.
+  useEffect(() => reasonInput.current?.focus(), []);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
     if (!reason.trim()) {
       setEmpty(true);
+      reasonInput.current?.focus();
       return;
     }
     setEmpty(false);
@@ -33,32 +42,40 @@ export function AppealForm({
     if (result) onRequested(result);
   }
 
+  const hint = words.appealHintCounts
+    ? t('appeal.reasonHint', {
+        used: reason.length.toLocaleString(i18n.language),
+        max: APPEAL_REASON_MAX.toLocaleString(i18n.language),
+      })
+    : t('appeal.reasonHint');
   return (
     <form className="form ag-panel" onSubmit={submit} aria-labelledby={ids.heading} noValidate>
-      <h4 id={ids.heading}>{t('appeal.requestTitle')}</h4>
+      <h4 id={ids.heading}>{t(words.appealHeading)}</h4>
       <label htmlFor={ids.reason}>{t('appeal.reason')}</label>
       <textarea
+        ref={reasonInput}
         id={ids.reason}
         value={reason}
         onChange={(e) => setReason(e.target.value)}
         required
+        rows={4}
         aria-required="true"
         aria-invalid={empty || undefined}
-        aria-describedby={ids.hint}
-        maxLength={2000}
+        aria-describedby={empty ? `${ids.hint} ${ids.error}` : ids.hint}
+        maxLength={APPEAL_REASON_MAX}
       />
       <p id={ids.hint} className="muted">
-        {t('appeal.reasonHint')}
+        {hint}
       </p>
       {empty ? (
-        <p className="error" role="alert">
-          {t('appeal.reasonRequired')}
+        <p id={ids.error} className="error" role="alert">
+          {t(words.appealMissing)}
         </p>
       ) : null}
       <ActionError error={action.error} />
       <div className="row">
         <button type="submit" className="primary" disabled={action.busy}>
-          {t('appeal.submit')}
+          {action.busy && words.appealSending ? t(words.appealSending) : t('appeal.submit')}
         </button>
         <button type="button" onClick={onCancel}>
           {t('common:actions.cancel')}

@@ -1,11 +1,11 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { Approval, ApprovalTemplate, Directory } from '../../api/types.js';
 import { ErrorMessage, Loading, useAsync } from '../common.js';
 import { ApprovalCard } from './ApprovalCard.js';
 import { loadAll } from './directory.js';
 import { ActionDone } from './feedback.js';
 import { RequestApprovalForm } from './RequestApprovalForm.js';
-import type { Approval, ApprovalTemplate, Directory } from './types.js';
 import './approval.css';
 
 /**
@@ -116,6 +116,7 @@ export function ApprovalsTab({
       {approvals.map((approval) => (
         <ApprovalCard
           key={approval.id}
+          audience="agent"
           approval={approval}
           directory={directory}
           highlighted={approval.id === focusId}

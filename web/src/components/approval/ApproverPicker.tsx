@@ -1,7 +1,7 @@
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { ApproverRef, Directory, TicketRoleType } from '../../api/types.js';
 import { refKey, refName, sameRef } from './directory.js';
-import type { ApproverRef, Directory, TicketRoleType } from './types.js';
 
 const ROLES: TicketRoleType[] = ['ticket_requester', 'ticket_contacts', 'ticket_assignee'];
 

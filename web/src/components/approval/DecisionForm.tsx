@@ -1,40 +1,49 @@
 import { type FormEvent, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { type Approval, COMMENT_MAX, type Decision } from '../../api/types.js';
 import { post } from '../../api.js';
+import { type Audience, seesInternals, WORDS } from './audience.js';
 import { ActionError, useAction } from './feedback.js';
-import type { Approval, Decision } from './types.js';
 
 /**
  * Approve / Deny with an optional comment, for an approver of the current step — or, while an appeal is
- * pending, for its reviewers (the same call then decides the appeal).
+ * pending, for its reviewers (the same call then decides the appeal). The buttons are plain buttons:
+ * only the one a person clicks supplies the decision. Members may mark the comment internal.
  */
 export function DecisionForm({
   approval,
+  audience,
   onDecided,
 }: {
   approval: Approval;
+  audience: Audience;
   onDecided: (a: Approval) => void;
 }) {
-  const { t } = useTranslation('agent');
-  const headingId = useId();
-  const commentId = useId();
-  const hintId = useId();
-  const commentRequired = approval.commentRequiredOnDeny === true;
-  const internalId = useId();
+  const words = WORDS[audience];
+  const { t } = useTranslation(words.ns);
+  const ids = { heading: useId(), comment: useId(), hint: useId(), internal: useId() };
+  // Only members are told of the template's rule before they answer (contacts learn it from the 422).
+  const commentRequired = approval.commentRequiredOnDeny === true && seesInternals(audience);
+  const hint = commentRequired ? t('decide.commentRequiredOnDeny') : words.decideHint && t(words.decideHint);
   const [comment, setComment] = useState('');
   const [internal, setInternal] = useState(false);
+  const [pressed, setPressed] = useState<Decision | null>(null);
   const action = useAction();
   const appeal = approval.status === 'appeal_pending';
+  const offerInternal = seesInternals(audience) && !appeal;
 
   async function decide(decision: Decision) {
+    setPressed(decision);
+    const text = comment.trim();
     const result = await action.run(() =>
       post<Approval>(`/approvals/${approval.id}/decisions`, {
         decision,
-        ...(comment.trim() ? { comment: comment.trim() } : {}),
+        ...(text ? { comment: text } : {}),
         // An appeal's decision has no internal comment (docs/decisions.md, round 2).
-        ...(internal && comment.trim() && !appeal ? { internal: true } : {}),
+        ...(internal && text && offerInternal ? { internal: true } : {}),
       }),
     );
+    setPressed(null);
     if (result) {
       setComment('');
       setInternal(false);
@@ -42,43 +51,50 @@ export function DecisionForm({
     }
   }
 
+  const label = (decision: Decision) => {
+    if (action.busy && pressed === decision && words.decideSending) return t(words.decideSending);
+    if (appeal) return t(decision === 'approve' ? words.approveAppeal : words.denyAppeal);
+    return t(decision === 'approve' ? 'decide.approve' : 'decide.deny');
+  };
+
   // Pressing Enter in the form must not pick a decision: only the buttons do.
   const noSubmit = (e: FormEvent) => e.preventDefault();
 
   return (
-    <form className="form ag-panel ag-decision" onSubmit={noSubmit} aria-labelledby={headingId}>
-      <h4 id={headingId}>{appeal ? t('decide.appealTitle') : t('decide.title')}</h4>
-      <label htmlFor={commentId}>{t('decide.comment')}</label>
+    <form className="form ag-panel ag-decision" onSubmit={noSubmit} aria-labelledby={ids.heading}>
+      <h4 id={ids.heading}>{appeal ? t('decide.appealTitle') : t('decide.title')}</h4>
+      <label htmlFor={ids.comment}>{t('decide.comment')}</label>
       <textarea
-        id={commentId}
+        id={ids.comment}
         value={comment}
         onChange={(e) => setComment(e.target.value)}
-        maxLength={10000}
-        aria-describedby={commentRequired ? hintId : undefined}
+        maxLength={COMMENT_MAX}
+        rows={3}
+        aria-describedby={hint ? ids.hint : undefined}
       />
-      {commentRequired ? (
-        <p id={hintId} className="muted">
-          {t('decide.commentRequiredOnDeny')}
+      {hint ? (
+        <p id={ids.hint} className="muted">
+          {hint}
         </p>
       ) : null}
-      {appeal ? null : (
+      {offerInternal ? (
         <div>
           <input
-            id={internalId}
+            id={ids.internal}
             type="checkbox"
             checked={internal}
             onChange={(e) => setInternal(e.target.checked)}
           />{' '}
-          <label htmlFor={internalId}>{t('decide.internal')}</label>
+          <label htmlFor={ids.internal}>{t('decide.internal')}</label>
         </div>
-      )}
+      ) : null}
       <ActionError error={action.error} />
-      <div className="row">
+      <div className="row decision-buttons">
         <button type="button" className="approve" disabled={action.busy} onClick={() => decide('approve')}>
-          {appeal ? t('decide.approveAppeal') : t('decide.approve')}
+          {label('approve')}
         </button>
         <button type="button" className="deny" disabled={action.busy} onClick={() => decide('deny')}>
-          {appeal ? t('decide.denyAppeal') : t('decide.deny')}
+          {label('deny')}
         </button>
       </div>
     </form>

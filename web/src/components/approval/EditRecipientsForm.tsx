@@ -1,10 +1,10 @@
 import { type FormEvent, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { Approval, ApproverRef, Directory, PersonRef } from '../../api/types.js';
 import { patch } from '../../api.js';
 import { ApproverPicker } from './ApproverPicker.js';
 import { refKey } from './directory.js';
 import { ActionError, useAction } from './feedback.js';
-import type { Approval, ApproverRef, Directory, PersonRef } from './types.js';
 
 /**
  * "Edit recipients" of the current step (SPEC rule 7): take people off, add others. Only the added people

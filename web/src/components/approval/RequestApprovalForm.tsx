@@ -1,13 +1,21 @@
 import { type FormEvent, useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type {
+  Approval,
+  ApprovalTemplate,
+  ApproverRef,
+  Directory,
+  PersonRef,
+  Rule,
+  StepWarning,
+  WhenNobody,
+} from '../../api/types.js';
 import { post } from '../../api.js';
-import type { StepWarning, WhenNobody } from '../../pages/admin/types.js';
 import { useSession } from '../../session.js';
 import { ApproverPicker } from './ApproverPicker.js';
 import { refName } from './directory.js';
 import { ActionError, useAction } from './feedback.js';
 import { useStepWarningText } from './StepWarnings.js';
-import type { Approval, ApprovalTemplate, ApproverRef, Directory, PersonRef, Rule } from './types.js';
 import { joinNames, ruleText } from './words.js';
 
 type Kind = 'template' | 'adhoc';

@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import type { StepWarning, WhenNobody } from '../../pages/admin/types.js';
+import type { StepWarning, WhenNobody } from '../../api/types.js';
 
 /** One warning of a step, in words: what resolves to nobody and what happens then, or a min count out of reach. */
 export function useStepWarningText() {

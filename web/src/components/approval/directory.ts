@@ -1,6 +1,6 @@
 import type { TFunction } from 'i18next';
+import type { ApprovalGroup, ApproverRef, Contact, Directory, ListPage, Member } from '../../api/types.js';
 import { ApiError, get } from '../../api.js';
-import type { ApprovalGroup, ApproverRef, Contact, Directory, ListPage, Member } from './types.js';
 
 /** Every item of a paginated list (at most `maxPages` pages of 200). */
 export async function loadAll<T>(path: string, maxPages = 10): Promise<T[]> {

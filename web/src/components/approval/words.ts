@@ -1,5 +1,5 @@
 import type { TFunction } from 'i18next';
-import type { Channel, Rule } from './types.js';
+import type { Channel, Rule } from '../../api/types.js';
 
 /** "Any one approver", "Every approver", "At least 2 approvals". */
 export function ruleText(rule: Rule, t: TFunction): string {

@@ -1,11 +1,12 @@
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { Contact, ContactCreate, ContactUpdate, Locale } from '../../api/types.js';
 import { patch, post } from '../../api.js';
-import { ErrorMessage, Loading, Page } from '../../components/common.js';
+import { Page } from '../../components/common.js';
+import { AdminList, DialogForm, EditButton } from './AdminList.js';
 import { usePagedList } from './data.js';
 import { type FieldIssue, type FormProblem, isEmail, issueFor, type Translate } from './problems.js';
-import type { Contact, ContactCreate, ContactUpdate, Locale } from './types.js';
-import { Dialog, Field, LocaleOptions, MoreButton, ProblemAlert, StatusMessage } from './ui.js';
+import { Field, LocaleOptions, StatusMessage } from './ui.js';
 import { useFormProblem } from './useFormProblem.js';
 
 type ContactDraft = {
@@ -164,48 +165,16 @@ function ContactDialog({
   };
 
   return (
-    <Dialog
+    <DialogForm
       title={contact ? t('contacts.editTitle', { name: contact.name }) : t('contacts.addTitle')}
       onClose={onClose}
+      onSubmit={submit}
+      problem={problem}
+      saving={saving}
+      submitLabel={contact ? t('common:actions.save') : t('contacts.add')}
     >
-      <form className="form" onSubmit={submit} noValidate>
-        <ContactFields draft={draft} onChange={setDraft} problem={problem} editing={contact !== null} />
-        <ProblemAlert problem={problem} />
-        <div className="row admin-actions">
-          <button type="submit" className="primary" disabled={saving}>
-            {saving ? t('common.saving') : contact ? t('common:actions.save') : t('contacts.add')}
-          </button>
-          <button type="button" onClick={onClose}>
-            {t('common:actions.cancel')}
-          </button>
-        </div>
-      </form>
-    </Dialog>
-  );
-}
-
-function ContactRow({ contact, onEdit }: { contact: Contact; onEdit: () => void }) {
-  const { t } = useTranslation(['admin', 'common']);
-  return (
-    <tr>
-      <td data-label={t('common.name')}>
-        <strong>{contact.name}</strong>
-      </td>
-      <td data-label={t('common.email')} className="admin-break">
-        {contact.email}
-      </td>
-      <td data-label={t('contacts.organization')}>
-        {contact.organization ?? <span className="muted">—</span>}
-      </td>
-      <td data-label={t('common.language')}>
-        {contact.locale ? t(`common:locales.${contact.locale}`) : t('common.defaultLanguage')}
-      </td>
-      <td>
-        <button type="button" onClick={onEdit} aria-label={t('common.editNamed', { name: contact.name })}>
-          {t('common:actions.edit')}
-        </button>
-      </td>
-    </tr>
+      <ContactFields draft={draft} onChange={setDraft} problem={problem} editing={contact !== null} />
+    </DialogForm>
   );
 }
 
@@ -227,35 +196,23 @@ export function ContactsPage() {
     >
       <p className="muted">{t('contacts.intro')}</p>
       <StatusMessage message={status} />
-      <ErrorMessage error={list.error} />
-      {list.loading && list.items.length === 0 ? <Loading /> : null}
-      {!list.loading && !list.error && list.items.length === 0 ? <p>{t('contacts.empty')}</p> : null}
-      {list.items.length ? (
-        <table className="responsive admin-table">
-          <caption className="visually-hidden">{t('contacts.title')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('common.name')}</th>
-              <th scope="col">{t('common.email')}</th>
-              <th scope="col">{t('contacts.organization')}</th>
-              <th scope="col">{t('common.language')}</th>
-              <th scope="col">
-                <span className="visually-hidden">{t('common.actions')}</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.items.map((c) => (
-              <ContactRow key={c.id} contact={c} onEdit={() => setDialog({ contact: c })} />
-            ))}
-          </tbody>
-        </table>
-      ) : null}
-      <MoreButton
-        count={list.items.length}
-        hasMore={list.hasMore}
-        loading={list.loading}
-        onMore={list.loadMore}
+      <AdminList
+        list={list}
+        caption={t('contacts.title')}
+        empty={t('contacts.empty')}
+        columns={[
+          { header: t('common.name'), cell: (c) => <strong>{c.name}</strong> },
+          { header: t('common.email'), cell: (c) => c.email, className: 'admin-break' },
+          {
+            header: t('contacts.organization'),
+            cell: (c) => c.organization ?? <span className="muted">—</span>,
+          },
+          {
+            header: t('common.language'),
+            cell: (c) => (c.locale ? t(`common:locales.${c.locale}`) : t('common.defaultLanguage')),
+          },
+        ]}
+        actions={(c) => <EditButton name={c.name} onClick={() => setDialog({ contact: c })} />}
       />
       {dialog ? (
         <ContactDialog

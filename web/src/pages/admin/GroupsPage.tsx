@@ -1,24 +1,17 @@
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { ApprovalGroup, ApproverRef, GroupBody } from '../../api/types.js';
 import { del, patch, post } from '../../api.js';
 import { ErrorMessage, Loading, Page, useAsync } from '../../components/common.js';
 import { useSession } from '../../session.js';
+import { AdminList, DialogForm, EditButton } from './AdminList.js';
 import { type Directory, loadDirectory, usePagedList } from './data.js';
 import { PeoplePicker } from './PeoplePicker.js';
 import { type FieldIssue, type FormProblem, issueFor, problemCode, toFormProblem } from './problems.js';
-import type { ApprovalGroup, GroupBody, Ref } from './types.js';
-import {
-  ApprovalsOffNotice,
-  ConfirmDelete,
-  Dialog,
-  Field,
-  MoreButton,
-  ProblemAlert,
-  StatusMessage,
-} from './ui.js';
+import { ApprovalsOffNotice, ConfirmDelete, Field, ProblemAlert, StatusMessage } from './ui.js';
 import { useFormProblem } from './useFormProblem.js';
 
-function groupRefs(group: ApprovalGroup | null): Ref[] {
+function groupRefs(group: ApprovalGroup | null): ApproverRef[] {
   if (!group) return [];
   return [
     ...group.memberIds.map((id) => ({ type: 'member' as const, id })),
@@ -26,7 +19,7 @@ function groupRefs(group: ApprovalGroup | null): Ref[] {
   ];
 }
 
-function groupBody(name: string, people: Ref[]): GroupBody {
+function groupBody(name: string, people: ApproverRef[]): GroupBody {
   const idsOf = (type: 'member' | 'contact') =>
     people.flatMap((r) => (r.type === type && 'id' in r ? [r.id] : []));
   return { name: name.trim(), memberIds: idsOf('member'), contactIds: idsOf('contact') };
@@ -48,7 +41,7 @@ function GroupDialog({
   const [draft, setDraft] = useState(() => ({ name: group?.name ?? '', people: groupRefs(group) }));
   const { name, people } = draft;
   const setName = (value: string) => setDraft((d) => ({ ...d, name: value }));
-  const setPeople = (value: Ref[]) => setDraft((d) => ({ ...d, people: value }));
+  const setPeople = (value: ApproverRef[]) => setDraft((d) => ({ ...d, people: value }));
   const form = useFormProblem(draft, (d): FieldIssue[] =>
     d.name.trim() ? [] : [{ field: 'name', message: t('validation.required') }],
   );
@@ -70,35 +63,28 @@ function GroupDialog({
   };
 
   return (
-    <Dialog
+    <DialogForm
       title={group ? t('groups.editTitle', { name: group.name }) : t('groups.addTitle')}
       onClose={onClose}
+      onSubmit={submit}
+      problem={problem}
+      saving={saving}
+      submitLabel={t('common:actions.save')}
     >
-      <form className="form" onSubmit={submit} noValidate>
-        <Field label={t('common.name')} error={issueFor(problem, 'name')}>
-          {(a11y) => (
-            <input {...a11y} autoComplete="off" value={name} onChange={(e) => setName(e.target.value)} />
-          )}
-        </Field>
-        <PeoplePicker
-          legend={t('groups.people')}
-          kinds={['member', 'contact']}
-          value={people}
-          onChange={setPeople}
-          directory={directory}
-          error={issueFor(problem, 'memberIds') ?? issueFor(problem, 'contactIds')}
-        />
-        <ProblemAlert problem={problem} />
-        <div className="row admin-actions">
-          <button type="submit" className="primary" disabled={saving}>
-            {saving ? t('common.saving') : t('common:actions.save')}
-          </button>
-          <button type="button" onClick={onClose}>
-            {t('common:actions.cancel')}
-          </button>
-        </div>
-      </form>
-    </Dialog>
+      <Field label={t('common.name')} error={issueFor(problem, 'name')}>
+        {(a11y) => (
+          <input {...a11y} autoComplete="off" value={name} onChange={(e) => setName(e.target.value)} />
+        )}
+      </Field>
+      <PeoplePicker
+        legend={t('groups.people')}
+        kinds={['member', 'contact']}
+        value={people}
+        onChange={setPeople}
+        directory={directory}
+        error={issueFor(problem, 'memberIds') ?? issueFor(problem, 'contactIds')}
+      />
+    </DialogForm>
   );
 }
 
@@ -108,7 +94,7 @@ function NameList({ people }: { people: { id: string; name: string }[] }) {
   return <>{people.map((p) => p.name).join(', ')}</>;
 }
 
-function GroupRow({
+function GroupActions({
   group,
   onEdit,
   onDeleted,
@@ -136,25 +122,10 @@ function GroupRow({
     }
   };
   return (
-    <tr>
-      <td data-label={t('common.name')}>
-        <strong>{group.name}</strong>
-      </td>
-      <td data-label={t('groups.membersColumn')}>
-        <NameList people={group.members} />
-      </td>
-      <td data-label={t('groups.contactsColumn')}>
-        <NameList people={group.contacts} />
-      </td>
-      <td>
-        <div className="row">
-          <button type="button" onClick={onEdit} aria-label={t('common.editNamed', { name: group.name })}>
-            {t('common:actions.edit')}
-          </button>
-          <ConfirmDelete name={group.name} onConfirm={remove} busy={busy} />
-        </div>
-      </td>
-    </tr>
+    <div className="row">
+      <EditButton name={group.name} onClick={onEdit} />
+      <ConfirmDelete name={group.name} onConfirm={remove} busy={busy} />
+    </div>
   );
 }
 
@@ -179,47 +150,30 @@ function GroupsList({
     <>
       <StatusMessage message={status} />
       <ProblemAlert problem={deleteProblem} />
-      <ErrorMessage error={list.error} />
-      {list.loading && list.items.length === 0 ? <Loading /> : null}
-      {!list.loading && !list.error && list.items.length === 0 ? <p>{t('groups.empty')}</p> : null}
-      {list.items.length ? (
-        <table className="responsive admin-table">
-          <caption className="visually-hidden">{t('groups.title')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('common.name')}</th>
-              <th scope="col">{t('groups.membersColumn')}</th>
-              <th scope="col">{t('groups.contactsColumn')}</th>
-              <th scope="col">
-                <span className="visually-hidden">{t('common.actions')}</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.items.map((g) => (
-              <GroupRow
-                key={g.id}
-                group={g}
-                onEdit={() => setDialog({ group: g })}
-                onDeleteFailed={(problem) => {
-                  setStatus('');
-                  setDeleteProblem(problem);
-                }}
-                onDeleted={() => {
-                  setDeleteProblem(null);
-                  list.removeItem(g.id);
-                  setStatus(t('groups.deleted', { name: g.name }));
-                }}
-              />
-            ))}
-          </tbody>
-        </table>
-      ) : null}
-      <MoreButton
-        count={list.items.length}
-        hasMore={list.hasMore}
-        loading={list.loading}
-        onMore={list.loadMore}
+      <AdminList
+        list={list}
+        caption={t('groups.title')}
+        empty={t('groups.empty')}
+        columns={[
+          { header: t('common.name'), cell: (g) => <strong>{g.name}</strong> },
+          { header: t('groups.membersColumn'), cell: (g) => <NameList people={g.members} /> },
+          { header: t('groups.contactsColumn'), cell: (g) => <NameList people={g.contacts} /> },
+        ]}
+        actions={(g) => (
+          <GroupActions
+            group={g}
+            onEdit={() => setDialog({ group: g })}
+            onDeleteFailed={(problem) => {
+              setStatus('');
+              setDeleteProblem(problem);
+            }}
+            onDeleted={() => {
+              setDeleteProblem(null);
+              list.removeItem(g.id);
+              setStatus(t('groups.deleted', { name: g.name }));
+            }}
+          />
+        )}
       />
       {dialog ? (
         <GroupDialog

@@ -1,20 +1,13 @@
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { Locale, Member, MemberCreate, MemberUpdate, Role } from '../../api/types.js';
 import { patch, post } from '../../api.js';
-import { ErrorMessage, Loading, Page } from '../../components/common.js';
+import { Page } from '../../components/common.js';
 import { useSession } from '../../session.js';
+import { AdminList, DialogForm, EditButton } from './AdminList.js';
 import { usePagedList } from './data.js';
 import { type FieldIssue, isEmail, issueFor, type Translate } from './problems.js';
-import type { Locale, Member, MemberCreate, MemberUpdate, Role } from './types.js';
-import {
-  CheckboxField,
-  Dialog,
-  Field,
-  LocaleOptions,
-  MoreButton,
-  ProblemAlert,
-  StatusMessage,
-} from './ui.js';
+import { CheckboxField, Field, LocaleOptions, StatusMessage } from './ui.js';
 import { useFormProblem } from './useFormProblem.js';
 
 /** What the member forms check before sending: a name, an email when adding, an 8+ character password. */
@@ -97,68 +90,64 @@ function AddMemberDialog({ onClose, onCreated }: { onClose: () => void; onCreate
   };
 
   return (
-    <Dialog title={t('members.addTitle')} onClose={onClose}>
-      <form className="form" onSubmit={submit} noValidate>
-        <Field label={t('common.name')} error={issueFor(problem, 'name')}>
-          {(a11y) => (
-            <input
-              {...a11y}
-              autoComplete="off"
-              value={draft.name}
-              onChange={(e) => set('name', e.target.value)}
-            />
-          )}
-        </Field>
-        <Field label={t('common.email')} error={issueFor(problem, 'email')}>
-          {(a11y) => (
-            <input
-              {...a11y}
-              type="email"
-              autoComplete="off"
-              value={draft.email}
-              onChange={(e) => set('email', e.target.value)}
-            />
-          )}
-        </Field>
-        <RoleSelect value={draft.role} onChange={(v) => set('role', v)} error={issueFor(problem, 'role')} />
-        <Field
-          label={t('common.password')}
-          optional
-          hint={t('members.passwordHelp')}
-          error={issueFor(problem, 'password')}
-        >
-          {(a11y) => (
-            <input
-              {...a11y}
-              type="password"
-              autoComplete="new-password"
-              value={draft.password}
-              onChange={(e) => set('password', e.target.value)}
-            />
-          )}
-        </Field>
-        <Field label={t('common.language')} error={issueFor(problem, 'locale')}>
-          {(a11y) => (
-            <select
-              {...a11y}
-              value={draft.locale}
-              onChange={(e) => set('locale', e.target.value as Locale | '')}
-            >
-              <LocaleOptions />
-            </select>
-          )}
-        </Field>
-        <ProblemAlert problem={problem} />
-        <div className="row admin-actions">
-          <button type="submit" className="primary" disabled={saving}>
-            {saving ? t('common.saving') : t('members.add')}
-          </button>
-          <button type="button" onClick={onClose}>
-            {t('common:actions.cancel')}
-          </button>
-        </div>
-      </form>
-    </Dialog>
+    <DialogForm
+      title={t('members.addTitle')}
+      onClose={onClose}
+      onSubmit={submit}
+      problem={problem}
+      saving={saving}
+      submitLabel={t('members.add')}
+    >
+      <Field label={t('common.name')} error={issueFor(problem, 'name')}>
+        {(a11y) => (
+          <input
+            {...a11y}
+            autoComplete="off"
+            value={draft.name}
+            onChange={(e) => set('name', e.target.value)}
+          />
+        )}
+      </Field>
+      <Field label={t('common.email')} error={issueFor(problem, 'email')}>
+        {(a11y) => (
+          <input
+            {...a11y}
+            type="email"
+            autoComplete="off"
+            value={draft.email}
+            onChange={(e) => set('email', e.target.value)}
+          />
+        )}
+      </Field>
+      <RoleSelect value={draft.role} onChange={(v) => set('role', v)} error={issueFor(problem, 'role')} />
+      <Field
+        label={t('common.password')}
+        optional
+        hint={t('members.passwordHelp')}
+        error={issueFor(problem, 'password')}
+      >
+        {(a11y) => (
+          <input
+            {...a11y}
+            type="password"
+            autoComplete="new-password"
+            value={draft.password}
+            onChange={(e) => set('password', e.target.value)}
+          />
+        )}
+      </Field>
+      <Field label={t('common.language')} error={issueFor(problem, 'locale')}>
+        {(a11y) => (
+          <select
+            {...a11y}
+            value={draft.locale}
+            onChange={(e) => set('locale', e.target.value as Locale | '')}
+          >
+            <LocaleOptions />
+          </select>
+        )}
+      </Field>
+    </DialogForm>
   );
 }
 
@@ -209,101 +198,69 @@ function EditMemberDialog({
   };
 
   return (
-    <Dialog title={t('members.editTitle', { name: member.name })} onClose={onClose}>
-      <form className="form" onSubmit={submit} noValidate>
-        <Field label={t('common.name')} error={issueFor(problem, 'name')}>
-          {(a11y) => (
-            <input
-              {...a11y}
-              autoComplete="off"
-              value={draft.name}
-              onChange={(e) => set('name', e.target.value)}
-            />
-          )}
-        </Field>
-        <p>
-          <span className="admin-label">{t('common.email')}</span> {member.email}
-        </p>
-        <RoleSelect
-          value={draft.role}
-          onChange={(v) => set('role', v)}
-          disabled={isSelf}
-          hint={isSelf ? t('members.selfHelp') : undefined}
-          error={issueFor(problem, 'role')}
-        />
-        <CheckboxField
-          label={t('members.activeLabel')}
-          hint={isSelf ? t('members.selfHelp') : t('members.activeHelp')}
-          checked={draft.active}
-          disabled={isSelf}
-          onChange={(v) => set('active', v)}
-        />
-        <Field label={t('common.language')} error={issueFor(problem, 'locale')}>
-          {(a11y) => (
-            <select
-              {...a11y}
-              value={draft.locale}
-              onChange={(e) => set('locale', e.target.value as Locale | '')}
-            >
-              <LocaleOptions />
-            </select>
-          )}
-        </Field>
-        <Field
-          label={t('common.newPassword')}
-          optional
-          hint={t('members.newPasswordHelp')}
-          error={issueFor(problem, 'password')}
-        >
-          {(a11y) => (
-            <input
-              {...a11y}
-              type="password"
-              autoComplete="new-password"
-              value={draft.password}
-              onChange={(e) => set('password', e.target.value)}
-            />
-          )}
-        </Field>
-        <ProblemAlert problem={problem} />
-        <div className="row admin-actions">
-          <button type="submit" className="primary" disabled={saving}>
-            {saving ? t('common.saving') : t('common:actions.save')}
-          </button>
-          <button type="button" onClick={onClose}>
-            {t('common:actions.cancel')}
-          </button>
-        </div>
-      </form>
-    </Dialog>
-  );
-}
-
-function MemberRow({ member, isSelf, onEdit }: { member: Member; isSelf: boolean; onEdit: () => void }) {
-  const { t } = useTranslation(['admin', 'common']);
-  return (
-    <tr>
-      <td data-label={t('common.name')}>
-        <strong>{member.name}</strong> {isSelf ? <span className="muted">{t('common.you')}</span> : null}
-      </td>
-      <td data-label={t('common.email')} className="admin-break">
-        {member.email}
-      </td>
-      <td data-label={t('members.role')}>{t(`members.roles.${member.role}`)}</td>
-      <td data-label={t('common.language')}>
-        {member.locale ? t(`common:locales.${member.locale}`) : t('common.defaultLanguage')}
-      </td>
-      <td data-label={t('members.status')}>
-        <span className={member.active ? 'badge badge-approved' : 'badge badge-none'}>
-          {member.active ? t('members.active') : t('members.inactive')}
-        </span>
-      </td>
-      <td>
-        <button type="button" onClick={onEdit} aria-label={t('common.editNamed', { name: member.name })}>
-          {t('common:actions.edit')}
-        </button>
-      </td>
-    </tr>
+    <DialogForm
+      title={t('members.editTitle', { name: member.name })}
+      onClose={onClose}
+      onSubmit={submit}
+      problem={problem}
+      saving={saving}
+      submitLabel={t('common:actions.save')}
+    >
+      <Field label={t('common.name')} error={issueFor(problem, 'name')}>
+        {(a11y) => (
+          <input
+            {...a11y}
+            autoComplete="off"
+            value={draft.name}
+            onChange={(e) => set('name', e.target.value)}
+          />
+        )}
+      </Field>
+      <p>
+        <span className="admin-label">{t('common.email')}</span> {member.email}
+      </p>
+      <RoleSelect
+        value={draft.role}
+        onChange={(v) => set('role', v)}
+        disabled={isSelf}
+        hint={isSelf ? t('members.selfHelp') : undefined}
+        error={issueFor(problem, 'role')}
+      />
+      <CheckboxField
+        label={t('members.activeLabel')}
+        hint={isSelf ? t('members.selfHelp') : t('members.activeHelp')}
+        checked={draft.active}
+        disabled={isSelf}
+        onChange={(v) => set('active', v)}
+      />
+      <Field label={t('common.language')} error={issueFor(problem, 'locale')}>
+        {(a11y) => (
+          <select
+            {...a11y}
+            value={draft.locale}
+            onChange={(e) => set('locale', e.target.value as Locale | '')}
+          >
+            <LocaleOptions />
+          </select>
+        )}
+      </Field>
+      <Field
+        label={t('common.newPassword')}
+        optional
+        hint={t('members.newPasswordHelp')}
+        error={issueFor(problem, 'password')}
+      >
+        {(a11y) => (
+          <input
+            {...a11y}
+            type="password"
+            autoComplete="new-password"
+            value={draft.password}
+            onChange={(e) => set('password', e.target.value)}
+          />
+        )}
+      </Field>
+    </DialogForm>
   );
 }
 
@@ -326,41 +283,36 @@ export function MembersPage() {
     >
       <p className="muted">{t('members.intro')}</p>
       <StatusMessage message={status} />
-      <ErrorMessage error={list.error} />
-      {list.loading && list.items.length === 0 ? <Loading /> : null}
-      {!list.loading && !list.error && list.items.length === 0 ? <p>{t('members.empty')}</p> : null}
-      {list.items.length ? (
-        <table className="responsive admin-table">
-          <caption className="visually-hidden">{t('members.title')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('common.name')}</th>
-              <th scope="col">{t('common.email')}</th>
-              <th scope="col">{t('members.role')}</th>
-              <th scope="col">{t('common.language')}</th>
-              <th scope="col">{t('members.status')}</th>
-              <th scope="col">
-                <span className="visually-hidden">{t('common.actions')}</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.items.map((m) => (
-              <MemberRow
-                key={m.id}
-                member={m}
-                isSelf={m.id === me?.id}
-                onEdit={() => setDialog({ kind: 'edit', member: m })}
-              />
-            ))}
-          </tbody>
-        </table>
-      ) : null}
-      <MoreButton
-        count={list.items.length}
-        hasMore={list.hasMore}
-        loading={list.loading}
-        onMore={list.loadMore}
+      <AdminList
+        list={list}
+        caption={t('members.title')}
+        empty={t('members.empty')}
+        columns={[
+          {
+            header: t('common.name'),
+            cell: (m) => (
+              <>
+                <strong>{m.name}</strong>{' '}
+                {m.id === me?.id ? <span className="muted">{t('common.you')}</span> : null}
+              </>
+            ),
+          },
+          { header: t('common.email'), cell: (m) => m.email, className: 'admin-break' },
+          { header: t('members.role'), cell: (m) => t(`members.roles.${m.role}`) },
+          {
+            header: t('common.language'),
+            cell: (m) => (m.locale ? t(`common:locales.${m.locale}`) : t('common.defaultLanguage')),
+          },
+          {
+            header: t('members.status'),
+            cell: (m) => (
+              <span className={m.active ? 'badge badge-approved' : 'badge badge-none'}>
+                {m.active ? t('members.active') : t('members.inactive')}
+              </span>
+            ),
+          },
+        ]}
+        actions={(m) => <EditButton name={m.name} onClick={() => setDialog({ kind: 'edit', member: m })} />}
       />
       {dialog?.kind === 'add' ? (
         <AddMemberDialog

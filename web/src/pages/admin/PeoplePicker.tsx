@@ -1,14 +1,15 @@
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { ApproverRef, DirectoryRefType, RefType } from '../../api/types.js';
 import type { Directory } from './data.js';
 import type { Translate } from './problems.js';
-import { isPersonRef, type PersonRefType, type Ref, type RefType, refKey, sameRef } from './types.js';
+import { isDirectoryRef, refKey, sameRef } from './refs.js';
 
-type Option = { ref: Ref; label: string };
+type Option = { ref: ApproverRef; label: string };
 
 /** The name shown for a reference: a person's or group's name, or a ticket role. */
-export function refLabel(ref: Ref, directory: Directory | null, t: Translate): string {
-  if (!isPersonRef(ref)) return t(`picker.kinds.${ref.type}`);
+export function refLabel(ref: ApproverRef, directory: Directory | null, t: Translate): string {
+  if (!isDirectoryRef(ref)) return t(`picker.kinds.${ref.type}`);
   const list =
     ref.type === 'member'
       ? directory?.members
@@ -21,19 +22,19 @@ export function refLabel(ref: Ref, directory: Directory | null, t: Translate): s
   return found.name;
 }
 
-function peopleOf(kind: PersonRefType, directory: Directory): { id: string }[] {
+function peopleOf(kind: DirectoryRefType, directory: Directory): { id: string }[] {
   if (kind === 'member') return directory.members;
   if (kind === 'contact') return directory.contacts;
   return directory.groups;
 }
 
-function isPersonKind(kind: RefType): kind is PersonRefType {
+function isPersonKind(kind: RefType): kind is DirectoryRefType {
   return kind === 'member' || kind === 'contact' || kind === 'group';
 }
 
 /** The references of one kind that can still be added. */
-function optionsOf(kind: RefType, directory: Directory, chosen: Ref[], t: Translate): Option[] {
-  const all: Ref[] = isPersonKind(kind)
+function optionsOf(kind: RefType, directory: Directory, chosen: ApproverRef[], t: Translate): Option[] {
+  const all: ApproverRef[] = isPersonKind(kind)
     ? peopleOf(kind, directory).map((p) => ({ type: kind, id: p.id }))
     : [{ type: kind }];
   return all
@@ -58,8 +59,8 @@ export function PeoplePicker({
   hint?: string | undefined;
   error?: string | undefined;
   kinds: RefType[];
-  value: Ref[];
-  onChange: (refs: Ref[]) => void;
+  value: ApproverRef[];
+  onChange: (refs: ApproverRef[]) => void;
   directory: Directory;
 }) {
   const { t } = useTranslation('admin');
@@ -95,7 +96,7 @@ export function PeoplePicker({
               <li key={refKey(ref)}>
                 <span>
                   {label}
-                  {isPersonRef(ref) ? (
+                  {isDirectoryRef(ref) ? (
                     <span className="muted admin-kind"> · {t(`picker.kinds.${ref.type}`)}</span>
                   ) : (
                     <span className="muted admin-kind"> · {t(`picker.roleHelp.${ref.type}`)}</span>

@@ -1,10 +1,10 @@
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { Locale, Settings } from '../../api/types.js';
 import { get, patch } from '../../api.js';
 import { ErrorMessage, Loading, Page, useAsync } from '../../components/common.js';
 import { useSession } from '../../session.js';
 import { type FieldIssue, issueFor, parseWhole } from './problems.js';
-import type { Locale, Settings } from './types.js';
 import { CheckboxField, Field, LocaleOptions, ProblemAlert, StatusMessage, SwitchField } from './ui.js';
 import { useFormProblem } from './useFormProblem.js';
 

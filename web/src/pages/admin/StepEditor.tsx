@@ -1,11 +1,11 @@
 import { useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { RefType, StepWarning, WhenNobody } from '../../api/types.js';
 import { StepWarnings } from '../../components/approval/StepWarnings.js';
 import type { Directory } from './data.js';
 import { PeoplePicker } from './PeoplePicker.js';
 import { type FormProblem, issueFor } from './problems.js';
 import { type DraftStep, moveStep, newStep, type RuleType } from './templateDraft.js';
-import type { RefType, StepWarning, WhenNobody } from './types.js';
 import { Field } from './ui.js';
 
 const APPROVER_KINDS: RefType[] = [

@@ -1,6 +1,7 @@
 import { type FormEvent, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
+import type { ApprovalTemplate, RefType, StepWarning, TemplateSwitches } from '../../api/types.js';
 import { del, get, post, put } from '../../api.js';
 import { ErrorMessage, Loading, Page, useAsync } from '../../components/common.js';
 import { useSession } from '../../session.js';
@@ -9,7 +10,6 @@ import { PeoplePicker } from './PeoplePicker.js';
 import { type FormProblem, issueFor, problemCode } from './problems.js';
 import { StepEditor } from './StepEditor.js';
 import { type TemplateDraft, toBody, toDraft } from './templateDraft.js';
-import type { ApprovalTemplate, RefType, StepWarning, TemplateSwitches } from './types.js';
 import { ApprovalsOffNotice, CheckboxField, ConfirmDelete, Field, ProblemAlert } from './ui.js';
 import { useFormProblem } from './useFormProblem.js';
 

@@ -1,13 +1,14 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation } from 'react-router';
-import { ErrorMessage, Loading, Page } from '../../components/common.js';
+import type { ApprovalTemplate } from '../../api/types.js';
+import { Page } from '../../components/common.js';
 import { useSession } from '../../session.js';
+import { AdminList } from './AdminList.js';
 import { usePagedList } from './data.js';
 import { problemCode } from './problems.js';
 import type { TemplatesFlash } from './TemplateEditor.js';
-import type { ApprovalTemplate } from './types.js';
-import { ApprovalsOffNotice, MoreButton, StatusMessage } from './ui.js';
+import { ApprovalsOffNotice, StatusMessage } from './ui.js';
 
 function StepSummary({ template }: { template: ApprovalTemplate }) {
   const { t } = useTranslation('admin');
@@ -33,37 +34,16 @@ function StepSummary({ template }: { template: ApprovalTemplate }) {
   );
 }
 
-function TemplateRow({ template }: { template: ApprovalTemplate }) {
+function EditTemplateLink({ template }: { template: ApprovalTemplate }) {
   const { t } = useTranslation(['admin', 'common']);
   return (
-    <tr>
-      <td data-label={t('templates.name')}>
-        <Link to={`/admin/templates/${template.id}`}>
-          <strong>{template.name}</strong>
-        </Link>
-        {template.description ? <p className="muted admin-clamp">{template.description}</p> : null}
-      </td>
-      <td data-label={t('templates.stepsColumn')}>
-        <StepSummary template={template} />
-      </td>
-      <td data-label={t('templates.appealsColumn')}>
-        {template.allowAppeals ? t('common.yes') : t('common.no')}
-      </td>
-      <td data-label={t('templates.expiryColumn')}>
-        {template.expireAfterHours
-          ? t('templates.afterHours', { count: template.expireAfterHours })
-          : t('templates.never')}
-      </td>
-      <td>
-        <Link
-          to={`/admin/templates/${template.id}`}
-          className="admin-button-link"
-          aria-label={t('common.editNamed', { name: template.name })}
-        >
-          {t('common:actions.edit')}
-        </Link>
-      </td>
-    </tr>
+    <Link
+      to={`/admin/templates/${template.id}`}
+      className="admin-button-link"
+      aria-label={t('common.editNamed', { name: template.name })}
+    >
+      {t('common:actions.edit')}
+    </Link>
   );
 }
 
@@ -77,35 +57,36 @@ function TemplatesList() {
   return (
     <>
       <StatusMessage message={flash} />
-      <ErrorMessage error={list.error} />
-      {list.loading && list.items.length === 0 ? <Loading /> : null}
-      {!list.loading && !list.error && list.items.length === 0 ? <p>{t('templates.empty')}</p> : null}
-      {list.items.length ? (
-        <table className="responsive admin-table">
-          <caption className="visually-hidden">{t('templates.title')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('templates.name')}</th>
-              <th scope="col">{t('templates.stepsColumn')}</th>
-              <th scope="col">{t('templates.appealsColumn')}</th>
-              <th scope="col">{t('templates.expiryColumn')}</th>
-              <th scope="col">
-                <span className="visually-hidden">{t('common.actions')}</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.items.map((tpl) => (
-              <TemplateRow key={tpl.id} template={tpl} />
-            ))}
-          </tbody>
-        </table>
-      ) : null}
-      <MoreButton
-        count={list.items.length}
-        hasMore={list.hasMore}
-        loading={list.loading}
-        onMore={list.loadMore}
+      <AdminList
+        list={list}
+        caption={t('templates.title')}
+        empty={t('templates.empty')}
+        columns={[
+          {
+            header: t('templates.name'),
+            cell: (tpl) => (
+              <>
+                <Link to={`/admin/templates/${tpl.id}`}>
+                  <strong>{tpl.name}</strong>
+                </Link>
+                {tpl.description ? <p className="muted admin-clamp">{tpl.description}</p> : null}
+              </>
+            ),
+          },
+          { header: t('templates.stepsColumn'), cell: (tpl) => <StepSummary template={tpl} /> },
+          {
+            header: t('templates.appealsColumn'),
+            cell: (tpl) => (tpl.allowAppeals ? t('common.yes') : t('common.no')),
+          },
+          {
+            header: t('templates.expiryColumn'),
+            cell: (tpl) =>
+              tpl.expireAfterHours
+                ? t('templates.afterHours', { count: tpl.expireAfterHours })
+                : t('templates.never'),
+          },
+        ]}
+        actions={(tpl) => <EditTemplateLink template={tpl} />}
       />
     </>
   );

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
+import type { ApprovalGroup, Contact, ListPage, Member } from '../../api/types.js';
 import { get } from '../../api.js';
-import type { ApprovalGroup, Contact, ListPage, Member } from './types.js';
 
 function withCursor(path: string, cursor: string | null, limit: number): string {
   const sep = path.includes('?') ? '&' : '?';

@@ -1,15 +1,15 @@
+import type {
+  ApprovalTemplate,
+  ApproverRef,
+  DirectoryRef,
+  Rule,
+  TemplateBody,
+  TemplateStep,
+  TemplateSwitches,
+  WhenNobody,
+} from '../../api/types.js';
 import { type FieldIssue, parseWhole, type Translate } from './problems.js';
-import {
-  type ApprovalTemplate,
-  isPersonRef,
-  type PersonRef,
-  type Ref,
-  type Rule,
-  type TemplateBody,
-  type TemplateStep,
-  type TemplateSwitches,
-  type WhenNobody,
-} from './types.js';
+import { isDirectoryRef } from './refs.js';
 
 /** The template editor's state: numbers as typed, and a stable key per step for React and focus. */
 export type RuleType = Rule['type'];
@@ -17,7 +17,7 @@ export type RuleType = Rule['type'];
 export type DraftStep = {
   key: string;
   name: string;
-  approvers: Ref[];
+  approvers: ApproverRef[];
   rule: RuleType;
   count: string;
   whenNobody: WhenNobody;
@@ -27,7 +27,7 @@ export type TemplateDraft = {
   name: string;
   description: string;
   allowAppeals: boolean;
-  appealReviewers: Ref[];
+  appealReviewers: ApproverRef[];
   expires: boolean;
   expireAfterHours: string;
   steps: DraftStep[];
@@ -72,7 +72,7 @@ export function moveStep(steps: DraftStep[], from: number, to: number): DraftSte
 }
 
 /** How many people a step's approvers name for sure (groups and ticket roles may be several or none). */
-function knownCount(approvers: Ref[]): number | null {
+function knownCount(approvers: ApproverRef[]): number | null {
   return approvers.every((r) => r.type === 'member' || r.type === 'contact') ? approvers.length : null;
 }
 
@@ -118,7 +118,9 @@ export function toBody(draft: TemplateDraft, t: Translate): { body: TemplateBody
     name: draft.name.trim(),
     description: draft.description.trim() || null,
     allowAppeals: draft.allowAppeals,
-    appealReviewers: draft.allowAppeals ? draft.appealReviewers.filter(isPersonRef) : ([] as PersonRef[]),
+    appealReviewers: draft.allowAppeals
+      ? draft.appealReviewers.filter(isDirectoryRef)
+      : ([] as DirectoryRef[]),
     steps,
     expireAfterHours,
     preventSelfApproval: draft.preventSelfApproval,

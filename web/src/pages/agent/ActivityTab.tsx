@@ -1,14 +1,13 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
+import type { Activity, Approval, ApproverRef, Directory, ListPage } from '../../api/types.js';
 import { get } from '../../api.js';
+import { ActivityTimeline } from '../../components/approval/ActivityTimeline.js';
 import { loadAll, refName } from '../../components/approval/directory.js';
 import { ActionError, useAction } from '../../components/approval/feedback.js';
-import type { Approval, ApproverRef, Directory, ListPage } from '../../components/approval/types.js';
 import { ErrorMessage, Loading, useAsync } from '../../components/common.js';
-import { formatDate } from '../../i18n.js';
 import { describeActivity } from './activityText.js';
-import type { Activity } from './types.js';
 
 type Loaded = { items: Activity[]; nextCursor: string | null; approvals: Map<string, Approval> };
 
@@ -96,26 +95,26 @@ export function ActivityTab({
   if (items.length === 0) return <p className="muted">{t('activity.empty')}</p>;
   return (
     <div className="stack">
-      <ol className="ag-timeline" aria-label={t('activity.label')}>
-        {items.map((entry) => {
+      <ActivityTimeline
+        label={t('activity.label')}
+        entries={items.map((entry) => {
           const { text, quote, tone } = describeActivity(entry, ctx);
           const approval = entry.approvalId ? approvals.get(entry.approvalId) : undefined;
-          return (
-            <li key={entry.id} className={`ag-timeline-item${tone ? ` ag-tone-${tone}` : ''}`}>
-              <time dateTime={entry.createdAt} className="muted">
-                {formatDate(entry.createdAt, i18n.language)}
-              </time>
-              <p>{text}</p>
-              {quote ? <blockquote className="ag-quote">{quote}</blockquote> : null}
-              {approval && approval.status !== 'canceled' && approvalsEnabled ? (
+          return {
+            id: entry.id,
+            createdAt: entry.createdAt,
+            text,
+            quote,
+            tone,
+            extra:
+              approval && approval.status !== 'canceled' && approvalsEnabled ? (
                 <Link to={`/tickets/${ticketId}?approval=${approval.id}`} className="ag-small-link">
                   {t('activity.viewApproval', { number: approval.number })}
                 </Link>
-              ) : null}
-            </li>
-          );
+              ) : null,
+          };
         })}
-      </ol>
+      />
       <ActionError error={more.error} />
       {log.data.nextCursor ? (
         <button type="button" onClick={loadMore} disabled={busyMore}>

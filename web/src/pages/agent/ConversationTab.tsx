@@ -1,10 +1,10 @@
 import { type FormEvent, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { Message } from '../../api/types.js';
 import { post } from '../../api.js';
 import { ActionError, useAction } from '../../components/approval/feedback.js';
 import { ShowOlderMessages, useConversation } from '../../components/OlderMessages.js';
 import { formatDate } from '../../i18n.js';
-import type { Message } from './types.js';
 
 /** The ticket's thread (internal notes marked) and a reply box: public reply or internal note. */
 export function ConversationTab({
@@ -31,7 +31,7 @@ export function ConversationTab({
         {messages.map((m) => (
           <li key={m.id} className={`message${m.public ? '' : ' internal'}`}>
             <div className="row">
-              <strong>{m.author.name ?? t('people.unknown')}</strong>
+              <strong>{m.author?.name ?? t('people.unknown')}</strong>
               <span className="muted">{formatDate(m.createdAt, i18n.language)}</span>
               {m.public ? null : <span className="ag-tag">{t('conversation.internalTag')}</span>}
             </div>

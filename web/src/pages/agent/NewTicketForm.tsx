@@ -1,9 +1,8 @@
 import { type FormEvent, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { Directory, Ticket } from '../../api/types.js';
 import { post } from '../../api.js';
 import { ActionError, useAction } from '../../components/approval/feedback.js';
-import type { Directory } from '../../components/approval/types.js';
-import type { Ticket } from './types.js';
 
 /** "New ticket": subject, first message, requester (a contact) and an optional assignee. */
 export function NewTicketForm({

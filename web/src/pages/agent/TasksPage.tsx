@@ -1,6 +1,7 @@
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
+import type { ApprovalTask, ApprovalTasks } from '../../api/types.js';
 import { get } from '../../api.js';
 import { ActionDone } from '../../components/approval/feedback.js';
 import { InfoForm } from '../../components/approval/InfoForm.js';
@@ -8,7 +9,6 @@ import { ErrorMessage, Loading, Page, StatusBadge, useAsync } from '../../compon
 import { formatDate, formatNumber } from '../../i18n.js';
 import { useSession } from '../../session.js';
 import { CellLabel } from './CellLabel.js';
-import type { ApprovalTask, ApprovalTasks } from './types.js';
 import './agent.css';
 
 /** `/tasks`: "Your tasks > Approval requests" — what awaits my answer, and what I asked for (rule 12). */

@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next';
+import type { Ticket } from '../../api/types.js';
 import { StatusBadge } from '../../components/common.js';
-import type { Ticket } from './types.js';
 
 /**
  * A ticket's approval status with its counts, e.g. "Pending (1 of 2)": the

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useParams, useSearchParams } from 'react-router';
+import type { TicketDetail } from '../../api/types.js';
 import { get } from '../../api.js';
 import { ApprovalsTab } from '../../components/approval/ApprovalsTab.js';
 import { loadDirectory } from '../../components/approval/directory.js';
@@ -12,7 +13,6 @@ import { ConversationTab } from './ConversationTab.js';
 import { type TabDef, Tabs } from './Tabs.js';
 import { TicketApprovalStatus } from './TicketApprovalStatus.js';
 import { TicketStatusControl } from './TicketStatusControl.js';
-import type { TicketDetail } from './types.js';
 import './agent.css';
 
 type TabKey = 'conversation' | 'approvals' | 'activity';

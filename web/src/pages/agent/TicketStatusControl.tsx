@@ -1,8 +1,8 @@
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { TICKET_STATUSES, type Ticket, type TicketStatus } from '../../api/types.js';
 import { patch } from '../../api.js';
 import { ActionDone, ActionError, useAction } from '../../components/approval/feedback.js';
-import { TICKET_STATUSES, type Ticket, type TicketStatus } from './types.js';
 
 /**
  * The ticket's status. Solving or closing a ticket with an approval awaiting an answer is refused by the

@@ -1,17 +1,17 @@
 import { useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useSearchParams } from 'react-router';
+import type { ListPage } from '../../api/types.js';
 import { get } from '../../api.js';
 import { loadDirectory } from '../../components/approval/directory.js';
 import { ActionError, useAction } from '../../components/approval/feedback.js';
-import type { ListPage } from '../../components/approval/types.js';
 import './agent.css';
+import { APPROVAL_STATUS_FILTERS, type ApprovalStatusFilter, type Ticket } from '../../api/types.js';
 import { ErrorMessage, Loading, Page, useAsync } from '../../components/common.js';
 import { useSession } from '../../session.js';
 import { CellLabel } from './CellLabel.js';
 import { NewTicketForm } from './NewTicketForm.js';
 import { TicketApprovalStatus } from './TicketApprovalStatus.js';
-import { APPROVAL_STATUS_FILTERS, type ApprovalStatusFilter, type Ticket } from './types.js';
 
 const PAGE_SIZE = 25;
 

@@ -1,7 +1,6 @@
 import type { TFunction } from 'i18next';
-import type { Approval, ApproverRef, Channel } from '../../components/approval/types.js';
+import type { Activity, Approval, ApproverRef, Channel } from '../../api/types.js';
 import { channelText, joinNames } from '../../components/approval/words.js';
-import type { Activity } from './types.js';
 
 export type ActivityContext = {
   t: TFunction;

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { formatDate } from '../../i18n.js';
-import type { Activity, Approval } from './types.js';
+import type { Activity, Approval } from '../../api/types.js';
+import { ActivityTimeline } from '../../components/approval/ActivityTimeline.js';
 
 const SHORT_LIST = 8;
 
@@ -89,19 +89,6 @@ function describe(a: Activity, approvals: Map<string, Approval>, t: T): string {
   }
 }
 
-function ActivityItem({ activity, approvals }: { activity: Activity; approvals: Map<string, Approval> }) {
-  const { t, i18n } = useTranslation('portal');
-  return (
-    <li>
-      <time dateTime={activity.createdAt}>{formatDate(activity.createdAt, i18n.language)}</time>
-      {describe(activity, approvals, t)}
-      {activity.channel && activity.type === 'decision' ? (
-        <span className="muted small"> · {t(`channel.${activity.channel}`)}</span>
-      ) : null}
-    </li>
-  );
-}
-
 /** The ticket's public activity, newest first: the last few, then all on request. */
 export function ActivityList({ items, approvals }: { items: Activity[]; approvals: Approval[] }) {
   const { t } = useTranslation('portal');
@@ -112,11 +99,21 @@ export function ActivityList({ items, approvals }: { items: Activity[]; approval
   if (items.length === 0) return <p className="empty">{t('activity.empty')}</p>;
   return (
     <>
-      <ol className="activity-list" aria-label={t('activity.listLabel')}>
-        {shown.map((a) => (
-          <ActivityItem key={a.id} activity={a} approvals={byId} />
-        ))}
-      </ol>
+      <ActivityTimeline
+        label={t('activity.listLabel')}
+        entries={shown.map((a) => ({
+          id: a.id,
+          createdAt: a.createdAt,
+          text: (
+            <>
+              {describe(a, byId, t)}
+              {a.channel && a.type === 'decision' ? (
+                <span className="muted small"> · {t(`channel.${a.channel}`)}</span>
+              ) : null}
+            </>
+          ),
+        }))}
+      />
       {newestFirst.length > SHORT_LIST ? (
         <p>
           <button type="button" className="link-button" aria-expanded={all} onClick={() => setAll((v) => !v)}>

@@ -1,9 +1,9 @@
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
+import type { ApprovalTask, ApprovalTasks } from '../../api/types.js';
 import { get } from '../../api.js';
 import { ErrorMessage, Loading, StatusBadge, useAsync } from '../../components/common.js';
 import { formatDate } from '../../i18n.js';
-import type { ApprovalTask, ApprovalTasks } from './types.js';
 
 function AwaitingItem({ task }: { task: ApprovalTask }) {
   const { t, i18n } = useTranslation('portal');

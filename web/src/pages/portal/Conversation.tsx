@@ -1,10 +1,10 @@
 import { type FormEvent, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { COMMENT_MAX, type Message } from '../../api/types.js';
 import { post } from '../../api.js';
 import { ErrorMessage } from '../../components/common.js';
 import { ShowOlderMessages, useConversation } from '../../components/OlderMessages.js';
 import { formatDate } from '../../i18n.js';
-import { COMMENT_MAX, type Message } from './types.js';
 import { isBlank } from './util.js';
 
 function MessageItem({ message }: { message: Message }) {

@@ -1,8 +1,8 @@
 import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { COMMENT_MAX, SUBJECT_MAX, type Ticket } from '../../api/types.js';
 import { post } from '../../api.js';
 import { ErrorMessage } from '../../components/common.js';
-import { COMMENT_MAX, SUBJECT_MAX, type Ticket } from './types.js';
 import { isBlank } from './util.js';
 
 /** A contact opens a ticket for themselves: POST /tickets {subject, body}. */

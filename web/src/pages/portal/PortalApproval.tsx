@@ -1,10 +1,10 @@
 import { useCallback } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
+import type { Approval } from '../../api/types.js';
 import { get } from '../../api.js';
+import { ApprovalCard } from '../../components/approval/ApprovalCard.js';
 import { ErrorMessage, Loading, Page, useAsync } from '../../components/common.js';
-import { ApprovalCard } from './ApprovalCard.js';
-import type { Approval } from './types.js';
 import { problemStatus } from './util.js';
 import './portal.css';
 
@@ -40,7 +40,7 @@ export function PortalApproval() {
         <Link to="/portal">{t('approval.back')}</Link>
       </p>
       <ErrorMessage error={approval.error} />
-      <ApprovalCard approval={data} focused={false} onChanged={replace} onReload={reloadApproval} />
+      <ApprovalCard audience="portal" approval={data} onChanged={replace} onReload={reloadApproval} />
     </Page>
   );
 }

@@ -1,14 +1,14 @@
 import { useCallback, useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams, useSearchParams } from 'react-router';
+import type { Activity, Approval, ListPage, TicketDetail } from '../../api/types.js';
 import { get } from '../../api.js';
+import { ApprovalCard } from '../../components/approval/ApprovalCard.js';
 import { ErrorMessage, Loading, Page, StatusBadge, useAsync } from '../../components/common.js';
 import { formatDate } from '../../i18n.js';
 import { useSession } from '../../session.js';
 import { ActivityList } from './ActivityList.js';
-import { ApprovalCard } from './ApprovalCard.js';
 import { Conversation } from './Conversation.js';
-import type { Activity, Approval, ListPage, TicketDetail } from './types.js';
 import { problemStatus } from './util.js';
 import './portal.css';
 
@@ -74,9 +74,10 @@ function ApprovalsSection({
       {approvals?.map((approval) => (
         <ApprovalCard
           key={approval.id}
+          audience="portal"
           ref={approval.id === focusId ? focusedCard : undefined}
           approval={approval}
-          focused={approval.id === focusId}
+          highlighted={approval.id === focusId}
           onChanged={onReplace}
           onReload={onReload}
         />

@@ -1,10 +1,10 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
+import type { SignInLinkRedeemed } from '../../api/types.js';
 import { post, setCsrfToken } from '../../api.js';
 import { ErrorMessage, Page } from '../../components/common.js';
 import { useSession } from '../../session.js';
-import type { SignInLinkRedeemed } from './types.js';
 import { problemStatus, safeLocalPath } from './util.js';
 
 /**

@@ -1,10 +1,10 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
+import type { ListPage, Ticket } from '../../api/types.js';
 import { get } from '../../api.js';
 import { ErrorMessage, Loading, StatusBadge, useAsync } from '../../components/common.js';
 import { formatDate } from '../../i18n.js';
-import type { ListPage, Ticket } from './types.js';
 
 /** The contact's own tickets (the API gives contacts only theirs), newest first, a page at a time. */
 export function TicketList({ showApprovals }: { showApprovals: boolean }) {

@@ -1,6 +1,6 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { COMMENT_MAX, type Decision } from '../portal/types.js';
+import { COMMENT_MAX, type Decision } from '../../api/types.js';
 
 /**
  * The answer: an optional comment and two buttons a person must press. There is no default decision and

@@ -1,6 +1,6 @@
 import { type FormEvent, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { COMMENT_MAX } from '../portal/types.js';
+import { COMMENT_MAX } from '../../api/types.js';
 
 /**
  * "Send feedback without deciding" (SPEC §8.1): a comment through the link, which stays usable for the

@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next';
+import type { LinkComment, LinkDecision } from '../../api/types.js';
 import { formatDate } from '../../i18n.js';
-import type { LinkComment, LinkDecision } from './types.js';
 
 /** The answers and comments so far, by name only (SPEC §8.1, rule 3). */
 export function History({ decisions, comments }: { decisions: LinkDecision[]; comments: LinkComment[] }) {

@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next';
+import type { ThreadMessage } from '../../api/types.js';
 import { formatDate } from '../../i18n.js';
-import type { ThreadMessage } from './types.js';
 
 /** The ticket's latest public messages, oldest first, as the approval email shows them. */
 export function PublicThread({ messages }: { messages: ThreadMessage[] }) {

@@ -1,8 +1,8 @@
 import { useTranslation } from 'react-i18next';
+import type { LinkPage } from '../../api/types.js';
+import { StepList } from '../../components/approval/StepList.js';
 import { StatusBadge } from '../../components/common.js';
 import { formatDate } from '../../i18n.js';
-import { StepList } from '../portal/StepList.js';
-import type { LinkPage } from './types.js';
 
 /** Title, description, status, ticket, step details and the person expected to respond (SPEC §4). */
 export function RequestSummary({ page }: { page: LinkPage }) {
@@ -44,7 +44,7 @@ export function RequestSummary({ page }: { page: LinkPage }) {
         </>
       ) : null}
       <h3>{t('details.steps')}</h3>
-      <StepList steps={approval.steps} currentStepIndex={approval.currentStepIndex} />
+      <StepList steps={approval.steps} currentStepIndex={approval.currentStepIndex} audience="portal" />
     </section>
   );
 }

@@ -1,11 +1,11 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useParams, useSearchParams } from 'react-router';
+import type { Decision, LinkComment, LinkDecisionResult, LinkPage, LinkProblem } from '../../api/types.js';
 import { ApiError, get, post } from '../../api.js';
 import { InfoForm } from '../../components/approval/InfoForm.js';
 import { ErrorMessage, Loading, Page, StatusBadge, useAsync } from '../../components/common.js';
 import { hasChosenLocale, setLocale } from '../../i18n.js';
-import type { Decision } from '../portal/types.js';
 import { isBlank, problemCode, problemStatus } from '../portal/util.js';
 import { DeadLink, type Gone } from './DeadLink.js';
 import { DecisionPanel } from './DecisionPanel.js';
@@ -14,7 +14,6 @@ import { History } from './History.js';
 import { PublicThread } from './PublicThread.js';
 import { RequestSummary } from './RequestSummary.js';
 import { SignInPrompt, type SignInTarget } from './SignInPrompt.js';
-import type { LinkComment, LinkDecisionResult, LinkPage, LinkProblem } from './types.js';
 import '../portal/portal.css';
 import './respond.css';
 

@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import type { Decision, PersonType } from '../portal/types.js';
+import type { Decision, PersonType } from '../../api/types.js';
 
 /** Who must sign in, and where: all the page knows before sign-in is the workspace (SPEC §8.1). */
 export type SignInTarget = {
