@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import type { PersonRef } from '../approvals/core/types.js';
 import type { AccountMailKind } from '../auth/accounts.js';
 import type { Db } from '../shared/db/connect.js';
+import type { PersonRef } from '../shared/vocabulary.js';
 
 /** The emails of SPEC §4, one outbox row per recipient. */
 export type ApprovalMailKind =

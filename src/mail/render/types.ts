@@ -1,6 +1,7 @@
+import type { Locale } from '../../shared/vocabulary.js';
 import type { ApprovalMailKind as MailKind } from '../outbox.js';
 
-export type Locale = 'en' | 'fr';
+export type { Locale };
 
 export type ApprovalRule = { type: 'any' } | { type: 'all' } | { type: 'min'; count: number };
 
