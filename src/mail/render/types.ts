@@ -1,5 +1,5 @@
+import type { ApprovalMailKind as MailKind } from '../../shared/outbox/index.js';
 import type { Locale } from '../../shared/vocabulary.js';
-import type { ApprovalMailKind as MailKind } from '../outbox.js';
 
 export type { Locale };
 
