@@ -13,7 +13,8 @@ module.exports = {
   forbidden: [
     {
       name: 'no-circular',
-      comment: 'No import cycle between files, type-only imports included (e.g. mail/worker ↔ mail/transport).',
+      comment:
+        'No import cycle between files, type-only imports included (e.g. mail/worker ↔ mail/transport).',
       severity: 'error',
       from: { path: '^src/' },
       to: { circular: true },
@@ -40,6 +41,27 @@ module.exports = {
       from: { path: '^src/approvals/core/', pathNot: '\\.test\\.ts$|/test-fixtures\\.ts$' },
       to: { pathNot: '^src/approvals/core/|^src/shared/vocabulary\\.ts$' },
     },
+    // The layers, bottom up: shared < auth < people, workspaces < tickets < approvals < mail. A module
+    // imports only the layers below it. The HTTP adapters (routes.ts) compose modules (sign-up creates a
+    // workspace and its admin; deactivating a member revokes their approval links) and are exempt.
+    {
+      name: 'auth-is-below-the-features',
+      severity: 'error',
+      from: { path: '^src/auth/', pathNot: '/routes\\.ts$' },
+      to: { path: '^src/(people|workspaces|tickets|approvals|mail)/' },
+    },
+    {
+      name: 'people-and-workspaces-are-below-tickets',
+      severity: 'error',
+      from: { path: '^src/(people|workspaces)/', pathNot: '/routes\\.ts$' },
+      to: { path: '^src/(tickets|approvals|mail)/' },
+    },
+    {
+      name: 'tickets-are-below-approvals',
+      severity: 'error',
+      from: { path: '^src/tickets/', pathNot: '/routes\\.ts$' },
+      to: { path: '^src/(approvals|mail)/' },
+    },
     {
       name: 'approvals-do-not-import-mail',
       comment:
@@ -60,6 +82,9 @@ module.exports = {
     doNotFollow: { path: 'node_modules' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
-    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'] },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default'],
+    },
   },
 };
