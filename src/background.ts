@@ -1,9 +1,10 @@
 import { expireDue, remindDue } from './approvals/scheduler.js';
 import { outboxComposer } from './mail/assemble.js';
+import { DEFAULT_POLICY, type DeliveryPolicy } from './mail/policy.js';
 import { mailboxDir } from './mail/routes.js';
 import { devMailboxTransport, type MailTransport, smtpTransport } from './mail/transport.js';
 import { listenForOutbox } from './mail/wake.js';
-import { DEFAULT_POLICY, type DeliveryPolicy, DeliveryWorker, type Logger } from './mail/worker.js';
+import { DeliveryWorker, type Logger } from './mail/worker.js';
 import type { Config } from './shared/config.js';
 import type { DatabaseHandle, Db } from './shared/db/connect.js';
 import { cleanUp } from './shared/db/retention.js';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { OperationNodeSource } from 'kysely';
-import { enqueue, type MailKind, type OutboxMessage, outboxRow } from '../mail/outbox.js';
 import type { Db } from '../shared/db/connect.js';
+import { enqueue, type MailKind, type OutboxMessage, outboxInsert } from '../shared/outbox/index.js';
 import { type ActivityInput, activitiesInsert, recordActivities } from '../tickets/activity.js';
 import { contactHasTicketAccess } from '../tickets/repo.js';
 import type { WorkspaceSettings } from '../workspaces/settings.js';
@@ -356,25 +356,6 @@ export async function enqueueCommentEmails(
   );
 }
 
-/**
- * The INSERT of outbox rows exactly as `enqueue` (src/mail/outbox.ts) writes
- * them, for `executeAsOne`; test/api/outbox-insert.test.ts keeps the two in step.
- */
-export function outboxInsert(db: Db, workspaceId: string, messages: OutboxMessage[]) {
-  return db
-    .insertInto('outbox')
-    .values(
-      messages.map((m) => ({
-        workspace_id: workspaceId,
-        ...outboxRow(m),
-        payload: JSON.stringify(m.payload),
-      })),
-    )
-    .onConflict((oc) =>
-      oc.columns(['workspace_id', 'event_id', 'recipient_type', 'recipient_id']).doNothing(),
-    );
-}
-
 /** Rows beyond which effects get statements of their own, to stay within PostgreSQL's 65,535 parameters. */
 const ROWS_IN_ONE_STATEMENT = 1000;
 
@@ -392,7 +373,7 @@ export function effectStatements(
   if (activities.length + outbox.length > ROWS_IN_ONE_STATEMENT) return null;
   return [
     ...(activities.length > 0 ? [activitiesInsert(db, workspaceId, activities).returning('id')] : []),
-    ...(outbox.length > 0 ? [outboxInsert(db, workspaceId, outbox).returning('id')] : []),
+    ...(outbox.length > 0 ? [outboxInsert(workspaceId, outbox)] : []),
   ];
 }
 

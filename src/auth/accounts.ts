@@ -1,12 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
-import type { PersonRef } from '../approvals/core/types.js';
-import { enqueue, type MailKind } from '../mail/outbox.js';
 import type { Db } from '../shared/db/connect.js';
+import { type AccountMailKind, enqueue, type MailKind } from '../shared/outbox/index.js';
+import type { PersonRef } from '../shared/vocabulary.js';
 import { hit, type Limit } from './rate-limit.js';
-
-/** The emails that let a person into their own account; none of them exists for approvals. */
-export type AccountMailKind = 'sign_in_link' | 'password_reset' | 'invitation';
 
 export type Account = { workspaceId: string; person: PersonRef };
 

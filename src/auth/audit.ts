@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { z } from 'zod';
-import type { PersonRef } from '../approvals/core/types.js';
 import type { Db } from '../shared/db/connect.js';
 import { decodeCursor, paginationQuery, toPage } from '../shared/http/pagination.js';
 import type { Api, AppDeps } from '../shared/http/types.js';
+import type { PersonRef } from '../shared/vocabulary.js';
 import { requireAdmin } from './authenticate.js';
 
 /** What the account audit log records (admins read it at GET /audit-events). */

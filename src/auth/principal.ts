@@ -1,6 +1,6 @@
-import type { Channel } from '../approvals/core/types.js';
+import type { Channel, Locale } from '../shared/vocabulary.js';
 
-export type Locale = 'en' | 'fr';
+export type { Locale } from '../shared/vocabulary.js';
 
 /** Who is calling, resolved from a session. Every query they make is scoped to `workspaceId`. */
 export type Principal =

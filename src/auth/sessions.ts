@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
-import type { PersonRef } from '../approvals/core/types.js';
 import type { Db } from '../shared/db/connect.js';
+import type { PersonRef } from '../shared/vocabulary.js';
 import { bearerToken } from './authenticate.js';
 import { SESSION_COOKIE } from './cookies.js';
 import { newSessionToken, parseSessionToken } from './tokens.js';

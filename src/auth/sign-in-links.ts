@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import type { PersonRef } from '../approvals/core/types.js';
 import { type Db, inTransaction } from '../shared/db/connect.js';
 import { AppError, tooManyRequests } from '../shared/errors.js';
 import { email, id } from '../shared/http/schemas.js';
 import type { Api, AppDeps } from '../shared/http/types.js';
+import type { PersonRef } from '../shared/vocabulary.js';
 import { afterAnswer, findAccounts, sendAccountEmails } from './accounts.js';
 import { setSessionCookie } from './cookies.js';
 import { addressKey, hit } from './rate-limit.js';

@@ -1,9 +1,9 @@
-import type { PersonRef } from '../approvals/core/types.js';
-import type { AccountMailKind } from '../auth/accounts.js';
 import { mintPasswordToken } from '../auth/password-resets.js';
 import { mintSignInLink } from '../auth/sign-in-links.js';
 import { loadPeople, personKey } from '../people/repo.js';
 import type { Db } from '../shared/db/connect.js';
+import type { AccountMailKind } from '../shared/outbox/index.js';
+import type { PersonRef } from '../shared/vocabulary.js';
 import { getWorkspace } from '../workspaces/repo.js';
 import { displayName, renderAccountEmail } from './render/account.js';
 import type { OutgoingEmail } from './transport.js';

@@ -1,12 +1,12 @@
-import type { PersonRef } from '../approvals/core/types.js';
 import { APPEAL_STEP, mintLink } from '../approvals/links/repo.js';
 import { loadApproval } from '../approvals/repo.js';
 import { loadPeople, personKey } from '../people/repo.js';
 import type { Db } from '../shared/db/connect.js';
+import type { ApprovalMailKind, MailKind } from '../shared/outbox/index.js';
+import type { PersonRef } from '../shared/vocabulary.js';
 import { findTicket, listMessages, ticketContactIds } from '../tickets/repo.js';
 import { getWorkspace } from '../workspaces/repo.js';
 import { ACCOUNT_MAIL_KINDS, accountEmail } from './account-emails.js';
-import type { ApprovalMailKind, MailKind } from './outbox.js';
 import { displayName } from './render/account.js';
 import { type EmailInput, renderEmail } from './render/index.js';
 import type { OutgoingEmail } from './transport.js';

@@ -1,7 +1,7 @@
 import { chmodSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
-import { DEFAULT_POLICY } from './worker.js';
+import { DEFAULT_POLICY } from './policy.js';
 
 export type OutgoingEmail = {
   from: string;

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import type { PersonRef } from '../approvals/core/types.js';
 import { type AuditEvent, recordAudit } from '../auth/audit.js';
 import { hashPassword } from '../auth/passwords.js';
 import { endSessions } from '../auth/sessions.js';
 import { isUuid } from '../auth/tokens.js';
 import { type Db, inTransaction } from '../shared/db/connect.js';
 import { conflict, notFound } from '../shared/errors.js';
+import type { PersonRef } from '../shared/vocabulary.js';
 
 export type Member = {
   id: string;

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import type { PersonRef } from '../approvals/core/types.js';
 import { revokeLinksOfDeactivatedMember } from '../approvals/links/service.js';
 import { enqueueAccountEmail } from '../auth/accounts.js';
 import { recordAudit } from '../auth/audit.js';
@@ -9,6 +8,7 @@ import { conflict, forbidden, notFound } from '../shared/errors.js';
 import { decodeCursor, idCursor, paginationQuery, toPage } from '../shared/http/pagination.js';
 import { email, idParams, locale, password, personName } from '../shared/http/schemas.js';
 import type { Api, AppDeps } from '../shared/http/types.js';
+import type { PersonRef } from '../shared/vocabulary.js';
 import * as repo from './repo.js';
 
 const memberBody = z.strictObject({

@@ -1,7 +1,6 @@
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import type { DeliveryPolicy } from '../mail/worker.js';
 import { DEFAULT_RETENTION, type RetentionPolicy } from './db/retention.js';
 
 /** A whole number from 1 to `max`; an empty variable counts as unset. */
@@ -52,7 +51,7 @@ const schema = z.object({
   EMAIL_QUOTA_PER_HOUR: z.coerce.number().int().min(0).max(10_000_000).default(500),
   TRUST_PROXY: trustProxy,
   WORKER: z.enum(['on', 'off', '']).optional(),
-  // Unset = the worker's defaults (src/mail/worker.ts DEFAULT_POLICY), for the in-process and the standalone worker alike.
+  // Unset = the worker's defaults (src/mail/policy.ts DEFAULT_POLICY), for the in-process and the standalone worker alike.
   DELIVERY_LEASE_MS: positiveInt(86_400_000),
   DELIVERY_MAX_DELAY_MS: positiveInt(604_800_000),
   DELIVERY_CONCURRENCY: positiveInt(1000),
@@ -110,7 +109,8 @@ export type Config = {
   /** Fastify's `trustProxy`, so that per-address limits count the client behind the proxy. */
   trustProxy: boolean | number | string[];
   /** Only what the operator set: the worker fills in the rest from its defaults. */
-  delivery: Partial<Pick<DeliveryPolicy, 'leaseMs' | 'maxDelayMs' | 'concurrency'>>;
+  // Spelled out here, not picked from src/mail/policy.ts: src/shared imports no feature module.
+  delivery: { leaseMs?: number; maxDelayMs?: number; concurrency?: number };
   retention: RetentionPolicy;
   /** The delivery worker and scheduler inside the HTTP server (`WORKER=off`: run `npm run worker` beside it). */
   inProcessWorker: boolean;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Channel, PersonRef } from '../approvals/core/types.js';
 import type { Db } from '../shared/db/connect.js';
+import type { Channel, PersonRef } from '../shared/vocabulary.js';
 
 export type ActivityType =
   | 'ticket_created'

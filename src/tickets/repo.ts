@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import type { PersonRef } from '../approvals/core/types.js';
 import type { Principal } from '../auth/principal.js';
 import { isUuid } from '../auth/tokens.js';
 import { assertPeopleExist } from '../people/repo.js';
 import { type Db, inTransaction } from '../shared/db/connect.js';
 import type { TicketStatus } from '../shared/db/schema.js';
 import { conflict, notFound } from '../shared/errors.js';
+import type { PersonRef } from '../shared/vocabulary.js';
 import { getSettings, nextNumber } from '../workspaces/repo.js';
 import { recordActivities } from './activity.js';
 

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DEFAULT_POLICY } from '../../src/mail/worker.js';
+import { DEFAULT_POLICY } from '../../src/mail/policy.js';
 import { loadConfig } from '../../src/shared/config.js';
 import { DEFAULT_RETENTION } from '../../src/shared/db/retention.js';
 import { engine } from '../support/database.js';

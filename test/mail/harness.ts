@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import { expect } from 'vitest';
 import { type Background, startBackground } from '../../src/background.js';
-import type { DeliveryPolicy } from '../../src/mail/worker.js';
+import type { DeliveryPolicy } from '../../src/mail/policy.js';
 import { type Config, loadConfig } from '../../src/shared/config.js';
 import type { Db } from '../../src/shared/db/connect.js';
 import { type Client, client } from '../support/client.js';

@@ -4,10 +4,10 @@
  * facts they need, and stores what they return.
  */
 
-export type MemberRef = { type: 'member'; id: string };
-export type ContactRef = { type: 'contact'; id: string };
-/** A concrete person: what every approver reference resolves to. */
-export type PersonRef = MemberRef | ContactRef;
+import type { Channel, PersonRef } from '../../shared/vocabulary.js';
+
+// The shared vocabulary (src/shared), re-exported so that the core's own imports stay short.
+export type { Channel, ContactRef, MemberRef, PersonRef, PersonType } from '../../shared/vocabulary.js';
 
 export type GroupRef = { type: 'group'; id: string };
 export type TicketRoleRef =
@@ -39,7 +39,6 @@ export type TemplateSwitches = {
 };
 
 export type Decision = 'approve' | 'deny';
-export type Channel = 'agent_ui' | 'portal' | 'email_link' | 'api';
 
 export type ApprovalStatus =
   | 'pending'

@@ -1,5 +1,5 @@
 import escapeHtml from 'escape-html';
-import type { AccountMailKind } from '../../auth/accounts.js';
+import type { AccountMailKind } from '../../shared/outbox/index.js';
 import { formatDate, singleLine, truncate } from './format.js';
 import type { Locale, RenderedEmail } from './types.js';
 

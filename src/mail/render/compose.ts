@@ -1,4 +1,4 @@
-import type { ApprovalMailKind as MailKind } from '../outbox.js';
+import type { ApprovalMailKind as MailKind } from '../../shared/outbox/index.js';
 import type { Block, EmailDoc, Field } from './doc.js';
 import { formatDate, formatList, formatValue, normalizeNewlines, singleLine, truncate } from './format.js';
 import { type Translate, translator } from './i18n.js';

@@ -1,7 +1,7 @@
 import escapeHtml from 'escape-html';
 import i18next from 'i18next';
 import { describe, expect, it } from 'vitest';
-import type { ApprovalMailKind as MailKind } from '../outbox.js';
+import type { ApprovalMailKind as MailKind } from '../../shared/outbox/index.js';
 import { type EmailInput, type Locale, renderEmail } from './index.js';
 
 const KINDS: MailKind[] = [

@@ -1,6 +1,7 @@
-import type { ApprovalMailKind as MailKind } from '../outbox.js';
+import type { ApprovalMailKind as MailKind } from '../../shared/outbox/index.js';
+import type { Locale } from '../../shared/vocabulary.js';
 
-export type Locale = 'en' | 'fr';
+export type { Locale };
 
 export type ApprovalRule = { type: 'any' } | { type: 'all' } | { type: 'min'; count: number };
 

@@ -1,8 +1,8 @@
 import type { ColumnType, Generated } from 'kysely';
+import type { PersonType } from '../vocabulary.js';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type Json<T> = ColumnType<T, string, string>;
-type PersonType = 'member' | 'contact';
 
 export interface WorkspacesTable {
   id: string;
