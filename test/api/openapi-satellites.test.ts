@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { linkPage } from '../../src/approvals/links/schemas.js';
+import { client } from '../support/client.js';
 import { engine } from '../support/database.js';
 import { startServer, type TestServer } from '../support/server.js';
+import { newWorkspace } from '../support/workspace.js';
 
 /**
  * Issue 13 item 1 for templates, groups, links, preview and tickets: every operation's answer is
@@ -104,5 +106,39 @@ describe(`OpenAPI responses of templates, groups, links and tickets (${engine})`
     expect(keys.filter((k) => /\.id$/.test(k)).sort()).toEqual(
       ['.approval.comments.id', '.approval.id', '.workspace.id'].sort(),
     );
+  });
+});
+
+describe(`answers serialized by their schema (${engine})`, () => {
+  it("a posted message answers like a listed one (author's name included); a contact's ticket carries no internal note", async () => {
+    const api = client(server.url);
+    const ws = await newWorkspace(api, {});
+    const customer = await ws.contact('Cora Customer');
+    const ticket = await ws.ticket(customer, { subject: 'Serialized' });
+    const note = await api.post(
+      `/tickets/${ticket.id}/messages`,
+      { body: 'Internal only', public: false },
+      { token: ws.admin.token },
+    );
+    expect(note.status, JSON.stringify(note.body)).toBe(201);
+    const reply = await api.post(
+      `/tickets/${ticket.id}/messages`,
+      { body: 'From the customer', public: true },
+      { token: customer.token },
+    );
+    expect(reply.status, JSON.stringify(reply.body)).toBe(201);
+    expect(reply.body.author).toEqual({ type: 'contact', id: customer.id, name: 'Cora Customer' });
+    const listed = await api.get(`/tickets/${ticket.id}/messages`, { token: customer.token });
+    expect(listed.status).toBe(200);
+    expect(listed.body.items[0]).toEqual(reply.body);
+    const seen = await api.get(`/tickets/${ticket.id}`, { token: customer.token });
+    expect(seen.status).toBe(200);
+    expect(JSON.stringify(seen.body)).not.toContain('Internal only');
+    const activity = await api.get(`/tickets/${ticket.id}/activity`, { token: customer.token });
+    expect(activity.status).toBe(200);
+    expect(activity.body.items.map((a: { type: string }) => a.type)).toEqual([
+      'ticket_created',
+      'message_added',
+    ]);
   });
 });
