@@ -1,28 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import type { z } from 'zod';
 import type { Db } from '../shared/db/connect.js';
 import type { Channel, PersonRef } from '../shared/vocabulary.js';
+import type { activityType } from './schemas.js';
 
-export type ActivityType =
-  | 'ticket_created'
-  | 'ticket_updated'
-  | 'message_added'
-  | 'approval_requested'
-  | 'step_started'
-  | 'step_skipped'
-  | 'step_has_no_approvers'
-  | 'approver_left_out'
-  | 'decision'
-  | 'step_completed'
-  | 'comment'
-  | 'recipients_edited'
-  | 'reminder_sent'
-  | 'canceled'
-  | 'appeal_requested'
-  | 'appeal_decided'
-  | 'completed'
-  | 'expired'
-  | 'needs_info_requested'
-  | 'info_provided';
+/** The kinds of activity line; the list lives with the response schema that documents it. */
+export type ActivityType = z.infer<typeof activityType>;
 
 export type ActivityInput = {
   ticketId: string;

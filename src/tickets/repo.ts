@@ -5,10 +5,11 @@ import { isUuid } from '../auth/tokens.js';
 import { assertPeopleExist } from '../people/repo.js';
 import { type Db, inTransaction } from '../shared/db/connect.js';
 import type { TicketStatus } from '../shared/db/schema.js';
-import { conflict, notFound } from '../shared/errors.js';
+import { notFound } from '../shared/errors.js';
 import type { PersonRef } from '../shared/vocabulary.js';
-import { getSettings, nextNumber } from '../workspaces/repo.js';
+import { nextNumber } from '../workspaces/repo.js';
 import { recordActivities } from './activity.js';
+import type { TicketApprovalStatus } from './schemas.js';
 
 export type TicketView = {
   id: string;
@@ -19,7 +20,7 @@ export type TicketView = {
   requester: { id: string; name: string } | null;
   contactIds: string[];
   assigneeId: string | null;
-  approvalStatus: string | null;
+  approvalStatus: TicketApprovalStatus | null;
   /** SPEC §8.1: approvals not canceled, and how many of them are unfinished. */
   approvalCounts: { unfinished: number; total: number };
   createdAt: Date;
@@ -164,7 +165,8 @@ export async function toTicketViews(db: Db, workspaceId: string, rows: TicketRow
     requester: names.has(r.requester_id) ? { id: r.requester_id, name: names.get(r.requester_id)! } : null,
     contactIds: contacts.filter((c) => c.ticket_id === r.id).map((c) => c.contact_id),
     assigneeId: r.assignee_id,
-    approvalStatus: r.approval_status,
+    // Written only by ticket_approval_summary (migration 008), which yields these statuses.
+    approvalStatus: r.approval_status as TicketApprovalStatus | null,
     approvalCounts: { unfinished: r.approvals_unfinished, total: r.approvals_total },
     createdAt: r.created_at,
     updatedAt: r.updated_at,
@@ -267,54 +269,45 @@ export async function listTickets(
     .execute();
 }
 
+/** Approval statuses that still wait for an answer. */
 const LIVE = ['pending', 'needs_info', 'appeal_pending'];
 
-export async function updateTicket(
+/** Whether the ticket has an approval still waiting for an answer (read for rule 10). */
+export async function hasLiveApproval(db: Db, workspaceId: string, ticketId: string): Promise<boolean> {
+  const live = await db
+    .selectFrom('approvals')
+    .select('id')
+    .where('workspace_id', '=', workspaceId)
+    .where('ticket_id', '=', ticketId)
+    .where('status', 'in', LIVE)
+    .executeTakeFirst();
+  return live !== undefined;
+}
+
+export type TicketChanges = { status?: TicketStatus; subject?: string; assigneeId?: string | null };
+
+/** Writes the changed fields of a ticket and its `ticket_updated` activity line. */
+export async function saveTicketChanges(
   db: Db,
   actor: PersonRef,
   workspaceId: string,
-  id: string,
-  patch: { status?: TicketStatus; subject?: string; assigneeId?: string | null },
+  ticketId: string,
+  changes: TicketChanges,
 ): Promise<TicketView> {
-  return inTransaction(db, async (tx) => {
-    const current = await findTicket(tx, workspaceId, id, true);
-    if (patch.assigneeId)
-      await assertPeopleExist(tx, workspaceId, [{ type: 'member', id: patch.assigneeId }]);
-    // Rule 10 holds while the approvals module is on; with it off, tickets keep working (rule 1).
-    const approvalsOn = (await getSettings(tx, workspaceId)).approvalsEnabled;
-    if (approvalsOn && (patch.status === 'solved' || patch.status === 'closed')) {
-      const live = await tx
-        .selectFrom('approvals')
-        .select('id')
-        .where('workspace_id', '=', workspaceId)
-        .where('ticket_id', '=', current.id)
-        .where('status', 'in', LIVE)
-        .executeTakeFirst();
-      if (live) throw conflict('approval_pending', 'The ticket has an approval awaiting an answer');
-    }
-    const changes: Record<string, unknown> = {};
-    if (patch.status !== undefined && patch.status !== current.status) changes.status = patch.status;
-    if (patch.subject !== undefined && patch.subject !== current.subject) changes.subject = patch.subject;
-    if (patch.assigneeId !== undefined && patch.assigneeId !== current.assignee_id)
-      changes.assigneeId = patch.assigneeId;
-    if (Object.keys(changes).length === 0) return (await toTicketViews(tx, workspaceId, [current]))[0]!;
-    const row = await tx
-      .updateTable('tickets')
-      .set({
-        ...(patch.status !== undefined ? { status: patch.status } : {}),
-        ...(patch.subject !== undefined ? { subject: patch.subject } : {}),
-        ...(patch.assigneeId !== undefined ? { assignee_id: patch.assigneeId } : {}),
-        updated_at: sql<Date>`now()`,
-      })
-      .where('workspace_id', '=', workspaceId)
-      .where('id', '=', current.id)
-      .returning(ticketColumns)
-      .executeTakeFirstOrThrow();
-    await recordActivities(tx, workspaceId, [
-      { ticketId: current.id, type: 'ticket_updated', actor, data: changes },
-    ]);
-    return (await toTicketViews(tx, workspaceId, [row]))[0]!;
-  });
+  const row = await db
+    .updateTable('tickets')
+    .set({
+      ...(changes.status !== undefined ? { status: changes.status } : {}),
+      ...(changes.subject !== undefined ? { subject: changes.subject } : {}),
+      ...(changes.assigneeId !== undefined ? { assignee_id: changes.assigneeId } : {}),
+      updated_at: sql<Date>`now()`,
+    })
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', ticketId)
+    .returning(ticketColumns)
+    .executeTakeFirstOrThrow();
+  await recordActivities(db, workspaceId, [{ ticketId, type: 'ticket_updated', actor, data: changes }]);
+  return (await toTicketViews(db, workspaceId, [row]))[0]!;
 }
 
 export async function addMessage(

@@ -1,10 +1,12 @@
 import { z } from 'zod';
 import { requireAdmin, requireMember } from '../../auth/authenticate.js';
 import { decodeCursor, idCursor, paginationQuery, toPage } from '../../shared/http/pagination.js';
+import { noContent } from '../../shared/http/responses.js';
 import { id, idParams, name } from '../../shared/http/schemas.js';
 import type { Api, AppDeps } from '../../shared/http/types.js';
 import { requireApprovalsEnabled } from '../../workspaces/repo.js';
 import * as repo from './repo.js';
+import { group, groupPage } from './schemas.js';
 
 /**
  * A group may hold up to 2,000 members and 2,000 contacts, the most one step may ask (maxApproversPerStep
@@ -21,15 +23,19 @@ const patchBody = z.strictObject({
 export function groupRoutes(app: Api, { db }: AppDeps): void {
   const tags = ['approval groups'];
 
-  app.post('/approval-groups', { schema: { tags, body: createBody } }, async (request, reply) => {
-    const admin = requireAdmin(request);
-    await requireApprovalsEnabled(db, admin.workspaceId);
-    return reply.code(201).send(await repo.createGroup(db, admin.workspaceId, request.body));
-  });
+  app.post(
+    '/approval-groups',
+    { schema: { tags, body: createBody, response: { 201: group } } },
+    async (request, reply) => {
+      const admin = requireAdmin(request);
+      await requireApprovalsEnabled(db, admin.workspaceId);
+      return reply.code(201).send(await repo.createGroup(db, admin.workspaceId, request.body));
+    },
+  );
 
   app.get(
     '/approval-groups',
-    { schema: { tags, querystring: z.strictObject(paginationQuery) } },
+    { schema: { tags, querystring: z.strictObject(paginationQuery), response: { 200: groupPage } } },
     async (request) => {
       const m = requireMember(request);
       await requireApprovalsEnabled(db, m.workspaceId);
@@ -45,15 +51,19 @@ export function groupRoutes(app: Api, { db }: AppDeps): void {
     },
   );
 
-  app.get('/approval-groups/:id', { schema: { tags, params: idParams } }, async (request) => {
-    const m = requireMember(request);
-    await requireApprovalsEnabled(db, m.workspaceId);
-    return repo.getGroup(db, m.workspaceId, request.params.id);
-  });
+  app.get(
+    '/approval-groups/:id',
+    { schema: { tags, params: idParams, response: { 200: group } } },
+    async (request) => {
+      const m = requireMember(request);
+      await requireApprovalsEnabled(db, m.workspaceId);
+      return repo.getGroup(db, m.workspaceId, request.params.id);
+    },
+  );
 
   app.patch(
     '/approval-groups/:id',
-    { schema: { tags, params: idParams, body: patchBody } },
+    { schema: { tags, params: idParams, body: patchBody, response: { 200: group } } },
     async (request) => {
       const admin = requireAdmin(request);
       await requireApprovalsEnabled(db, admin.workspaceId);
@@ -61,10 +71,14 @@ export function groupRoutes(app: Api, { db }: AppDeps): void {
     },
   );
 
-  app.delete('/approval-groups/:id', { schema: { tags, params: idParams } }, async (request, reply) => {
-    const admin = requireAdmin(request);
-    await requireApprovalsEnabled(db, admin.workspaceId);
-    await repo.deleteGroup(db, admin.workspaceId, request.params.id);
-    return reply.code(204).send();
-  });
+  app.delete(
+    '/approval-groups/:id',
+    { schema: { tags, params: idParams, response: { 204: noContent } } },
+    async (request, reply) => {
+      const admin = requireAdmin(request);
+      await requireApprovalsEnabled(db, admin.workspaceId);
+      await repo.deleteGroup(db, admin.workspaceId, request.params.id);
+      return reply.code(204).send(undefined);
+    },
+  );
 }

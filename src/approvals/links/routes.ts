@@ -4,6 +4,7 @@ import { hit } from '../../auth/rate-limit.js';
 import { tooManyRequests } from '../../shared/errors.js';
 import type { Api, AppDeps } from '../../shared/http/types.js';
 import { infoText } from '../use-cases/needs-info.js';
+import { linkComment, linkDecisionResult, linkPage as linkPageSchema } from './schemas.js';
 import { askForInfoByLink, commentByLink, decideByLink, linkPage } from './service.js';
 
 const params = z.strictObject({ token: z.string().max(200) });
@@ -29,7 +30,7 @@ export function linkRoutes(app: Api, deps: AppDeps): void {
 
   app.get(
     '/approval-links/:token',
-    { config: { public: true }, schema: { tags, params } },
+    { config: { public: true }, schema: { tags, params, response: { 200: linkPageSchema } } },
     async (request, reply) => {
       await prepare(request, reply);
       return linkPage(deps, request.params.token, request.principal);
@@ -38,7 +39,10 @@ export function linkRoutes(app: Api, deps: AppDeps): void {
 
   app.post(
     '/approval-links/:token/decisions',
-    { config: { public: true }, schema: { tags, params, body: decisionBody } },
+    {
+      config: { public: true },
+      schema: { tags, params, body: decisionBody, response: { 200: linkDecisionResult } },
+    },
     async (request, reply) => {
       await prepare(request, reply);
       return decideByLink(deps, request.params.token, request.principal, request.body);
@@ -47,7 +51,7 @@ export function linkRoutes(app: Api, deps: AppDeps): void {
 
   app.post(
     '/approval-links/:token/comments',
-    { config: { public: true }, schema: { tags, params, body: commentBody } },
+    { config: { public: true }, schema: { tags, params, body: commentBody, response: { 201: linkComment } } },
     async (request, reply) => {
       await prepare(request, reply);
       const comment = await commentByLink(deps, request.params.token, request.principal, request.body);
@@ -58,7 +62,15 @@ export function linkRoutes(app: Api, deps: AppDeps): void {
   // SPEC §8.1: the link's person asks the requester side for information; the link stays usable.
   app.post(
     '/approval-links/:token/needs-info',
-    { config: { public: true }, schema: { tags, params, body: z.strictObject({ question: infoText }) } },
+    {
+      config: { public: true },
+      schema: {
+        tags,
+        params,
+        body: z.strictObject({ question: infoText }),
+        response: { 200: linkPageSchema },
+      },
+    },
     async (request, reply) => {
       await prepare(request, reply);
       return askForInfoByLink(deps, request.params.token, request.principal, request.body.question);

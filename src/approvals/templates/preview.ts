@@ -16,38 +16,48 @@ import { inactiveMembers, resolutionContext, templateForRequest, templateStartIn
  * resolve to nobody, and `min` counts above the people a step reaches.
  */
 
-const warning = z.discriminatedUnion('code', [
-  z.object({ code: z.literal('resolves_to_nobody') }),
-  z.object({ code: z.literal('may_resolve_to_nobody') }),
-  z.object({ code: z.literal('min_above_reachable'), count: z.number().int(), reachable: z.number().int() }),
-  z.object({
-    code: z.literal('min_may_be_above_reachable'),
-    count: z.number().int(),
-    atLeast: z.number().int(),
-  }),
-]);
+const warning = z
+  .discriminatedUnion('code', [
+    z.object({ code: z.literal('resolves_to_nobody') }),
+    z.object({ code: z.literal('may_resolve_to_nobody') }),
+    z.object({
+      code: z.literal('min_above_reachable'),
+      count: z.number().int(),
+      reachable: z.number().int(),
+    }),
+    z.object({
+      code: z.literal('min_may_be_above_reachable'),
+      count: z.number().int(),
+      atLeast: z.number().int(),
+    }),
+  ])
+  .meta({ id: 'StepWarning' });
 
 const ticketPreviewBody = z.strictObject({ templateId: id, onBehalfOf: personRef.optional() });
 
-export const ticketPreviewAnswer = z.object({
-  steps: z.array(
-    z.object({
-      name: z.string(),
-      whenNobody: z.enum(['wait', 'skip']),
-      approverCount: z.number().int().describe('People the step would ask if it started now.'),
-      leftOutCount: z.number().int().describe('People preventSelfApproval would leave out.'),
-      warnings: z.array(warning),
-    }),
-  ),
-  refusal: z
-    .string()
-    .nullable()
-    .describe('The error code a request made now would get (400), or null when it would be made.'),
-});
+export const ticketPreviewAnswer = z
+  .object({
+    steps: z.array(
+      z.object({
+        name: z.string(),
+        whenNobody: z.enum(['wait', 'skip']),
+        approverCount: z.number().int().describe('People the step would ask if it started now.'),
+        leftOutCount: z.number().int().describe('People preventSelfApproval would leave out.'),
+        warnings: z.array(warning),
+      }),
+    ),
+    refusal: z
+      .string()
+      .nullable()
+      .describe('The error code a request made now would get (400), or null when it would be made.'),
+  })
+  .meta({ id: 'TicketApprovalPreview' });
 
-export const draftPreviewAnswer = z.object({
-  steps: z.array(z.object({ name: z.string(), warnings: z.array(warning) })),
-});
+export const draftPreviewAnswer = z
+  .object({
+    steps: z.array(z.object({ name: z.string(), warnings: z.array(warning) })),
+  })
+  .meta({ id: 'TemplateDraftPreview' });
 
 /** Registers the two preview routes; `templateBody` is the template editor's body. */
 export function previewRoutes(

@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { isUuid } from '../../auth/tokens.js';
 import type { Db } from '../../shared/db/connect.js';
 import { notFound } from '../../shared/errors.js';
-import type { ApproverRef, StepDefinition, TemplateSwitches } from '../core/types.js';
+import type { ApproverRef, StepDefinition, TemplateSwitches, WhenNobody } from '../core/types.js';
 import { assertRefsExist } from '../refs.js';
 
 export type TemplateInput = {
@@ -21,7 +21,8 @@ export type TemplateView = {
   description: string | null;
   allowAppeals: boolean;
   appealReviewers: ApproverRef[];
-  steps: StepDefinition[];
+  /** Read back with `whenNobody` always set (stored steps may predate it). */
+  steps: (StepDefinition & { whenNobody: WhenNobody })[];
   expireAfterHours: number | null;
   createdAt: Date;
   updatedAt: Date;
@@ -64,7 +65,7 @@ const toView = (r: Row): TemplateView => ({
   allowAppeals: r.allow_appeals,
   appealReviewers: r.appeal_reviewers as ApproverRef[],
   // Steps stored before `whenNobody` existed wait, the default (SPEC §8.1).
-  steps: (r.steps as StepDefinition[]).map((s) => ({ ...s, whenNobody: s.whenNobody ?? 'wait' })),
+  steps: (r.steps as StepDefinition[]).map((s) => ({ ...s, whenNobody: s.whenNobody ?? ('wait' as const) })),
   expireAfterHours: r.expire_after_hours,
   preventSelfApproval: r.prevent_self_approval,
   requireCommentOnDeny: r.require_comment_on_deny,

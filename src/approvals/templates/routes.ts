@@ -1,12 +1,14 @@
 import { z } from 'zod';
 import { requireAdmin, requireMember } from '../../auth/authenticate.js';
 import { decodeCursor, idCursor, paginationQuery, toPage } from '../../shared/http/pagination.js';
+import { noContent } from '../../shared/http/responses.js';
 import { approverRef, idParams, name, rule } from '../../shared/http/schemas.js';
 import type { Api, AppDeps } from '../../shared/http/types.js';
 import { requireApprovalsEnabled } from '../../workspaces/repo.js';
 import { normalizeRef } from '../refs.js';
 import { previewRoutes } from './preview.js';
 import * as repo from './repo.js';
+import { template, templatePage } from './schemas.js';
 
 const step = z.strictObject({
   name,
@@ -63,15 +65,19 @@ export function templateRoutes(app: Api, deps: AppDeps): void {
   const tags = ['approval templates'];
   previewRoutes(app, deps, templateBody, (steps) => normalize({ name: '', steps }).steps);
 
-  app.post('/approval-templates', { schema: { tags, body: templateBody } }, async (request, reply) => {
-    const admin = requireAdmin(request);
-    await requireApprovalsEnabled(db, admin.workspaceId);
-    return reply.code(201).send(await repo.createTemplate(db, admin.workspaceId, normalize(request.body)));
-  });
+  app.post(
+    '/approval-templates',
+    { schema: { tags, body: templateBody, response: { 201: template } } },
+    async (request, reply) => {
+      const admin = requireAdmin(request);
+      await requireApprovalsEnabled(db, admin.workspaceId);
+      return reply.code(201).send(await repo.createTemplate(db, admin.workspaceId, normalize(request.body)));
+    },
+  );
 
   app.get(
     '/approval-templates',
-    { schema: { tags, querystring: z.strictObject(paginationQuery) } },
+    { schema: { tags, querystring: z.strictObject(paginationQuery), response: { 200: templatePage } } },
     async (request) => {
       const m = requireMember(request);
       await requireApprovalsEnabled(db, m.workspaceId);
@@ -86,15 +92,19 @@ export function templateRoutes(app: Api, deps: AppDeps): void {
     },
   );
 
-  app.get('/approval-templates/:id', { schema: { tags, params: idParams } }, async (request) => {
-    const m = requireMember(request);
-    await requireApprovalsEnabled(db, m.workspaceId);
-    return repo.getTemplate(db, m.workspaceId, request.params.id);
-  });
+  app.get(
+    '/approval-templates/:id',
+    { schema: { tags, params: idParams, response: { 200: template } } },
+    async (request) => {
+      const m = requireMember(request);
+      await requireApprovalsEnabled(db, m.workspaceId);
+      return repo.getTemplate(db, m.workspaceId, request.params.id);
+    },
+  );
 
   app.put(
     '/approval-templates/:id',
-    { schema: { tags, params: idParams, body: templateBody } },
+    { schema: { tags, params: idParams, body: templateBody, response: { 200: template } } },
     async (request) => {
       const admin = requireAdmin(request);
       await requireApprovalsEnabled(db, admin.workspaceId);
@@ -104,7 +114,7 @@ export function templateRoutes(app: Api, deps: AppDeps): void {
 
   app.patch(
     '/approval-templates/:id',
-    { schema: { tags, params: idParams, body: templatePatch } },
+    { schema: { tags, params: idParams, body: templatePatch, response: { 200: template } } },
     async (request) => {
       const admin = requireAdmin(request);
       await requireApprovalsEnabled(db, admin.workspaceId);
@@ -114,10 +124,14 @@ export function templateRoutes(app: Api, deps: AppDeps): void {
     },
   );
 
-  app.delete('/approval-templates/:id', { schema: { tags, params: idParams } }, async (request, reply) => {
-    const admin = requireAdmin(request);
-    await requireApprovalsEnabled(db, admin.workspaceId);
-    await repo.archiveTemplate(db, admin.workspaceId, request.params.id);
-    return reply.code(204).send();
-  });
+  app.delete(
+    '/approval-templates/:id',
+    { schema: { tags, params: idParams, response: { 204: noContent } } },
+    async (request, reply) => {
+      const admin = requireAdmin(request);
+      await requireApprovalsEnabled(db, admin.workspaceId);
+      await repo.archiveTemplate(db, admin.workspaceId, request.params.id);
+      return reply.code(204).send(undefined);
+    },
+  );
 }

@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import type { MemberPrincipal } from '../../auth/principal.js';
+import { assertPeopleExist } from '../../people/repo.js';
+import { inTransaction } from '../../shared/db/connect.js';
+import { conflict } from '../../shared/errors.js';
+import { id } from '../../shared/http/schemas.js';
+import type { AppDeps } from '../../shared/http/types.js';
+import { getSettings } from '../../workspaces/repo.js';
+import * as repo from '../repo.js';
+import { ticketStatus } from '../schemas.js';
+
+/** PATCH /tickets/{id} (members): status, subject, assignee. */
+
+export const updateTicketBody = z.strictObject({
+  status: ticketStatus.optional(),
+  subject: z.string().trim().min(1).max(200).optional(),
+  assigneeId: id.nullable().optional(),
+});
+
+export async function updateTicket(
+  { db }: Pick<AppDeps, 'db'>,
+  member: MemberPrincipal,
+  ticketId: string,
+  patch: z.infer<typeof updateTicketBody>,
+): Promise<repo.TicketView> {
+  const ws = member.workspaceId;
+  const assigneeId = patch.assigneeId ? patch.assigneeId.toLowerCase() : patch.assigneeId;
+  return inTransaction(db, async (tx) => {
+    // The ticket's row lock: an approval requested meanwhile waits for it (and sees the new status).
+    const current = await repo.findTicket(tx, ws, ticketId, true);
+    if (assigneeId) await assertPeopleExist(tx, ws, [{ type: 'member', id: assigneeId }]);
+    // Rule 10: no solving or closing while an approval waits for an answer. It holds while the
+    // approvals module is on; with it off, tickets keep working (rule 1).
+    if (patch.status === 'solved' || patch.status === 'closed') {
+      const approvalsOn = (await getSettings(tx, ws)).approvalsEnabled;
+      if (approvalsOn && (await repo.hasLiveApproval(tx, ws, current.id))) {
+        throw conflict('approval_pending', 'The ticket has an approval awaiting an answer');
+      }
+    }
+    // Only what differs is written, and recorded in the activity line.
+    const changes: repo.TicketChanges = {};
+    if (patch.status !== undefined && patch.status !== current.status) changes.status = patch.status;
+    if (patch.subject !== undefined && patch.subject !== current.subject) changes.subject = patch.subject;
+    if (assigneeId !== undefined && assigneeId !== current.assignee_id) changes.assigneeId = assigneeId;
+    if (Object.keys(changes).length === 0) return (await repo.toTicketViews(tx, ws, [current]))[0]!;
+    return repo.saveTicketChanges(tx, { type: 'member', id: member.id }, ws, current.id, changes);
+  });
+}
