@@ -7,7 +7,7 @@ import { approvalSchema } from '../view-schema.js';
 
 /** POST /approvals/{id}/cancel: the requester or a member cancels a live approval (SPEC rule 7). No body. */
 
-export const cancelApprovalResponse = approvalSchema;
+export const cancelApprovalResponse = approvalSchema.describe('The canceled approval');
 
 export function cancelApproval(deps: AppDeps, principal: Principal, approvalId: string, channel: Channel) {
   return withLockedApproval(deps, principal, approvalId, (loaded) => ({

@@ -19,7 +19,7 @@ export const addCommentBody = z.strictObject({
 });
 
 /** 201: the comment. */
-export const addCommentResponse = approvalComment;
+export const addCommentResponse = approvalComment.describe('The new comment');
 
 export async function addComment(
   deps: AppDeps,

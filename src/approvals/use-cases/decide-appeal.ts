@@ -11,7 +11,7 @@ import { decision, decisionComment } from './decide-approval.js';
 
 export const decideAppealBody = z.strictObject({ decision, comment: decisionComment.optional() });
 
-export const decideAppealResponse = approvalSchema;
+export const decideAppealResponse = approvalSchema.describe('The approval after the appeal decision');
 
 export function decideAppeal(
   deps: AppDeps,

@@ -30,7 +30,9 @@ export const decideApprovalBody = z.strictObject({
 });
 export const idempotencyKeyHeaders = z.object({ 'idempotency-key': z.string().min(1).max(200).optional() });
 
-export const decideApprovalResponse = approvalSchema;
+export const decideApprovalResponse = approvalSchema.describe(
+  'The approval after the decision (the first answer again for a replayed Idempotency-Key)',
+);
 
 function requestHash(body: unknown): string {
   return createHash('sha256').update(JSON.stringify(body)).digest('hex');

@@ -16,7 +16,7 @@ export const editRecipientsBody = z.strictObject({
   remove: z.array(approverRef).max(1000).optional(),
 });
 
-export const editRecipientsResponse = approvalSchema;
+export const editRecipientsResponse = approvalSchema.describe('The approval with its new recipients');
 
 /** The body as the handler takes it: references normalised, and at least one change. */
 export function editRecipientsInput(body: z.infer<typeof editRecipientsBody>) {

@@ -22,8 +22,8 @@ export const infoText = z.string().trim().min(1).max(10_000);
 
 export const askForInfoBody = z.strictObject({ question: infoText });
 export const provideInfoBody = z.strictObject({ answer: infoText });
-export const askForInfoResponse = approvalSchema;
-export const provideInfoResponse = approvalSchema;
+export const askForInfoResponse = approvalSchema.describe('The approval, waiting for information');
+export const provideInfoResponse = approvalSchema.describe('The approval, back to pending');
 
 /** The question or answer kept as a public comment of its author. */
 async function insertTextComment(

@@ -14,7 +14,7 @@ import { approvalPage, approvalSchema, tasksSchema } from '../view-schema.js';
 /** The reads of the approvals module: one approval, a ticket's approvals, and the caller's tasks. */
 
 /** GET /approvals/{id}. */
-export const getApprovalResponse = approvalSchema;
+export const getApprovalResponse = approvalSchema.describe('The approval as the caller may see it');
 
 /** GET /approvals/{id}: the approval as the caller may see it, or 404. */
 export async function getApproval(deps: AppDeps, principal: Principal, approvalId: string) {
@@ -28,7 +28,9 @@ export async function getApproval(deps: AppDeps, principal: Principal, approvalI
 
 /** GET /tickets/{id}/approvals. */
 export const ticketApprovalsQuery = z.strictObject(paginationQuery);
-export const ticketApprovalsResponse = approvalPage;
+export const ticketApprovalsResponse = approvalPage.describe(
+  'A page of the approvals of the ticket the caller may see',
+);
 
 /**
  * A ticket's approvals, newest first, those the caller may see. With contactsCanViewApprovals off a contact
@@ -63,7 +65,9 @@ export async function ticketApprovals(
 export const approvalTasksQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
-export const approvalTasksResponse = tasksSchema;
+export const approvalTasksResponse = tasksSchema.describe(
+  'What waits on the caller, and what they requested',
+);
 
 /**
  * SPEC rule 12: what waits on the caller, and (members) what they requested. A contact is awaited only

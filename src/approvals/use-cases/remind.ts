@@ -13,7 +13,7 @@ import { approvalSchema } from '../view-schema.js';
 
 export const remindBody = z.strictObject({ approver: personRef.optional() }).optional();
 
-export const remindResponse = approvalSchema;
+export const remindResponse = approvalSchema.describe('The approval; the reminders are queued');
 
 export function remind(
   deps: AppDeps,

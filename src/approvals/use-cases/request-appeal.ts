@@ -13,7 +13,7 @@ import { approvalSchema } from '../view-schema.js';
 // Trimmed before the length check so a reason of only spaces is empty (SPEC §5).
 export const requestAppealBody = z.strictObject({ reason: z.string().trim().min(1).max(2000) });
 
-export const requestAppealResponse = approvalSchema;
+export const requestAppealResponse = approvalSchema.describe('The approval, its appeal pending');
 
 export function requestAppeal(
   deps: AppDeps,

@@ -49,7 +49,7 @@ export const requestApprovalBody = z.strictObject({
 });
 
 /** 201: the new approval. */
-export const requestApprovalResponse = approvalSchema;
+export const requestApprovalResponse = approvalSchema.describe('The new approval, as the caller sees it');
 
 /** What the handler is given: a template request, or an ad hoc one with its title and approvers. */
 export type RequestApprovalInput = {
