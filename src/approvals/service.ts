@@ -31,6 +31,14 @@ import {
 import { getTemplate, type TemplateView } from './templates/repo.js';
 import { type ApprovalView, approvalView, type KnownComments } from './view.js';
 
+/**
+ * What the approval commands (use-cases/*.ts) share: opening an approval as
+ * the caller may see it, the row lock and the one place a transition is
+ * committed (`withLockedApproval`, `commitChange`, `commit`), the resolution
+ * context, and the comment writer. Email links (links/) and the scheduler
+ * commit through `commit` too.
+ */
+
 /** Domain error codes as HTTP problems; 400s use the generic `invalid_request` with the failing field. */
 export function toHttpError(error: DomainError): AppError {
   const field: Partial<Record<DomainError['code'], string>> = {
