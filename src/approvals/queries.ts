@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Principal } from '../auth/principal.js';
 import type { Db } from '../shared/db/connect.js';
+import type { ApprovalStatus, DisplayStatus } from './core/types.js';
 
 /** Approvals of a ticket, newest first; canceled ones no longer appear on the ticket (SPEC rule 7). */
 export async function ticketApprovalIds(
@@ -30,8 +31,8 @@ export type TaskRow = {
   ticket_number: number;
   ticket_subject: string;
   title: string;
-  status: string;
-  display_status: string;
+  status: ApprovalStatus;
+  display_status: DisplayStatus;
   current_step_index: number;
   steps: unknown;
   requested_by: string;

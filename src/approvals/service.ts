@@ -1,47 +1,43 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Principal } from '../auth/principal.js';
-import { assertPeopleExist } from '../people/repo.js';
 import { type Db, executeAsOne, inTransaction } from '../shared/db/connect.js';
-import { AppError, conflict, forbidden, invalid, notFound } from '../shared/errors.js';
+import { AppError, invalid, notFound } from '../shared/errors.js';
 import type { AppDeps } from '../shared/http/types.js';
 import { activitiesInsert } from '../tickets/activity.js';
 import { contactHasTicketAccess, findTicket, ticketContactIds } from '../tickets/repo.js';
-import {
-  assertApprovalsEnabled,
-  getSettings,
-  nextNumber,
-  requireApprovalsEnabled,
-} from '../workspaces/repo.js';
+import { assertApprovalsEnabled, getSettings } from '../workspaces/repo.js';
 import { readSettings, type WorkspaceSettings } from '../workspaces/settings.js';
 import * as core from './core/index.js';
 import type {
   Actor,
   ApproverRef,
   Channel,
-  Decision,
   DomainError,
   PersonRef,
   ResolutionContext,
   Result,
-  Rule,
-  StepDefinition,
   TemplateSwitches,
   Transition,
 } from './core/types.js';
 import { effectStatements, effectsOf, enqueueCommentEmails, writeEffects } from './effects.js';
 import { groupPeople } from './groups/repo.js';
-import { assertRefsExist } from './refs.js';
 import {
-  type ApprovalMeta,
   approvalWrites,
   fetchApproval,
-  insertApproval,
   lockTicketForRefresh,
   refreshTicketApprovalStatus,
   type StoredApproval,
 } from './repo.js';
 import { getTemplate, type TemplateView } from './templates/repo.js';
 import { type ApprovalView, approvalView, type KnownComments } from './view.js';
+
+/**
+ * What the approval commands (use-cases/*.ts) share: opening an approval as
+ * the caller may see it, the row lock and the one place a transition is
+ * committed (`withLockedApproval`, `commitChange`, `commit`), the resolution
+ * context, and the comment writer. Email links (links/) and the scheduler
+ * commit through `commit` too.
+ */
 
 /** Domain error codes as HTTP problems; 400s use the generic `invalid_request` with the failing field. */
 export function toHttpError(error: DomainError): AppError {
@@ -77,7 +73,7 @@ export function unwrap<T>(result: Result<T>): T {
 export const self = (p: Principal): PersonRef => ({ type: p.type, id: p.id });
 
 /** Internal notes are for members: a contact asking for one is 400 (SPEC §8.1). */
-function assertMayWriteInternal(principal: Principal, internal: boolean | undefined) {
+export function assertMayWriteInternal(principal: Principal, internal: boolean | undefined) {
   if (principal.type === 'contact' && internal)
     throw invalid('body.internal', 'is only available to members');
 }
@@ -150,7 +146,7 @@ export async function contextForRemainingSteps(
  * same statement. As before: 409 approvals_disabled first, then 404 for an
  * approval that does not exist or that the principal may not see.
  */
-async function openApproval(
+export async function openApproval(
   db: Db,
   principal: Principal,
   approvalId: string,
@@ -185,9 +181,12 @@ export type Loaded = {
 
 /**
  * Runs `fn` in one transaction holding the approval's row lock: every change
- * to one approval, with its activity and outbox rows, is serialised here.
+ * to one approval, with its activity and outbox rows, is serialised here
+ * (SPEC rule 13). The approval's row is locked first; `commit` takes the
+ * ticket's after it, and links come last (links/service.ts): one order, so
+ * two changes never wait on each other in a cycle.
  */
-export async function withLockedApproval<T>(
+export async function inLockedApproval<T>(
   deps: AppDeps,
   principal: Principal,
   approvalId: string,
@@ -196,6 +195,58 @@ export async function withLockedApproval<T>(
   return inTransaction(deps.db, async (tx) => {
     const opened = await openApproval(tx, principal, approvalId, { lock: true, comments: true });
     return fn({ tx, ...opened });
+  });
+}
+
+/** What one command asks of an approval it holds locked: the core's answer, and whose act it is. */
+export type ApprovalChange = {
+  /** The core's transition, or the domain error that refuses it (answered as its HTTP problem). */
+  transition: Result<Transition>;
+  /** Who the activity and the emails name; the caller when absent. */
+  by?: PersonRef | null;
+  channel: Channel;
+};
+
+/** Unwraps the core's answer and writes it (`commit`); the approval as saved. */
+export function commitChange(
+  loaded: Loaded,
+  principal: Principal,
+  change: ApprovalChange,
+): Promise<StoredApproval> {
+  const transition = unwrap(change.transition);
+  const by = change.by === undefined ? self(principal) : change.by;
+  return commit(
+    loaded.tx,
+    principal.workspaceId,
+    loaded.stored,
+    transition,
+    by,
+    change.channel,
+    loaded.settings,
+  );
+}
+
+/**
+ * One command on one approval, start to end: lock it, ask `change` for the
+ * core's transition (whatever else it reads, it reads under the lock),
+ * commit it with its activity and outbox rows, run `alsoWrite` in the same
+ * transaction, and answer the approval as the caller now sees it.
+ */
+export async function withLockedApproval(
+  deps: AppDeps,
+  principal: Principal,
+  approvalId: string,
+  change: (loaded: Loaded) => ApprovalChange | Promise<ApprovalChange>,
+  options: {
+    /** Further writes of the same change (e.g. a text kept as a comment); the comments are then read again. */
+    alsoWrite?: (loaded: Loaded, saved: StoredApproval) => Promise<void>;
+  } = {},
+): Promise<ApprovalView> {
+  return inLockedApproval(deps, principal, approvalId, async (loaded) => {
+    const saved = await commitChange(loaded, principal, await change(loaded));
+    if (!options.alsoWrite) return view(loaded, principal.workspaceId, saved);
+    await options.alsoWrite(loaded, saved);
+    return view({ ...loaded, comments: undefined }, principal.workspaceId, saved);
   });
 }
 
@@ -265,357 +316,6 @@ export function templateStartInput(template: TemplateView) {
   };
 }
 
-export type RequestApprovalInput = {
-  templateId?: string;
-  title?: string;
-  description?: string | null;
-  approvers?: ApproverRef[];
-  rule?: Rule;
-  onBehalfOf?: PersonRef;
-  formData?: Record<string, unknown>;
-};
-
-export async function requestApproval(
-  deps: AppDeps,
-  principal: Principal,
-  ticketId: string,
-  input: RequestApprovalInput,
-  channel: Channel,
-) {
-  if (principal.type !== 'member') throw forbidden('members_only', 'Only members can request approvals');
-  const ws = principal.workspaceId;
-  return inTransaction(deps.db, async (tx) => {
-    const settings = await requireApprovalsEnabled(tx, ws);
-    const ticket = await findTicket(tx, ws, ticketId, true);
-    if (ticket.status === 'solved' || ticket.status === 'closed') {
-      throw conflict('ticket_closed', 'Reopen the ticket before requesting an approval');
-    }
-    let steps: StepDefinition[];
-    let title: string;
-    let description: string | null;
-    let allowAppeals = false;
-    let appealReviewers: ApproverRef[] = [];
-    let expiresAt: Date | null = null;
-    let templateId: string | null = null;
-    let switches: TemplateSwitches | undefined;
-    if (input.templateId) {
-      const template = await templateForRequest(tx, ws, input.templateId);
-      templateId = template.id;
-      title = input.title ?? template.name;
-      description = input.description ?? template.description;
-      ({ steps, allowAppeals, appealReviewers, switches } = templateStartInput(template));
-      if (template.expireAfterHours)
-        expiresAt = new Date(deps.now().getTime() + template.expireAfterHours * 3600_000);
-    } else {
-      const approvers = input.approvers ?? [];
-      await assertRefsExist(tx, ws, approvers);
-      steps = [{ name: input.title!, approvers, rule: input.rule ?? { type: 'any' } }];
-      title = input.title!;
-      description = input.description ?? null;
-    }
-    if (input.onBehalfOf) await assertPeopleExist(tx, ws, [input.onBehalfOf]);
-    // Every step's references: each is held to the cap as it resolves now (core/limits.ts); a first step
-    // that resolves to nobody may wait or be skipped (SPEC §8.1).
-    const ctx = await resolutionContext(
-      tx,
-      ws,
-      ticket.id,
-      steps.flatMap((s) => s.approvers),
-      settings,
-    );
-    const now = deps.now();
-    const started = unwrap(
-      core.startApproval(
-        {
-          steps,
-          requestedBy: principal.id,
-          allowAppeals,
-          appealReviewers,
-          expiresAt,
-          adHoc: templateId === null,
-          ...(switches ? { switches } : {}),
-          onBehalfOf: input.onBehalfOf ?? null,
-        },
-        ctx,
-        now,
-      ),
-    );
-    const meta: Omit<ApprovalMeta, 'createdAt' | 'updatedAt'> = {
-      id: randomUUID(),
-      number: await nextNumber(tx, ws, 'approval'),
-      ticketId: ticket.id,
-      templateId,
-      title,
-      description,
-      onBehalfOf: input.onBehalfOf ?? null,
-      formData: input.formData ?? null,
-    };
-    await insertApproval(tx, ws, meta, started.approval);
-    const effects = effectsOf(started.events, {
-      meta,
-      approval: started.approval,
-      actor: self(principal),
-      channel,
-      contactApprovalEmails: settings.contactApprovalEmails,
-    });
-    const effectsTogether = effectStatements(tx, ws, effects);
-    if (effectsTogether) await executeAsOne(tx, effectsTogether);
-    else await writeEffects(tx, ws, effects);
-    // findTicket(…, true) above took the ticket's row lock.
-    await refreshTicketApprovalStatus(tx, ws, ticket.id, { locked: true });
-    const stored: StoredApproval = {
-      meta: { ...meta, createdAt: now, updatedAt: now },
-      state: started.approval,
-    };
-    // A new approval has no comments yet.
-    return approvalView(tx, ws, stored, await actorOf(tx, principal, ticket.id), settings, {
-      comments: { includeInternal: principal.type === 'member', rows: [] },
-    });
-  });
-}
-
-function requestHash(body: unknown): string {
-  return createHash('sha256').update(JSON.stringify(body)).digest('hex');
-}
-
-export async function decideApproval(
-  deps: AppDeps,
-  principal: Principal,
-  approvalId: string,
-  input: { decision: Decision; comment?: string | undefined; internal?: boolean | undefined },
-  options: { idempotencyKey?: string | undefined; channel: Channel },
-) {
-  const ws = principal.workspaceId;
-  assertMayWriteInternal(principal, input.internal);
-  type Outcome = { answer: ApprovalView } | { saved: StoredApproval; loaded: Loaded };
-  const outcome = await withLockedApproval(deps, principal, approvalId, async (loaded): Promise<Outcome> => {
-    const { tx, stored } = loaded;
-    const key = options.idempotencyKey;
-    const hash = requestHash({ approvalId: stored.meta.id, ...input });
-    if (key) {
-      // The approval's row lock serialises two requests with one key: the second sees the first's row.
-      const previous = await tx
-        .selectFrom('idempotency_keys')
-        .select(['request_hash', 'response'])
-        .where('workspace_id', '=', ws)
-        .where('principal_type', '=', principal.type)
-        .where('principal_id', '=', principal.id)
-        .where('key', '=', key)
-        .executeTakeFirst();
-      if (previous) {
-        if (previous.request_hash !== hash) {
-          throw new AppError(
-            422,
-            'idempotency_key_reused',
-            'This Idempotency-Key was used for another request',
-          );
-        }
-        return { answer: previous.response as ApprovalView };
-      }
-    }
-    const ctx = await contextForRemainingSteps(tx, ws, stored, loaded.settings);
-    const transition = unwrap(
-      core.decide(
-        stored.state,
-        self(principal),
-        input.decision,
-        input.comment ?? null,
-        options.channel,
-        ctx,
-        deps.now(),
-        { commentInternal: input.internal === true },
-      ),
-    );
-    const saved = await commit(tx, ws, stored, transition, self(principal), options.channel, loaded.settings);
-    if (!key) return { saved, loaded };
-    // The stored answer must be the one this transaction produced, so it is built under the lock.
-    const result = await view(loaded, ws, saved);
-    await tx
-      .insertInto('idempotency_keys')
-      .values({
-        workspace_id: ws,
-        principal_type: principal.type,
-        principal_id: principal.id,
-        key,
-        request_hash: hash,
-        status_code: 200,
-        response: JSON.stringify(result),
-      })
-      .execute();
-    return { answer: result };
-  });
-  if ('answer' in outcome) return outcome.answer;
-  // Built after the commit: the approval's lock is not held while names are read and the answer is built,
-  // which is what 200 approvers answering one step at once wait on.
-  const { saved, loaded } = outcome;
-  return approvalView(deps.db, ws, saved, loaded.actor, loaded.settings, { comments: loaded.comments });
-}
-
-export async function decideAppeal(
-  deps: AppDeps,
-  principal: Principal,
-  approvalId: string,
-  input: { decision: Decision; comment?: string | undefined },
-  channel: Channel,
-) {
-  const ws = principal.workspaceId;
-  return withLockedApproval(deps, principal, approvalId, async (loaded) => {
-    const transition = unwrap(
-      core.decideAppeal(
-        loaded.stored.state,
-        self(principal),
-        input.decision,
-        input.comment ?? null,
-        channel,
-        deps.now(),
-      ),
-    );
-    const saved = await commit(
-      loaded.tx,
-      ws,
-      loaded.stored,
-      transition,
-      self(principal),
-      channel,
-      loaded.settings,
-    );
-    return view(loaded, ws, saved);
-  });
-}
-
-export async function requestAppeal(
-  deps: AppDeps,
-  principal: Principal,
-  approvalId: string,
-  reason: string,
-  channel: Channel,
-) {
-  const ws = principal.workspaceId;
-  return withLockedApproval(deps, principal, approvalId, async (loaded) => {
-    const { tx, stored } = loaded;
-    const ctx = await resolutionContext(tx, ws, stored.meta.ticketId, stored.state.appealReviewers);
-    const reviewers = core.resolveApprovers(stored.state.appealReviewers, ctx);
-    const transition = unwrap(
-      core.requestAppeal(stored.state, loaded.actor, reason, loaded.settings, reviewers, deps.now()),
-    );
-    // An appeal makes the approval live again, and live approvals keep their ticket open (SPEC rule 10).
-    const ticket = await findTicket(tx, ws, stored.meta.ticketId, true);
-    if (ticket.status === 'solved' || ticket.status === 'closed') {
-      throw conflict('ticket_closed', 'Reopen the ticket before appealing');
-    }
-    const saved = await commit(tx, ws, stored, transition, self(principal), channel, loaded.settings);
-    return view(loaded, ws, saved);
-  });
-}
-
-export async function cancelApproval(
-  deps: AppDeps,
-  principal: Principal,
-  approvalId: string,
-  channel: Channel,
-) {
-  const ws = principal.workspaceId;
-  return withLockedApproval(deps, principal, approvalId, async (loaded) => {
-    const transition = unwrap(core.cancel(loaded.stored.state, loaded.actor, deps.now()));
-    const saved = await commit(
-      loaded.tx,
-      ws,
-      loaded.stored,
-      transition,
-      self(principal),
-      channel,
-      loaded.settings,
-    );
-    return view(loaded, ws, saved);
-  });
-}
-
-export async function editRecipients(
-  deps: AppDeps,
-  principal: Principal,
-  approvalId: string,
-  input: { add: ApproverRef[]; remove: ApproverRef[] },
-  channel: Channel,
-) {
-  if (principal.type !== 'member') throw forbidden('members_only', 'Only members can edit recipients');
-  const ws = principal.workspaceId;
-  return withLockedApproval(deps, principal, approvalId, async (loaded) => {
-    const { tx, stored } = loaded;
-    if (core.recipientsLockedFor(stored.state, loaded.actor)) {
-      throw forbidden('recipients_locked', 'Only admins may edit the recipients of this approval');
-    }
-    await assertRefsExist(tx, ws, [...input.add, ...input.remove]);
-    const remaining = stored.state.steps.slice(stored.state.currentStepIndex + 1).flatMap((s) => s.approvers);
-    const ctx = await resolutionContext(
-      tx,
-      ws,
-      stored.meta.ticketId,
-      [...input.add, ...input.remove, ...remaining],
-      loaded.settings,
-    );
-    const add = core.resolveApprovers(input.add, ctx);
-    const remove = core.resolveApprovers(input.remove, ctx);
-    const transition = unwrap(core.editRecipients(stored.state, add, remove, ctx, deps.now()));
-    const saved = await commit(tx, ws, stored, transition, self(principal), channel, loaded.settings);
-    return view(loaded, ws, saved);
-  });
-}
-
-export async function remind(
-  deps: AppDeps,
-  principal: Principal,
-  approvalId: string,
-  target: PersonRef | null,
-  channel: Channel,
-) {
-  if (principal.type !== 'member') throw forbidden('members_only', 'Only members can send reminders');
-  const ws = principal.workspaceId;
-  return withLockedApproval(deps, principal, approvalId, async (loaded) => {
-    // A person of another workspace (or nobody) is 404, like any reference in a body.
-    if (target) await assertPeopleExist(loaded.tx, ws, [target]);
-    const transition = unwrap(core.remind(loaded.stored.state, target, deps.now()));
-    const saved = await commit(
-      loaded.tx,
-      ws,
-      loaded.stored,
-      transition,
-      self(principal),
-      channel,
-      loaded.settings,
-    );
-    return view(loaded, ws, saved);
-  });
-}
-
-export async function addComment(
-  deps: AppDeps,
-  principal: Principal,
-  approvalId: string,
-  input: { body: string; internal: boolean },
-  channel: Channel,
-) {
-  const ws = principal.workspaceId;
-  assertMayWriteInternal(principal, input.internal);
-  return inTransaction(deps.db, async (tx) => {
-    const { stored, actor, settings } = await openApproval(tx, principal, approvalId, {
-      lock: false,
-      comments: false,
-    });
-    if (!core.canComment(stored.state, actor)) {
-      throw forbidden('not_an_approver', 'Only approvers of the current step and members can comment');
-    }
-    return insertComment(
-      tx,
-      ws,
-      stored,
-      { ...self(principal), name: principal.name },
-      input,
-      channel,
-      settings,
-    );
-  });
-}
-
 /**
  * Writes a comment and its activity line (one statement) and answers it as
  * the comments endpoints do. Who may comment is the caller's check.
@@ -671,14 +371,4 @@ export async function insertComment(
     internal: row.internal,
     createdAt: row.created_at,
   };
-}
-
-/** GET /approvals/{id}: the approval as the caller may see it, or 404. */
-export async function getApproval(deps: AppDeps, principal: Principal, approvalId: string) {
-  const ws = principal.workspaceId;
-  const { stored, actor, settings, comments } = await openApproval(deps.db, principal, approvalId, {
-    lock: false,
-    comments: true,
-  });
-  return approvalView(deps.db, ws, stored, actor, settings, { comments });
 }

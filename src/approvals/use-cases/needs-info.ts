@@ -7,7 +7,8 @@ import type { WorkspaceSettings } from '../../workspaces/settings.js';
 import * as core from '../core/index.js';
 import type { Channel, PersonRef, Result, Transition } from '../core/types.js';
 import type { StoredApproval } from '../repo.js';
-import { commit, type Loaded, self, unwrap, view, withLockedApproval } from '../service.js';
+import { commit, type Loaded, self, withLockedApproval } from '../service.js';
+import { approvalSchema } from '../view-schema.js';
 
 /**
  * "Needs information" (SPEC §8.1): an approver or an agent asks the requester
@@ -19,18 +20,19 @@ import { commit, type Loaded, self, unwrap, view, withLockedApproval } from '../
 /** A question or an answer: trimmed, so one of only spaces is empty (400); as long as a comment. */
 export const infoText = z.string().trim().min(1).max(10_000);
 
-/** Writes a transition whose text is also kept as a (public) comment of `author`. */
-export async function commitWithComment(
+export const askForInfoBody = z.strictObject({ question: infoText });
+export const provideInfoBody = z.strictObject({ answer: infoText });
+export const askForInfoResponse = approvalSchema.describe('The approval, waiting for information');
+export const provideInfoResponse = approvalSchema.describe('The approval, back to pending');
+
+/** The question or answer kept as a public comment of its author. */
+async function insertTextComment(
   tx: Db,
   workspaceId: string,
   stored: StoredApproval,
-  transition: Transition,
   author: PersonRef,
   body: string,
-  channel: Channel,
-  settings: WorkspaceSettings,
-): Promise<StoredApproval> {
-  const saved = await commit(tx, workspaceId, stored, transition, author, channel, settings);
+): Promise<void> {
   await tx
     .insertInto('approval_comments')
     .values({
@@ -43,10 +45,26 @@ export async function commitWithComment(
       internal: false,
     })
     .execute();
+}
+
+/** Writes a transition whose text is also kept as a (public) comment of `author` (links use it too). */
+export async function commitWithComment(
+  tx: Db,
+  workspaceId: string,
+  stored: StoredApproval,
+  transition: Transition,
+  author: PersonRef,
+  body: string,
+  channel: Channel,
+  settings: WorkspaceSettings,
+): Promise<StoredApproval> {
+  const saved = await commit(tx, workspaceId, stored, transition, author, channel, settings);
+  await insertTextComment(tx, workspaceId, stored, author, body);
   return saved;
 }
 
-async function changeWithText(
+/** Asks the core under the lock, and keeps `text` as a comment of the caller in the same transaction. */
+function changeWithText(
   deps: AppDeps,
   principal: Principal,
   approvalId: string,
@@ -54,22 +72,16 @@ async function changeWithText(
   channel: Channel,
   transition: (loaded: Loaded) => Result<Transition>,
 ) {
-  const ws = principal.workspaceId;
-  return withLockedApproval(deps, principal, approvalId, async (loaded) => {
-    const result = unwrap(transition(loaded));
-    const saved = await commitWithComment(
-      loaded.tx,
-      ws,
-      loaded.stored,
-      result,
-      self(principal),
-      text,
-      channel,
-      loaded.settings,
-    );
-    // The comment just written is read back with the others for the answer.
-    return view({ ...loaded, comments: undefined }, ws, saved);
-  });
+  return withLockedApproval(
+    deps,
+    principal,
+    approvalId,
+    (loaded) => ({ transition: transition(loaded), channel }),
+    {
+      alsoWrite: (loaded, saved) =>
+        insertTextComment(loaded.tx, principal.workspaceId, saved, self(principal), text),
+    },
+  );
 }
 
 /** POST /approvals/{id}/needs-info {question}. */
