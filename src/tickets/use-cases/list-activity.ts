@@ -1,8 +1,8 @@
-import type { Channel } from '../../shared/vocabulary.js';
 import type { Principal } from '../../auth/principal.js';
 import { loadPeople, personKey } from '../../people/repo.js';
 import { decodeCursor, seqCursor, toPage } from '../../shared/http/pagination.js';
 import type { AppDeps } from '../../shared/http/types.js';
+import type { Channel } from '../../shared/vocabulary.js';
 import { getSettings } from '../../workspaces/repo.js';
 import { type ActivityType, listActivity as activityRows } from '../activity.js';
 import * as repo from '../repo.js';
