@@ -28,7 +28,7 @@ import { peopleRoutes } from './people/routes.js';
 import type { Config } from './shared/config.js';
 import type { DatabaseHandle } from './shared/db/connect.js';
 import { ping } from './shared/db/connect.js';
-import { AppError, unauthorized } from './shared/errors.js';
+import { problem, unauthorized } from './shared/errors.js';
 import { clientError, frameworkErrors, registerInputGuards } from './shared/http/input.js';
 import { registerProblemHandlers, sendProblem } from './shared/http/problem.js';
 import { type AppDeps, DEFAULT_RATE_LIMITS, type RateLimits } from './shared/http/types.js';
@@ -39,8 +39,7 @@ import { workspaceRoutes } from './workspaces/routes.js';
 export const BODY_LIMIT = 1024 * 1024;
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
-const csrfFailed = () =>
-  new AppError(403, 'csrf_failed', 'Missing or invalid CSRF token (send x-csrf-token)');
+const csrfFailed = () => problem('csrf_failed', 'Missing or invalid CSRF token (send x-csrf-token)');
 
 export type AppOptions = {
   database: DatabaseHandle;
@@ -289,7 +288,7 @@ async function registerWebApp(app: FastifyInstance, root: string, production: bo
     ) {
       return reply.header('cache-control', assetCaching).sendFile(path.slice(1));
     }
-    if (!isPage) return sendProblem(reply, 404, 'not_found', `No route for ${request.method} ${path}`);
+    if (!isPage) return sendProblem(reply, 'not_found', `No route for ${request.method} ${path}`);
     return (
       reply
         .type('text/html; charset=utf-8')

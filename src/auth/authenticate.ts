@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import type { Db } from '../shared/db/connect.js';
-import { AppError, forbidden, unauthorized } from '../shared/errors.js';
+import { forbidden, problem, unauthorized } from '../shared/errors.js';
 import type { AuthMethod, MemberPrincipal, Principal } from './principal.js';
 import { parseSessionToken } from './tokens.js';
 
@@ -104,4 +104,4 @@ export function requireAdmin(request: FastifyRequest): MemberPrincipal {
 }
 
 export const invalidCredentials = () =>
-  new AppError(401, 'invalid_credentials', 'The email or password is not correct');
+  problem('invalid_credentials', 'The email or password is not correct');

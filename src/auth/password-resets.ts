@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { PersonRef } from '../approvals/core/types.js';
 import { type Db, inTransaction } from '../shared/db/connect.js';
-import { AppError, tooManyRequests } from '../shared/errors.js';
+import { problem, tooManyRequests } from '../shared/errors.js';
 import { email, id, password } from '../shared/http/schemas.js';
 import type { Api, AppDeps } from '../shared/http/types.js';
 import { afterAnswer, findAccounts, sendAccountEmails } from './accounts.js';
@@ -87,7 +87,7 @@ export async function setPassword(
 const requestBody = z.strictObject({ email, workspaceId: id.optional() });
 const redeemBody = z.strictObject({ token: z.string().max(200), password });
 
-const inactive = () => new AppError(410, 'link_inactive', 'This link is no longer active');
+const inactive = () => problem('link_inactive', 'This link is no longer active');
 
 export function passwordResetRoutes(app: Api, { db, rateLimits, now }: AppDeps): void {
   // Always 202, answered before any account is looked up: it tells nobody who has an account.

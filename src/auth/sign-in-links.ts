@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { PersonRef } from '../approvals/core/types.js';
 import { type Db, inTransaction } from '../shared/db/connect.js';
-import { AppError, tooManyRequests } from '../shared/errors.js';
+import { problem, tooManyRequests } from '../shared/errors.js';
 import { email, id } from '../shared/http/schemas.js';
 import type { Api, AppDeps } from '../shared/http/types.js';
 import { afterAnswer, findAccounts, sendAccountEmails } from './accounts.js';
@@ -41,7 +41,7 @@ const safePath = z
 const requestBody = z.strictObject({ workspaceId: id.optional(), email, next: safePath.optional() });
 const redeemBody = z.strictObject({ token: z.string().max(200) });
 
-const inactive = () => new AppError(410, 'link_inactive', 'This sign-in link is no longer active');
+const inactive = () => problem('link_inactive', 'This sign-in link is no longer active');
 
 export function signInLinkRoutes(app: Api, { db, config, rateLimits, now }: AppDeps): void {
   // Always 202, answered before any account is looked up, so neither the answer nor its
