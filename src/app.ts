@@ -7,12 +7,7 @@ import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import {
-  jsonSchemaTransform,
-  serializerCompiler,
-  validatorCompiler,
-  type ZodTypeProvider,
-} from 'fastify-type-provider-zod';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { groupRoutes } from './approvals/groups/routes.js';
 import { linkRoutes } from './approvals/links/routes.js';
 import { approvalRoutes } from './approvals/routes.js';
@@ -30,6 +25,7 @@ import type { DatabaseHandle } from './shared/db/connect.js';
 import { ping } from './shared/db/connect.js';
 import { problem, unauthorized } from './shared/errors.js';
 import { clientError, frameworkErrors, registerInputGuards } from './shared/http/input.js';
+import { withComponentsAndErrorCodes, withProblemResponses } from './shared/http/openapi.js';
 import { registerProblemHandlers, sendProblem } from './shared/http/problem.js';
 import { type AppDeps, DEFAULT_RATE_LIMITS, type RateLimits } from './shared/http/types.js';
 import { withSecretsMasked } from './shared/logging.js';
@@ -175,7 +171,8 @@ export async function buildApp(options: AppOptions) {
       },
       security: [{ bearer: [] }],
     },
-    transform: jsonSchemaTransform,
+    transform: withProblemResponses,
+    transformObject: withComponentsAndErrorCodes,
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
 

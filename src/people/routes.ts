@@ -7,9 +7,11 @@ import { requireAdmin, requireMember, requirePrincipal } from '../auth/authentic
 import { type Db, inTransaction } from '../shared/db/connect.js';
 import { conflict, forbidden, notFound } from '../shared/errors.js';
 import { decodeCursor, idCursor, paginationQuery, toPage } from '../shared/http/pagination.js';
+import { acceptedAnswer } from '../shared/http/responses.js';
 import { email, idParams, locale, password, personName } from '../shared/http/schemas.js';
 import type { Api, AppDeps } from '../shared/http/types.js';
 import * as repo from './repo.js';
+import { contactAnswer, contactPage, memberAnswer, memberPage } from './schemas.js';
 
 const memberBody = z.strictObject({
   name: personName,
@@ -62,23 +64,27 @@ async function invite(tx: Db, workspaceId: string, member: PersonRef, actor: Per
 const listQuery = z.strictObject(paginationQuery);
 
 export function peopleRoutes(app: Api, { db, now }: AppDeps): void {
-  app.post('/members', { schema: { tags: ['people'], body: memberBody } }, async (request, reply) => {
-    const admin = requireAdmin(request);
-    const { invite: sendInvitation, ...input } = request.body;
-    const member = await inTransaction(db, async (tx) => {
-      const created = await repo.createMember(tx, admin.workspaceId, input);
-      // SPEC §8.1: a member without a password could never sign in to answer their approvals.
-      if (!input.password && sendInvitation !== false) {
-        await invite(tx, admin.workspaceId, { type: 'member', id: created.id }, admin);
-      }
-      return created;
-    });
-    return reply.code(201).send(member);
-  });
+  app.post(
+    '/members',
+    { schema: { tags: ['people'], body: memberBody, response: { 201: memberAnswer } } },
+    async (request, reply) => {
+      const admin = requireAdmin(request);
+      const { invite: sendInvitation, ...input } = request.body;
+      const member = await inTransaction(db, async (tx) => {
+        const created = await repo.createMember(tx, admin.workspaceId, input);
+        // SPEC §8.1: a member without a password could never sign in to answer their approvals.
+        if (!input.password && sendInvitation !== false) {
+          await invite(tx, admin.workspaceId, { type: 'member', id: created.id }, admin);
+        }
+        return created;
+      });
+      return reply.code(201).send(member);
+    },
+  );
 
   app.post(
     '/members/:id/invite',
-    { schema: { tags: ['people'], params: idParams } },
+    { schema: { tags: ['people'], params: idParams, response: { 202: acceptedAnswer } } },
     async (request, reply) => {
       const admin = requireAdmin(request);
       await inTransaction(db, async (tx) => {
@@ -91,27 +97,35 @@ export function peopleRoutes(app: Api, { db, now }: AppDeps): void {
     },
   );
 
-  app.get('/members', { schema: { tags: ['people'], querystring: listQuery } }, async (request) => {
-    const me = requireMember(request);
-    const after = decodeCursor(request.query.cursor, idCursor);
-    const rows = await repo.listMembers(db, me.workspaceId, after?.id ?? null, request.query.limit);
-    return toPage(
-      rows,
-      request.query.limit,
-      (r) => r,
-      (r) => ({ id: r.id }),
-    );
-  });
+  app.get(
+    '/members',
+    { schema: { tags: ['people'], querystring: listQuery, response: { 200: memberPage } } },
+    async (request) => {
+      const me = requireMember(request);
+      const after = decodeCursor(request.query.cursor, idCursor);
+      const rows = await repo.listMembers(db, me.workspaceId, after?.id ?? null, request.query.limit);
+      return toPage(
+        rows,
+        request.query.limit,
+        (r) => r,
+        (r) => ({ id: r.id }),
+      );
+    },
+  );
 
-  app.get('/members/:id', { schema: { tags: ['people'], params: idParams } }, async (request) => {
-    // Like the list: contacts are refused as such (403 members_only), whichever id they ask for.
-    const me = requireMember(request);
-    return repo.getMember(db, me.workspaceId, request.params.id);
-  });
+  app.get(
+    '/members/:id',
+    { schema: { tags: ['people'], params: idParams, response: { 200: memberAnswer } } },
+    async (request) => {
+      // Like the list: contacts are refused as such (403 members_only), whichever id they ask for.
+      const me = requireMember(request);
+      return repo.getMember(db, me.workspaceId, request.params.id);
+    },
+  );
 
   app.patch(
     '/members/:id',
-    { schema: { tags: ['people'], params: idParams, body: memberPatch } },
+    { schema: { tags: ['people'], params: idParams, body: memberPatch, response: { 200: memberAnswer } } },
     async (request) => {
       const admin = requireAdmin(request);
       const { password: refused, ...patch } = request.body;
@@ -125,39 +139,51 @@ export function peopleRoutes(app: Api, { db, now }: AppDeps): void {
     },
   );
 
-  app.post('/contacts', { schema: { tags: ['people'], body: contactBody } }, async (request, reply) => {
-    const me = requireMember(request);
-    if (request.body.password !== undefined && me.role !== 'admin') {
-      throw forbidden(
-        'admins_only',
-        'Only admins may give a new contact a password; contacts can ask for a link',
+  app.post(
+    '/contacts',
+    { schema: { tags: ['people'], body: contactBody, response: { 201: contactAnswer } } },
+    async (request, reply) => {
+      const me = requireMember(request);
+      if (request.body.password !== undefined && me.role !== 'admin') {
+        throw forbidden(
+          'admins_only',
+          'Only admins may give a new contact a password; contacts can ask for a link',
+        );
+      }
+      return reply.code(201).send(await repo.createContact(db, me.workspaceId, request.body));
+    },
+  );
+
+  app.get(
+    '/contacts',
+    { schema: { tags: ['people'], querystring: listQuery, response: { 200: contactPage } } },
+    async (request) => {
+      const me = requireMember(request);
+      const after = decodeCursor(request.query.cursor, idCursor);
+      const rows = await repo.listContacts(db, me.workspaceId, after?.id ?? null, request.query.limit);
+      return toPage(
+        rows,
+        request.query.limit,
+        (r) => r,
+        (r) => ({ id: r.id }),
       );
-    }
-    return reply.code(201).send(await repo.createContact(db, me.workspaceId, request.body));
-  });
+    },
+  );
 
-  app.get('/contacts', { schema: { tags: ['people'], querystring: listQuery } }, async (request) => {
-    const me = requireMember(request);
-    const after = decodeCursor(request.query.cursor, idCursor);
-    const rows = await repo.listContacts(db, me.workspaceId, after?.id ?? null, request.query.limit);
-    return toPage(
-      rows,
-      request.query.limit,
-      (r) => r,
-      (r) => ({ id: r.id }),
-    );
-  });
-
-  app.get('/contacts/:id', { schema: { tags: ['people'], params: idParams } }, async (request) => {
-    const me = requirePrincipal(request);
-    // A contact may read only their own record.
-    if (me.type === 'contact' && me.id !== request.params.id.toLowerCase()) throw notFound('Contact');
-    return repo.getContact(db, me.workspaceId, request.params.id);
-  });
+  app.get(
+    '/contacts/:id',
+    { schema: { tags: ['people'], params: idParams, response: { 200: contactAnswer } } },
+    async (request) => {
+      const me = requirePrincipal(request);
+      // A contact may read only their own record.
+      if (me.type === 'contact' && me.id !== request.params.id.toLowerCase()) throw notFound('Contact');
+      return repo.getContact(db, me.workspaceId, request.params.id);
+    },
+  );
 
   app.patch(
     '/contacts/:id',
-    { schema: { tags: ['people'], params: idParams, body: contactPatch } },
+    { schema: { tags: ['people'], params: idParams, body: contactPatch, response: { 200: contactAnswer } } },
     async (request) => {
       const me = requirePrincipal(request);
       if (me.type === 'contact' && me.id !== request.params.id.toLowerCase()) throw notFound('Contact');
