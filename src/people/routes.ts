@@ -1,6 +1,6 @@
 import { requirePrincipal } from '../auth/authenticate.js';
 import type { Api, AppDeps } from '../shared/http/types.js';
-import type { UseCaseContext } from './use-cases/context.js';
+import type { UseCaseContext } from '../shared/use-case.js';
 import { createContact, createContactSchema } from './use-cases/create-contact.js';
 import { createMember, createMemberSchema } from './use-cases/create-member.js';
 import { inviteMember, inviteMemberSchema } from './use-cases/invite-member.js';

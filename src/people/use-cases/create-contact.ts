@@ -2,10 +2,10 @@ import { z } from 'zod';
 import { memberOnly } from '../../auth/authenticate.js';
 import { forbidden } from '../../shared/errors.js';
 import { email, locale, password, personName } from '../../shared/http/schemas.js';
+import type { UseCaseContext } from '../../shared/use-case.js';
 import type { Contact } from '../repo.js';
 import * as repo from '../repo.js';
 import { contactAnswer } from '../schemas.js';
-import type { UseCaseContext } from './context.js';
 
 export const createContactSchema = {
   body: z.strictObject({

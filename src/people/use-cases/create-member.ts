@@ -2,10 +2,10 @@ import { z } from 'zod';
 import { adminOnly } from '../../auth/authenticate.js';
 import { inTransaction } from '../../shared/db/connect.js';
 import { email, locale, password, personName } from '../../shared/http/schemas.js';
+import type { UseCaseContext } from '../../shared/use-case.js';
 import type { Member } from '../repo.js';
 import * as repo from '../repo.js';
 import { memberAnswer } from '../schemas.js';
-import type { UseCaseContext } from './context.js';
 import { sendInvitation } from './invitation.js';
 
 export const createMemberSchema = {

@@ -3,8 +3,8 @@ import { inTransaction } from '../../shared/db/connect.js';
 import { conflict } from '../../shared/errors.js';
 import { acceptedAnswer } from '../../shared/http/responses.js';
 import { idParams } from '../../shared/http/schemas.js';
+import type { UseCaseContext } from '../../shared/use-case.js';
 import * as repo from '../repo.js';
-import type { UseCaseContext } from './context.js';
 import { sendInvitation } from './invitation.js';
 
 export const inviteMemberSchema = { params: idParams, answer: acceptedAnswer };

@@ -4,10 +4,10 @@ import type { Principal } from '../../auth/principal.js';
 import { notFound } from '../../shared/errors.js';
 import { decodeCursor, idCursor, type Page, paginationQuery, toPage } from '../../shared/http/pagination.js';
 import { idParams } from '../../shared/http/schemas.js';
+import type { UseCaseContext } from '../../shared/use-case.js';
 import type { Contact, Member } from '../repo.js';
 import * as repo from '../repo.js';
 import { contactAnswer, contactPage, memberAnswer, memberPage } from '../schemas.js';
-import type { UseCaseContext } from './context.js';
 
 const listQuery = z.strictObject(paginationQuery);
 export const listMembersSchema = { querystring: listQuery, answer: memberPage };

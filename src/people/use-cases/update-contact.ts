@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { idParams, locale, personName } from '../../shared/http/schemas.js';
+import type { UseCaseContext } from '../../shared/use-case.js';
 import type { Contact } from '../repo.js';
 import * as repo from '../repo.js';
 import { contactAnswer } from '../schemas.js';
-import type { UseCaseContext } from './context.js';
 import { passwordSelfService } from './invitation.js';
 import { contactVisibleTo } from './read-people.js';
 

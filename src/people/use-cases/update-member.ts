@@ -7,10 +7,10 @@ import { endSessions } from '../../auth/sessions.js';
 import { inTransaction } from '../../shared/db/connect.js';
 import { conflict } from '../../shared/errors.js';
 import { idParams, locale, personName } from '../../shared/http/schemas.js';
+import type { UseCaseContext } from '../../shared/use-case.js';
 import type { Member } from '../repo.js';
 import * as repo from '../repo.js';
 import { memberAnswer } from '../schemas.js';
-import type { UseCaseContext } from './context.js';
 import { passwordSelfService } from './invitation.js';
 
 export const updateMemberSchema = {
