@@ -7,14 +7,10 @@ import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import {
-  jsonSchemaTransform,
-  serializerCompiler,
-  validatorCompiler,
-  type ZodTypeProvider,
-} from 'fastify-type-provider-zod';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { groupRoutes } from './approvals/groups/routes.js';
 import { linkRoutes } from './approvals/links/routes.js';
+import { revokeLinksOfDeactivatedMember } from './approvals/links/service.js';
 import { approvalRoutes } from './approvals/routes.js';
 import { templateRoutes } from './approvals/templates/routes.js';
 import { auditRoutes } from './auth/audit.js';
@@ -28,8 +24,9 @@ import { peopleRoutes } from './people/routes.js';
 import type { Config } from './shared/config.js';
 import type { DatabaseHandle } from './shared/db/connect.js';
 import { ping } from './shared/db/connect.js';
-import { AppError, unauthorized } from './shared/errors.js';
+import { problem, unauthorized } from './shared/errors.js';
 import { clientError, frameworkErrors, registerInputGuards } from './shared/http/input.js';
+import { withComponentsAndErrorCodes, withProblemResponses } from './shared/http/openapi.js';
 import { registerProblemHandlers, sendProblem } from './shared/http/problem.js';
 import { type AppDeps, DEFAULT_RATE_LIMITS, type RateLimits } from './shared/http/types.js';
 import { withSecretsMasked } from './shared/logging.js';
@@ -39,8 +36,7 @@ import { workspaceRoutes } from './workspaces/routes.js';
 export const BODY_LIMIT = 1024 * 1024;
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
-const csrfFailed = () =>
-  new AppError(403, 'csrf_failed', 'Missing or invalid CSRF token (send x-csrf-token)');
+const csrfFailed = () => problem('csrf_failed', 'Missing or invalid CSRF token (send x-csrf-token)');
 
 export type AppOptions = {
   database: DatabaseHandle;
@@ -176,7 +172,8 @@ export async function buildApp(options: AppOptions) {
       },
       security: [{ bearer: [] }],
     },
-    transform: jsonSchemaTransform,
+    transform: withProblemResponses,
+    transformObject: withComponentsAndErrorCodes,
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
 
@@ -206,7 +203,8 @@ export async function buildApp(options: AppOptions) {
       passwordResetRoutes(typed, deps);
       auditRoutes(typed, deps);
       workspaceRoutes(typed, deps);
-      peopleRoutes(typed, deps);
+      // Deactivating a member revokes their emailed approval links in the same transaction.
+      peopleRoutes(typed, deps, { onMemberDeactivated: revokeLinksOfDeactivatedMember });
       ticketRoutes(typed, deps);
       groupRoutes(typed, deps);
       templateRoutes(typed, deps);
@@ -289,7 +287,7 @@ async function registerWebApp(app: FastifyInstance, root: string, production: bo
     ) {
       return reply.header('cache-control', assetCaching).sendFile(path.slice(1));
     }
-    if (!isPage) return sendProblem(reply, 404, 'not_found', `No route for ${request.method} ${path}`);
+    if (!isPage) return sendProblem(reply, 'not_found', `No route for ${request.method} ${path}`);
     return (
       reply
         .type('text/html; charset=utf-8')

@@ -3,20 +3,15 @@ import { sql } from 'kysely';
 import { z } from 'zod';
 import type { Db } from '../shared/db/connect.js';
 import { decodeCursor, paginationQuery, toPage } from '../shared/http/pagination.js';
+import { pageOf } from '../shared/http/responses.js';
 import type { Api, AppDeps } from '../shared/http/types.js';
 import type { PersonRef } from '../shared/vocabulary.js';
 import { requireAdmin } from './authenticate.js';
+import { type AUDIT_KINDS, auditEventAnswer } from './schemas.js';
 
-/** What the account audit log records (admins read it at GET /audit-events). */
-export type AuditKind =
-  | 'password_changed'
-  | 'password_reset'
-  | 'invitation_sent'
-  | 'invitation_redeemed'
-  | 'sessions_ended'
-  | 'member_deactivated'
-  | 'member_reactivated'
-  | 'role_changed';
+const auditEventPage = pageOf(auditEventAnswer, 'AuditEventPage');
+
+export type AuditKind = (typeof AUDIT_KINDS)[number];
 
 export type AuditEvent = {
   kind: AuditKind;
@@ -62,42 +57,48 @@ function nameOf(role: 'actor' | 'subject') {
 
 export function auditRoutes(app: Api, { db }: AppDeps): void {
   // Newest first; admins only, one workspace.
-  app.get('/audit-events', { schema: { tags: ['auth'], querystring: listQuery } }, async (request) => {
-    const admin = requireAdmin(request);
-    const after = decodeCursor(request.query.cursor, seqCursor);
-    let query = db
-      .selectFrom('audit_events as e')
-      .select([
-        'e.id',
-        'e.seq',
-        'e.kind',
-        'e.actor_type',
-        'e.actor_id',
-        'e.subject_type',
-        'e.subject_id',
-        'e.data',
-        'e.created_at',
-        nameOf('actor').as('actor_name'),
-        nameOf('subject').as('subject_name'),
-      ])
-      .where('e.workspace_id', '=', admin.workspaceId);
-    if (after) query = query.where('e.seq', '<', after.seq);
-    const rows = await query
-      .orderBy('e.seq', 'desc')
-      .limit(request.query.limit + 1)
-      .execute();
-    return toPage(
-      rows,
-      request.query.limit,
-      (r) => ({
-        id: r.id,
-        kind: r.kind,
-        actor: r.actor_type && r.actor_id ? { type: r.actor_type, id: r.actor_id, name: r.actor_name } : null,
-        subject: { type: r.subject_type, id: r.subject_id, name: r.subject_name },
-        data: r.data,
-        createdAt: r.created_at,
-      }),
-      (r) => ({ seq: String(r.seq) }),
-    );
-  });
+  app.get(
+    '/audit-events',
+    { schema: { tags: ['auth'], querystring: listQuery, response: { 200: auditEventPage } } },
+    async (request) => {
+      const admin = requireAdmin(request);
+      const after = decodeCursor(request.query.cursor, seqCursor);
+      let query = db
+        .selectFrom('audit_events as e')
+        .select([
+          'e.id',
+          'e.seq',
+          'e.kind',
+          'e.actor_type',
+          'e.actor_id',
+          'e.subject_type',
+          'e.subject_id',
+          'e.data',
+          'e.created_at',
+          nameOf('actor').as('actor_name'),
+          nameOf('subject').as('subject_name'),
+        ])
+        .where('e.workspace_id', '=', admin.workspaceId);
+      if (after) query = query.where('e.seq', '<', after.seq);
+      const rows = await query
+        .orderBy('e.seq', 'desc')
+        .limit(request.query.limit + 1)
+        .execute();
+      return toPage(
+        rows,
+        request.query.limit,
+        (r) => ({
+          id: r.id,
+          // Written only by recordAudit, from AuditKind.
+          kind: r.kind as AuditKind,
+          actor:
+            r.actor_type && r.actor_id ? { type: r.actor_type, id: r.actor_id, name: r.actor_name } : null,
+          subject: { type: r.subject_type, id: r.subject_id, name: r.subject_name },
+          data: r.data,
+          createdAt: r.created_at,
+        }),
+        (r) => ({ seq: String(r.seq) }),
+      );
+    },
+  );
 }

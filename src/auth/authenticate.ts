@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import type { Db } from '../shared/db/connect.js';
-import { AppError, forbidden, unauthorized } from '../shared/errors.js';
+import { forbidden, problem, unauthorized } from '../shared/errors.js';
 import type { AuthMethod, MemberPrincipal, Principal } from './principal.js';
 import { parseSessionToken } from './tokens.js';
 
@@ -91,17 +91,26 @@ export function requirePrincipal(request: FastifyRequest): Principal {
   return request.principal;
 }
 
-export function requireMember(request: FastifyRequest): MemberPrincipal {
-  const p = requirePrincipal(request);
+/** The principal as a member, or 403 members_only. */
+export function memberOnly(p: Principal): MemberPrincipal {
   if (p.type !== 'member') throw forbidden('members_only', 'Only workspace members can do this');
   return p;
 }
 
-export function requireAdmin(request: FastifyRequest): MemberPrincipal {
-  const m = requireMember(request);
+/** The principal as an admin, or 403 (members_only for a contact, admins_only for an agent). */
+export function adminOnly(p: Principal): MemberPrincipal {
+  const m = memberOnly(p);
   if (m.role !== 'admin') throw forbidden('admins_only', 'Only admins can do this');
   return m;
 }
 
+export function requireMember(request: FastifyRequest): MemberPrincipal {
+  return memberOnly(requirePrincipal(request));
+}
+
+export function requireAdmin(request: FastifyRequest): MemberPrincipal {
+  return adminOnly(requirePrincipal(request));
+}
+
 export const invalidCredentials = () =>
-  new AppError(401, 'invalid_credentials', 'The email or password is not correct');
+  problem('invalid_credentials', 'The email or password is not correct');

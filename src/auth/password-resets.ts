@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { type Db, inTransaction } from '../shared/db/connect.js';
-import { AppError, tooManyRequests } from '../shared/errors.js';
+import { problem, tooManyRequests } from '../shared/errors.js';
+import { acceptedAnswer } from '../shared/http/responses.js';
 import { email, id, password } from '../shared/http/schemas.js';
 import type { Api, AppDeps } from '../shared/http/types.js';
 import type { PersonRef } from '../shared/vocabulary.js';
@@ -8,6 +9,7 @@ import { afterAnswer, findAccounts, sendAccountEmails } from './accounts.js';
 import { type AuditEvent, recordAudit } from './audit.js';
 import { hashPassword } from './passwords.js';
 import { addressKey, hit } from './rate-limit.js';
+import { passwordSetAnswer } from './schemas.js';
 import { endSessions } from './sessions.js';
 import { randomToken, sha256 } from './tokens.js';
 
@@ -87,13 +89,16 @@ export async function setPassword(
 const requestBody = z.strictObject({ email, workspaceId: id.optional() });
 const redeemBody = z.strictObject({ token: z.string().max(200), password });
 
-const inactive = () => new AppError(410, 'link_inactive', 'This link is no longer active');
+const inactive = () => problem('link_inactive', 'This link is no longer active');
 
 export function passwordResetRoutes(app: Api, { db, rateLimits, now }: AppDeps): void {
   // Always 202, answered before any account is looked up: it tells nobody who has an account.
   app.post(
     '/auth/password-resets',
-    { config: { public: true }, schema: { tags: ['auth'], body: requestBody } },
+    {
+      config: { public: true },
+      schema: { tags: ['auth'], body: requestBody, response: { 202: acceptedAnswer } },
+    },
     async (request, reply) => {
       const limit = rateLimits.loginFailures;
       const state = await hit(db, `password-reset:ip:${addressKey(request.ip)}`, limit);
@@ -110,7 +115,10 @@ export function passwordResetRoutes(app: Api, { db, rateLimits, now }: AppDeps):
   // Redeems a reset or an invitation link: sets the password, ends every session, signs nobody in.
   app.post(
     '/auth/password-resets/redeem',
-    { config: { public: true }, schema: { tags: ['auth'], body: redeemBody } },
+    {
+      config: { public: true },
+      schema: { tags: ['auth'], body: redeemBody, response: { 200: passwordSetAnswer } },
+    },
     async (request) => {
       const limit = await hit(db, `links:ip:${addressKey(request.ip)}`, rateLimits.approvalLinks);
       if (limit.count > rateLimits.approvalLinks.max) throw tooManyRequests(limit.retryAfterSeconds);

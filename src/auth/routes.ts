@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { createMember } from '../people/repo.js';
+import { memberAnswer } from '../people/schemas.js';
 import { inTransaction } from '../shared/db/connect.js';
 import { invalid, tooManyRequests } from '../shared/errors.js';
+import { noContent } from '../shared/http/responses.js';
 import { email, id, locale, password, personName, workspaceName } from '../shared/http/schemas.js';
 import type { Api, AppDeps } from '../shared/http/types.js';
 import { createWorkspace } from '../workspaces/repo.js';
@@ -11,7 +13,17 @@ import { setPassword } from './password-resets.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 import type { Principal } from './principal.js';
 import { accountKey, addressKey, hit, peek, withAttemptSlot } from './rate-limit.js';
+import { csrfAnswer, meAnswer, sessionAnswer } from './schemas.js';
 import { createSession, currentSessionHash, SESSION_TTL_MS } from './sessions.js';
+
+/** Sign-up's answer names the new admin as a member: routes are where auth meets people (no cycle). */
+export const signupAnswer = z
+  .object({
+    workspace: z.object({ id: z.string(), name: z.string() }),
+    member: memberAnswer,
+    token: z.string().describe('A session of the new admin: send as Authorization: Bearer'),
+  })
+  .meta({ id: 'Signup' });
 
 const signupBody = z.strictObject({ workspaceName, name: personName, email, password });
 const loginBody = z.strictObject({
@@ -25,7 +37,10 @@ const loginBody = z.strictObject({
 export function authRoutes(app: Api, { db, rateLimits, now, config }: AppDeps): void {
   app.post(
     '/signup',
-    { config: { public: true }, schema: { tags: ['auth'], body: signupBody } },
+    {
+      config: { public: true },
+      schema: { tags: ['auth'], body: signupBody, response: { 201: signupAnswer } },
+    },
     async (request, reply) => {
       const limit = await hit(db, `signup:ip:${request.ip}`, rateLimits.signups);
       if (limit.count > rateLimits.signups.max) {
@@ -44,7 +59,10 @@ export function authRoutes(app: Api, { db, rateLimits, now, config }: AppDeps): 
 
   app.post(
     '/auth/login',
-    { config: { public: true }, schema: { tags: ['auth'], body: loginBody } },
+    {
+      config: { public: true },
+      schema: { tags: ['auth'], body: loginBody, response: { 200: sessionAnswer } },
+    },
     async (request, reply) => {
       const { workspaceId, email: address, password: given } = request.body;
       const ws = workspaceId.trim().toLowerCase();
@@ -104,96 +122,106 @@ export function authRoutes(app: Api, { db, rateLimits, now, config }: AppDeps): 
     },
   );
 
-  app.post('/auth/logout', { schema: { tags: ['auth'] } }, async (request, reply) => {
-    const p = requirePrincipal(request);
-    const hash = currentSessionHash(request);
-    clearSessionCookie(reply, config);
-    if (hash) {
-      await db
-        .updateTable('sessions')
-        .set({ revoked_at: now() })
-        .where('workspace_id', '=', p.workspaceId)
-        .where('token_hash', '=', hash)
-        .execute();
-    }
-    return reply.code(204).send();
-  });
+  app.post(
+    '/auth/logout',
+    { schema: { tags: ['auth'], response: { 204: noContent } } },
+    async (request, reply) => {
+      const p = requirePrincipal(request);
+      const hash = currentSessionHash(request);
+      clearSessionCookie(reply, config);
+      if (hash) {
+        await db
+          .updateTable('sessions')
+          .set({ revoked_at: now() })
+          .where('workspace_id', '=', p.workspaceId)
+          .where('token_hash', '=', hash)
+          .execute();
+      }
+      return reply.code(204).send();
+    },
+  );
 
   // The web app asks for a CSRF token before its first change (the secret lives in an HttpOnly cookie).
   app.get(
     '/auth/csrf',
-    { config: { public: true }, schema: { tags: ['auth'] } },
+    { config: { public: true }, schema: { tags: ['auth'], response: { 200: csrfAnswer } } },
     async (_request, reply) => ({
       csrfToken: reply.generateCsrf(),
     }),
   );
 
-  app.get('/me', { schema: { tags: ['auth'] } }, async (request) => meView(requirePrincipal(request)));
+  app.get('/me', { schema: { tags: ['auth'], response: { 200: meAnswer } } }, async (request) =>
+    meView(requirePrincipal(request)),
+  );
 
   // The person's own profile. Only they set their password, and only with the current one.
-  app.patch('/me', { schema: { tags: ['auth'], body: mePatch } }, async (request) => {
-    const me = requirePrincipal(request);
-    const { password: newPassword, currentPassword, ...profile } = request.body;
-    const self = { type: me.type, id: me.id };
-    const table = me.type === 'member' ? 'members' : 'contacts';
-    let passwordHash: string | null = null;
-    if (newPassword !== undefined) {
-      if (currentPassword === undefined)
-        throw invalid('currentPassword', 'is required to change the password');
-      const keys = [
-        `login-fail:account-ip:${accountKey(me.workspaceId, me.email)}:${addressKey(request.ip)}`,
-        `login-fail:ip:${addressKey(request.ip)}`,
-      ];
-      // A stolen session must not become a way to guess the password: failures count as sign-in failures.
-      for (const key of keys) {
-        const state = await peek(db, key, rateLimits.loginFailures);
-        if (state.count >= rateLimits.loginFailures.max) {
-          throw tooManyRequests(state.retryAfterSeconds, 'Too many failed sign-ins');
+  app.patch(
+    '/me',
+    { schema: { tags: ['auth'], body: mePatch, response: { 200: meAnswer } } },
+    async (request) => {
+      const me = requirePrincipal(request);
+      const { password: newPassword, currentPassword, ...profile } = request.body;
+      const self = { type: me.type, id: me.id };
+      const table = me.type === 'member' ? 'members' : 'contacts';
+      let passwordHash: string | null = null;
+      if (newPassword !== undefined) {
+        if (currentPassword === undefined)
+          throw invalid('currentPassword', 'is required to change the password');
+        const keys = [
+          `login-fail:account-ip:${accountKey(me.workspaceId, me.email)}:${addressKey(request.ip)}`,
+          `login-fail:ip:${addressKey(request.ip)}`,
+        ];
+        // A stolen session must not become a way to guess the password: failures count as sign-in failures.
+        for (const key of keys) {
+          const state = await peek(db, key, rateLimits.loginFailures);
+          if (state.count >= rateLimits.loginFailures.max) {
+            throw tooManyRequests(state.retryAfterSeconds, 'Too many failed sign-ins');
+          }
         }
-      }
-      const row = await db
-        .selectFrom(table)
-        .select('password_hash')
-        .where('workspace_id', '=', me.workspaceId)
-        .where('id', '=', me.id)
-        .executeTakeFirstOrThrow();
-      if (!row.password_hash) {
-        throw invalid('currentPassword', 'you have no password yet: set one through a password reset link');
-      }
-      if (!(await verifyPassword(row.password_hash, currentPassword))) {
-        for (const key of keys) await hit(db, key, rateLimits.loginFailures);
-        throw invalid('currentPassword', 'is not your current password');
-      }
-      passwordHash = await hashPassword(newPassword);
-    }
-    await inTransaction(db, async (tx) => {
-      if (Object.keys(profile).length > 0) {
-        await tx
-          .updateTable(table)
-          .set(profile)
+        const row = await db
+          .selectFrom(table)
+          .select('password_hash')
           .where('workspace_id', '=', me.workspaceId)
           .where('id', '=', me.id)
-          .execute();
+          .executeTakeFirstOrThrow();
+        if (!row.password_hash) {
+          throw invalid('currentPassword', 'you have no password yet: set one through a password reset link');
+        }
+        if (!(await verifyPassword(row.password_hash, currentPassword))) {
+          for (const key of keys) await hit(db, key, rateLimits.loginFailures);
+          throw invalid('currentPassword', 'is not your current password');
+        }
+        passwordHash = await hashPassword(newPassword);
       }
-      if (passwordHash) {
-        const keep = currentSessionHash(request);
-        await setPassword(
-          tx,
-          me.workspaceId,
-          self,
-          passwordHash,
-          { kind: 'password_changed', actor: self },
-          now(),
-          keep,
-        );
-      }
-    });
-    return meView({
-      ...me,
-      ...(profile.name !== undefined ? { name: profile.name } : {}),
-      ...(profile.locale !== undefined ? { locale: profile.locale } : {}),
-    });
-  });
+      await inTransaction(db, async (tx) => {
+        if (Object.keys(profile).length > 0) {
+          await tx
+            .updateTable(table)
+            .set(profile)
+            .where('workspace_id', '=', me.workspaceId)
+            .where('id', '=', me.id)
+            .execute();
+        }
+        if (passwordHash) {
+          const keep = currentSessionHash(request);
+          await setPassword(
+            tx,
+            me.workspaceId,
+            self,
+            passwordHash,
+            { kind: 'password_changed', actor: self },
+            now(),
+            keep,
+          );
+        }
+      });
+      return meView({
+        ...me,
+        ...(profile.name !== undefined ? { name: profile.name } : {}),
+        ...(profile.locale !== undefined ? { locale: profile.locale } : {}),
+      });
+    },
+  );
 }
 
 const mePatch = z.strictObject({
@@ -203,9 +231,9 @@ const mePatch = z.strictObject({
   currentPassword: z.string().max(200).optional(),
 });
 
-function meView(p: Principal) {
-  const base = { type: p.type, id: p.id, workspaceId: p.workspaceId, name: p.name, email: p.email };
-  return p.type === 'member' ? { ...base, role: p.role, locale: p.locale } : { ...base, locale: p.locale };
+function meView(p: Principal): z.infer<typeof meAnswer> {
+  const base = { id: p.id, workspaceId: p.workspaceId, name: p.name, email: p.email, locale: p.locale };
+  return p.type === 'member' ? { type: 'member', ...base, role: p.role } : { type: 'contact', ...base };
 }
 
 /**

@@ -1,12 +1,14 @@
 import { z } from 'zod';
 import { type Db, inTransaction } from '../shared/db/connect.js';
-import { AppError, tooManyRequests } from '../shared/errors.js';
+import { problem, tooManyRequests } from '../shared/errors.js';
+import { acceptedAnswer } from '../shared/http/responses.js';
 import { email, id } from '../shared/http/schemas.js';
 import type { Api, AppDeps } from '../shared/http/types.js';
 import type { PersonRef } from '../shared/vocabulary.js';
 import { afterAnswer, findAccounts, sendAccountEmails } from './accounts.js';
 import { setSessionCookie } from './cookies.js';
 import { addressKey, hit } from './rate-limit.js';
+import { signInLinkSessionAnswer } from './schemas.js';
 import { createSession, SESSION_TTL_MS } from './sessions.js';
 import { randomToken, sha256 } from './tokens.js';
 
@@ -41,7 +43,7 @@ const safePath = z
 const requestBody = z.strictObject({ workspaceId: id.optional(), email, next: safePath.optional() });
 const redeemBody = z.strictObject({ token: z.string().max(200) });
 
-const inactive = () => new AppError(410, 'link_inactive', 'This sign-in link is no longer active');
+const inactive = () => problem('link_inactive', 'This sign-in link is no longer active');
 
 export function signInLinkRoutes(app: Api, { db, config, rateLimits, now }: AppDeps): void {
   // Always 202, answered before any account is looked up, so neither the answer nor its
@@ -49,7 +51,10 @@ export function signInLinkRoutes(app: Api, { db, config, rateLimits, now }: AppD
   // address gets its own link.
   app.post(
     '/auth/sign-in-links',
-    { config: { public: true }, schema: { tags: ['auth'], body: requestBody } },
+    {
+      config: { public: true },
+      schema: { tags: ['auth'], body: requestBody, response: { 202: acceptedAnswer } },
+    },
     async (request, reply) => {
       const limit = rateLimits.loginFailures;
       const state = await hit(db, `sign-in-link:ip:${addressKey(request.ip)}`, limit);
@@ -68,7 +73,10 @@ export function signInLinkRoutes(app: Api, { db, config, rateLimits, now }: AppD
   // A POST from the page the email opens: a mail scanner's GET of that page signs nobody in.
   app.post(
     '/auth/sign-in-links/redeem',
-    { config: { public: true }, schema: { tags: ['auth'], body: redeemBody } },
+    {
+      config: { public: true },
+      schema: { tags: ['auth'], body: redeemBody, response: { 200: signInLinkSessionAnswer } },
+    },
     async (request, reply) => {
       const limit = await hit(db, `links:ip:${addressKey(request.ip)}`, rateLimits.approvalLinks);
       if (limit.count > rateLimits.approvalLinks.max) throw tooManyRequests(limit.retryAfterSeconds);

@@ -1,10 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import { type AuditEvent, recordAudit } from '../auth/audit.js';
 import { hashPassword } from '../auth/passwords.js';
-import { endSessions } from '../auth/sessions.js';
 import { isUuid } from '../auth/tokens.js';
-import { type Db, inTransaction } from '../shared/db/connect.js';
+import type { Db } from '../shared/db/connect.js';
 import { conflict, notFound } from '../shared/errors.js';
 import type { PersonRef } from '../shared/vocabulary.js';
 
@@ -148,67 +146,37 @@ export type MemberPatch = {
 };
 
 /**
- * Changes a member as an admin. A workspace always keeps one active admin:
- * demoting or deactivating the last one is `409 last_admin`. The workspace row
- * is locked first, so two admins demoting each other at once cannot both pass.
- * Deactivation ends the member's sessions for good; each change of role or
- * activity is audited in the same transaction.
+ * Locks the workspace row: changes of role or activity in one workspace run one after the other, so
+ * two admins demoting each other at once cannot both see another admin left.
  */
-export async function updateMember(
+export async function lockWorkspacePeople(tx: Db, workspaceId: string): Promise<void> {
+  await tx.selectFrom('workspaces').select('id').where('id', '=', workspaceId).forUpdate().execute();
+}
+
+export async function countActiveAdmins(db: Db, workspaceId: string): Promise<number> {
+  const admins = await db
+    .selectFrom('members')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('workspace_id', '=', workspaceId)
+    .where('role', '=', 'admin')
+    .where('active', '=', true)
+    .executeTakeFirstOrThrow();
+  return Number(admins.n);
+}
+
+export async function setMemberFields(
   db: Db,
   workspaceId: string,
   id: string,
   patch: MemberPatch,
-  actor: PersonRef,
-  now: Date,
-): Promise<Member> {
-  return inTransaction(db, async (tx) => {
-    await tx.selectFrom('workspaces').select('id').where('id', '=', workspaceId).forUpdate().execute();
-    const before = await getMember(tx, workspaceId, id);
-    const losesAdmin =
-      before.role === 'admin' &&
-      before.active &&
-      ((patch.role !== undefined && patch.role !== 'admin') || patch.active === false);
-    if (losesAdmin) {
-      const admins = await tx
-        .selectFrom('members')
-        .select((eb) => eb.fn.countAll<string>().as('n'))
-        .where('workspace_id', '=', workspaceId)
-        .where('role', '=', 'admin')
-        .where('active', '=', true)
-        .executeTakeFirstOrThrow();
-      if (Number(admins.n) <= 1) {
-        throw conflict('last_admin', 'The workspace must keep at least one active admin');
-      }
-    }
-    if (Object.keys(patch).length > 0) {
-      await tx
-        .updateTable('members')
-        .set(patch)
-        .where('workspace_id', '=', workspaceId)
-        .where('id', '=', id)
-        .execute();
-    }
-    const subject: PersonRef = { type: 'member', id };
-    const events: AuditEvent[] = [];
-    if (patch.role !== undefined && patch.role !== before.role) {
-      events.push({ kind: 'role_changed', actor, subject, data: { from: before.role, to: patch.role } });
-    }
-    if (patch.active === false && before.active) {
-      events.push({ kind: 'member_deactivated', actor, subject });
-      const ended = await endSessions(tx, workspaceId, subject, now);
-      if (ended > 0)
-        events.push({
-          kind: 'sessions_ended',
-          actor,
-          subject,
-          data: { count: ended, reason: 'member_deactivated' },
-        });
-    }
-    if (patch.active === true && !before.active) events.push({ kind: 'member_reactivated', actor, subject });
-    await recordAudit(tx, workspaceId, events);
-    return getMember(tx, workspaceId, id);
-  });
+): Promise<void> {
+  if (Object.keys(patch).length === 0) return;
+  await db
+    .updateTable('members')
+    .set(patch)
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', id)
+    .execute();
 }
 
 export async function updateContact(

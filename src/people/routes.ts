@@ -1,169 +1,116 @@
-import { z } from 'zod';
-import { revokeLinksOfDeactivatedMember } from '../approvals/links/service.js';
-import { enqueueAccountEmail } from '../auth/accounts.js';
-import { recordAudit } from '../auth/audit.js';
-import { requireAdmin, requireMember, requirePrincipal } from '../auth/authenticate.js';
-import { type Db, inTransaction } from '../shared/db/connect.js';
-import { conflict, forbidden, notFound } from '../shared/errors.js';
-import { decodeCursor, idCursor, paginationQuery, toPage } from '../shared/http/pagination.js';
-import { email, idParams, locale, password, personName } from '../shared/http/schemas.js';
+import { requirePrincipal } from '../auth/authenticate.js';
+import type { UseCaseContext } from '../auth/use-case-context.js';
 import type { Api, AppDeps } from '../shared/http/types.js';
-import type { PersonRef } from '../shared/vocabulary.js';
-import * as repo from './repo.js';
+import { createContact, createContactSchema } from './use-cases/create-contact.js';
+import { createMember, createMemberSchema } from './use-cases/create-member.js';
+import { inviteMember, inviteMemberSchema } from './use-cases/invite-member.js';
+import {
+  getContact,
+  getContactSchema,
+  getMember,
+  getMemberSchema,
+  listContacts,
+  listContactsSchema,
+  listMembers,
+  listMembersSchema,
+} from './use-cases/read-people.js';
+import { updateContact, updateContactSchema } from './use-cases/update-contact.js';
+import { type OnMemberDeactivated, updateMember, updateMemberSchema } from './use-cases/update-member.js';
 
-const memberBody = z.strictObject({
-  name: personName,
-  email,
-  role: z.enum(['admin', 'agent']),
-  /** An initial password chosen by the admin (SPEC §5); without one the member is invited by email. */
-  password: password.optional(),
-  locale: locale.optional(),
-  /** `false`: no invitation email for a member created without a password (an import, say). */
-  invite: z.boolean().optional(),
-});
-/**
- * `password` is listed only to be refused with a clear problem: only the person themselves sets
- * their password (PATCH /me with the current one, or a reset or invitation link).
- */
-const refusedPassword = z.unknown().optional().describe('Refused (403 password_self_service)');
-const memberPatch = z.strictObject({
-  name: personName.optional(),
-  role: z.enum(['admin', 'agent']).optional(),
-  locale: locale.nullable().optional(),
-  active: z.boolean().optional(),
-  password: refusedPassword,
-});
-const contactBody = z.strictObject({
-  name: personName,
-  email,
-  /** An initial password: admins only (an agent could otherwise sign in as the customer). */
-  password: password.optional(),
-  locale: locale.optional(),
-  organization: z.string().trim().max(200).optional(),
-});
-const contactPatch = z.strictObject({
-  name: personName.optional(),
-  locale: locale.nullable().optional(),
-  organization: z.string().trim().max(200).nullable().optional(),
-  password: refusedPassword,
-});
+const tags = ['people'];
 
-const passwordSelfService = () =>
-  forbidden(
-    'password_self_service',
-    'Only the person themselves sets their password: PATCH /me with the current one, or a reset or invitation link',
-  );
+/** HTTP only: each route reads its input, runs its use case (src/people/use-cases) and answers. */
+/** What other modules do when people change, wired by the app (people imports no feature module). */
+export type PeopleHooks = { onMemberDeactivated: OnMemberDeactivated };
 
-/** Emails a member a link to set their password (7 days) and audits it, in the caller's transaction. */
-async function invite(tx: Db, workspaceId: string, member: PersonRef, actor: PersonRef): Promise<void> {
-  await enqueueAccountEmail(tx, workspaceId, member, 'invitation', {});
-  await recordAudit(tx, workspaceId, [{ kind: 'invitation_sent', actor, subject: member }]);
-}
-const listQuery = z.strictObject(paginationQuery);
-
-export function peopleRoutes(app: Api, { db, now }: AppDeps): void {
-  app.post('/members', { schema: { tags: ['people'], body: memberBody } }, async (request, reply) => {
-    const admin = requireAdmin(request);
-    const { invite: sendInvitation, ...input } = request.body;
-    const member = await inTransaction(db, async (tx) => {
-      const created = await repo.createMember(tx, admin.workspaceId, input);
-      // SPEC §8.1: a member without a password could never sign in to answer their approvals.
-      if (!input.password && sendInvitation !== false) {
-        await invite(tx, admin.workspaceId, { type: 'member', id: created.id }, admin);
-      }
-      return created;
-    });
-    return reply.code(201).send(member);
+export function peopleRoutes(app: Api, { db, now }: AppDeps, hooks: PeopleHooks): void {
+  const context = (request: Parameters<typeof requirePrincipal>[0]): UseCaseContext => ({
+    db,
+    now,
+    principal: requirePrincipal(request),
   });
 
   app.post(
+    '/members',
+    { schema: { tags, body: createMemberSchema.body, response: { 201: createMemberSchema.answer } } },
+    async (request, reply) => reply.code(201).send(await createMember(context(request), request.body)),
+  );
+
+  app.post(
     '/members/:id/invite',
-    { schema: { tags: ['people'], params: idParams } },
+    { schema: { tags, params: inviteMemberSchema.params, response: { 202: inviteMemberSchema.answer } } },
     async (request, reply) => {
-      const admin = requireAdmin(request);
-      await inTransaction(db, async (tx) => {
-        const member = await repo.getMember(tx, admin.workspaceId, request.params.id);
-        if (!member.active)
-          throw conflict('member_inactive', 'This member is deactivated: reactivate them first');
-        await invite(tx, admin.workspaceId, { type: 'member', id: member.id }, admin);
-      });
+      await inviteMember(context(request), request.params.id);
       return reply.code(202).send({ sent: true });
     },
   );
 
-  app.get('/members', { schema: { tags: ['people'], querystring: listQuery } }, async (request) => {
-    const me = requireMember(request);
-    const after = decodeCursor(request.query.cursor, idCursor);
-    const rows = await repo.listMembers(db, me.workspaceId, after?.id ?? null, request.query.limit);
-    return toPage(
-      rows,
-      request.query.limit,
-      (r) => r,
-      (r) => ({ id: r.id }),
-    );
-  });
+  app.get(
+    '/members',
+    {
+      schema: {
+        tags,
+        querystring: listMembersSchema.querystring,
+        response: { 200: listMembersSchema.answer },
+      },
+    },
+    async (request) => listMembers(context(request), request.query),
+  );
 
-  app.get('/members/:id', { schema: { tags: ['people'], params: idParams } }, async (request) => {
-    // Like the list: contacts are refused as such (403 members_only), whichever id they ask for.
-    const me = requireMember(request);
-    return repo.getMember(db, me.workspaceId, request.params.id);
-  });
+  app.get(
+    '/members/:id',
+    { schema: { tags, params: getMemberSchema.params, response: { 200: getMemberSchema.answer } } },
+    async (request) => getMember(context(request), request.params.id),
+  );
 
   app.patch(
     '/members/:id',
-    { schema: { tags: ['people'], params: idParams, body: memberPatch } },
-    async (request) => {
-      const admin = requireAdmin(request);
-      const { password: refused, ...patch } = request.body;
-      if (refused !== undefined) throw passwordSelfService();
-      return inTransaction(db, async (tx) => {
-        const member = await repo.updateMember(tx, admin.workspaceId, request.params.id, patch, admin, now());
-        // Issue 10 finding 3: a deactivated member's emailed links die with the deactivation.
-        if (patch.active === false) await revokeLinksOfDeactivatedMember(tx, admin.workspaceId, member.id);
-        return member;
-      });
+    {
+      schema: {
+        tags,
+        params: updateMemberSchema.params,
+        body: updateMemberSchema.body,
+        response: { 200: updateMemberSchema.answer },
+      },
     },
+    async (request) =>
+      updateMember(context(request), request.params.id, request.body, hooks.onMemberDeactivated),
   );
 
-  app.post('/contacts', { schema: { tags: ['people'], body: contactBody } }, async (request, reply) => {
-    const me = requireMember(request);
-    if (request.body.password !== undefined && me.role !== 'admin') {
-      throw forbidden(
-        'admins_only',
-        'Only admins may give a new contact a password; contacts can ask for a link',
-      );
-    }
-    return reply.code(201).send(await repo.createContact(db, me.workspaceId, request.body));
-  });
+  app.post(
+    '/contacts',
+    { schema: { tags, body: createContactSchema.body, response: { 201: createContactSchema.answer } } },
+    async (request, reply) => reply.code(201).send(await createContact(context(request), request.body)),
+  );
 
-  app.get('/contacts', { schema: { tags: ['people'], querystring: listQuery } }, async (request) => {
-    const me = requireMember(request);
-    const after = decodeCursor(request.query.cursor, idCursor);
-    const rows = await repo.listContacts(db, me.workspaceId, after?.id ?? null, request.query.limit);
-    return toPage(
-      rows,
-      request.query.limit,
-      (r) => r,
-      (r) => ({ id: r.id }),
-    );
-  });
+  app.get(
+    '/contacts',
+    {
+      schema: {
+        tags,
+        querystring: listContactsSchema.querystring,
+        response: { 200: listContactsSchema.answer },
+      },
+    },
+    async (request) => listContacts(context(request), request.query),
+  );
 
-  app.get('/contacts/:id', { schema: { tags: ['people'], params: idParams } }, async (request) => {
-    const me = requirePrincipal(request);
-    // A contact may read only their own record.
-    if (me.type === 'contact' && me.id !== request.params.id.toLowerCase()) throw notFound('Contact');
-    return repo.getContact(db, me.workspaceId, request.params.id);
-  });
+  app.get(
+    '/contacts/:id',
+    { schema: { tags, params: getContactSchema.params, response: { 200: getContactSchema.answer } } },
+    async (request) => getContact(context(request), request.params.id),
+  );
 
   app.patch(
     '/contacts/:id',
-    { schema: { tags: ['people'], params: idParams, body: contactPatch } },
-    async (request) => {
-      const me = requirePrincipal(request);
-      if (me.type === 'contact' && me.id !== request.params.id.toLowerCase()) throw notFound('Contact');
-      const { password: refused, ...patch } = request.body;
-      if (refused !== undefined) throw passwordSelfService();
-      return repo.updateContact(db, me.workspaceId, request.params.id, patch);
+    {
+      schema: {
+        tags,
+        params: updateContactSchema.params,
+        body: updateContactSchema.body,
+        response: { 200: updateContactSchema.answer },
+      },
     },
+    async (request) => updateContact(context(request), request.params.id, request.body),
   );
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type Db, inTransaction } from '../shared/db/connect.js';
+import type { Db } from '../shared/db/connect.js';
 import { conflict, notFound } from '../shared/errors.js';
 import { DEFAULT_SETTINGS, readSettings, type WorkspaceSettings } from './settings.js';
 
@@ -29,27 +29,23 @@ export async function getSettings(db: Db, workspaceId: string): Promise<Workspac
   return (await getWorkspace(db, workspaceId)).settings;
 }
 
-export async function updateSettings(
-  db: Db,
-  workspaceId: string,
-  patch: Partial<WorkspaceSettings>,
-): Promise<WorkspaceSettings> {
-  return inTransaction(db, async (tx) => {
-    const row = await tx
-      .selectFrom('workspaces')
-      .select('settings')
-      .where('id', '=', workspaceId)
-      .forUpdate()
-      .executeTakeFirst();
-    if (!row) throw notFound('Workspace');
-    const next = { ...readSettings(row.settings), ...patch };
-    await tx
-      .updateTable('workspaces')
-      .set({ settings: JSON.stringify(next) })
-      .where('id', '=', workspaceId)
-      .execute();
-    return next;
-  });
+/** The settings, with the workspace row locked until the transaction ends; null when there is no such workspace. */
+export async function lockedSettings(tx: Db, workspaceId: string): Promise<WorkspaceSettings | null> {
+  const row = await tx
+    .selectFrom('workspaces')
+    .select('settings')
+    .where('id', '=', workspaceId)
+    .forUpdate()
+    .executeTakeFirst();
+  return row ? readSettings(row.settings) : null;
+}
+
+export async function writeSettings(db: Db, workspaceId: string, settings: WorkspaceSettings): Promise<void> {
+  await db
+    .updateTable('workspaces')
+    .set({ settings: JSON.stringify(settings) })
+    .where('id', '=', workspaceId)
+    .execute();
 }
 
 /** SPEC rule 1: 409 approvals_disabled unless the module is on. */

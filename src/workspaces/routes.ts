@@ -1,16 +1,19 @@
-import { requireAdmin, requirePrincipal } from '../auth/authenticate.js';
+import { requirePrincipal } from '../auth/authenticate.js';
 import type { Api, AppDeps } from '../shared/http/types.js';
-import { getSettings, updateSettings } from './repo.js';
-import { settingsPatchSchema } from './settings.js';
+import { readSettings, readSettingsSchema } from './use-cases/read-settings.js';
+import { updateSettings, updateSettingsSchema } from './use-cases/update-settings.js';
 
-export function workspaceRoutes(app: Api, { db }: AppDeps): void {
-  app.get('/settings', { schema: { tags: ['workspace'] } }, async (request) => {
-    const p = requirePrincipal(request);
-    return getSettings(db, p.workspaceId);
-  });
+const tags = ['workspace'];
 
-  app.patch('/settings', { schema: { tags: ['workspace'], body: settingsPatchSchema } }, async (request) => {
-    const admin = requireAdmin(request);
-    return updateSettings(db, admin.workspaceId, request.body);
-  });
+/** HTTP only: the rules are in src/workspaces/use-cases. */
+export function workspaceRoutes(app: Api, { db, now }: AppDeps): void {
+  app.get('/settings', { schema: { tags, response: { 200: readSettingsSchema.answer } } }, async (request) =>
+    readSettings({ db, now, principal: requirePrincipal(request) }),
+  );
+
+  app.patch(
+    '/settings',
+    { schema: { tags, body: updateSettingsSchema.body, response: { 200: updateSettingsSchema.answer } } },
+    async (request) => updateSettings({ db, now, principal: requirePrincipal(request) }, request.body),
+  );
 }

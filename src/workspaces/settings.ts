@@ -35,6 +35,9 @@ export const settingsSchema = z.strictObject({
 
 export type WorkspaceSettings = z.infer<typeof settingsSchema>;
 
+/** The settings as answered: every switch, with its current value (unknown keys are dropped, not refused). */
+export const settingsAnswer = z.object(settingsSchema.shape).meta({ id: 'Settings' });
+
 /** SPEC §2: every switch off except sign-in for email responses; links live a week. */
 export const DEFAULT_SETTINGS: WorkspaceSettings = {
   approvalsEnabled: false,

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { updateMember } from '../../src/people/repo.js';
+import { revokeLinksOfDeactivatedMember } from '../../src/approvals/links/service.js';
+import { updateMember } from '../../src/people/use-cases/update-member.js';
 import { type Client, client, type Response } from '../support/client.js';
 import { engine } from '../support/database.js';
 import { startServer, type TestServer } from '../support/server.js';
@@ -214,16 +215,28 @@ describe(`a workspace keeps an active admin (issue 10 item 8, ${engine})`, () =>
   });
 
   it('two admins stepping down at the same moment: exactly one succeeds, one admin stays (the workspace row lock)', async () => {
-    // Straight to the repository, so both changes really run at once on PostgreSQL's connections
+    // Straight to the use case, so both changes really run at once on PostgreSQL's connections
     // (through HTTP the second caller is often refused as a non-admin before it gets that far).
     const db = server.database.handle.db;
     for (let round = 0; round < 5; round++) {
       const ws = await newWorkspace(api);
       const second = await ws.member('admin');
-      const actor = { type: 'member' as const, id: ws.admin.id };
+      const context = {
+        db,
+        now: () => new Date(),
+        principal: {
+          type: 'member' as const,
+          workspaceId: ws.id,
+          id: ws.admin.id,
+          role: 'admin' as const,
+          name: ws.admin.name,
+          email: ws.admin.email,
+          locale: null,
+        },
+      };
       const results = await Promise.allSettled([
-        updateMember(db, ws.id, second.id, { role: 'agent' }, actor, new Date()),
-        updateMember(db, ws.id, ws.admin.id, { active: false }, actor, new Date()),
+        updateMember(context, second.id, { role: 'agent' }, revokeLinksOfDeactivatedMember),
+        updateMember(context, ws.admin.id, { active: false }, revokeLinksOfDeactivatedMember),
       ]);
       const refused = results.filter((r) => r.status === 'rejected');
       expect(refused, JSON.stringify(results)).toHaveLength(1);

@@ -23,14 +23,14 @@ export function frameworkErrors(error: FastifyError, request: FastifyRequest, re
   // SPEC §4: a malformed link token (too long, bad escapes) answers like an unknown one.
   if (request.url.startsWith('/api/v1/approval-links/')) {
     reply.header('cache-control', 'no-store');
-    sendProblem(reply, 410, 'link_inactive', 'This link is no longer active');
+    sendProblem(reply, 'link_inactive', 'This link is no longer active');
     return;
   }
   if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') {
-    sendProblem(reply, 404, 'not_found', 'Resource not found');
+    sendProblem(reply, 'not_found', 'Resource not found');
     return;
   }
-  sendProblem(reply, 400, 'invalid_request', 'The request URL is not valid', {
+  sendProblem(reply, 'invalid_request', 'The request URL is not valid', {
     errors: [{ field: 'url', message: 'is not valid' }],
   });
 }

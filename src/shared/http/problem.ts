@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { AppError, type FieldError } from '../errors.js';
+import { ERROR_CODES, type ErrorCode } from '../error-codes.js';
+import { AppError, type FieldError, type ProblemDetails } from '../errors.js';
 
 export type Problem = {
   type: string;
@@ -27,17 +28,34 @@ const TITLES: Record<number, string> = {
   503: 'Service Unavailable',
 };
 
+/** Answers `code` as an RFC 9457 problem, with the status and title of the error-code table. */
 export function sendProblem(
+  reply: FastifyReply,
+  code: ErrorCode,
+  detail: string,
+  extra: ProblemDetails = {},
+): FastifyReply {
+  const { status, title } = ERROR_CODES[code];
+  return writeProblem(reply, status, code, detail, extra, title);
+}
+
+/** A 4xx Fastify raised with a code of its own (`fst_err_*`), passed on as it is. */
+function sendFrameworkProblem(reply: FastifyReply, status: number, code: string, detail: string) {
+  return writeProblem(reply, status, code, detail, {}, TITLES[status] ?? 'Error');
+}
+
+function writeProblem(
   reply: FastifyReply,
   status: number,
   code: string,
   detail: string,
-  extra: { errors?: FieldError[]; retryAfterSeconds?: number; extensions?: Record<string, unknown> } = {},
+  extra: ProblemDetails,
+  title: string,
 ): FastifyReply {
   const body: Problem = {
     ...extra.extensions,
     type: `https://signoff.dev/problems/${code}`,
-    title: TITLES[status] ?? 'Error',
+    title,
     status,
     code,
     detail,
@@ -112,43 +130,48 @@ function fieldsFromValidation(error: FastifyError): FieldError[] {
 export function registerProblemHandlers(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     if (error instanceof AppError) {
-      return sendProblem(reply, error.status, error.code, error.message, error.details);
+      return sendProblem(reply, error.code, error.message, error.details);
     }
     if (hasZodFastifySchemaValidationErrors(error) || error.validation) {
       const errors = fieldsFromValidation(error);
       const summary = errors.map((e) => `${e.field}: ${e.message}`).join('; ');
-      return sendProblem(reply, 400, 'invalid_request', `Invalid request: ${summary}`, { errors });
+      return sendProblem(reply, 'invalid_request', `Invalid request: ${summary}`, { errors });
     }
     switch (error.code) {
       case 'FST_CSRF_MISSING_SECRET':
       case 'FST_CSRF_INVALID_TOKEN':
-        return sendProblem(reply, 403, 'csrf_failed', 'Missing or invalid CSRF token (send x-csrf-token)');
+        return sendProblem(reply, 'csrf_failed', 'Missing or invalid CSRF token (send x-csrf-token)');
       case 'FST_ERR_CTP_BODY_TOO_LARGE':
-        return sendProblem(reply, 413, 'payload_too_large', 'The request body is larger than 1 MiB');
+        return sendProblem(reply, 'payload_too_large', 'The request body is larger than 1 MiB');
       case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-        return sendProblem(reply, 415, 'unsupported_media_type', 'Send the body as application/json');
+        return sendProblem(reply, 'unsupported_media_type', 'Send the body as application/json');
       case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-        return sendProblem(reply, 400, 'invalid_request', 'The JSON body is empty', {
+        return sendProblem(reply, 'invalid_request', 'The JSON body is empty', {
           errors: [{ field: 'body', message: 'is required' }],
         });
       case 'FST_ERR_CTP_INVALID_JSON_BODY':
       case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
-        return sendProblem(reply, 400, 'invalid_json', 'The body is not valid JSON');
+        return sendProblem(reply, 'invalid_json', 'The body is not valid JSON');
     }
     if (error instanceof SyntaxError || (error.statusCode === 400 && /JSON/i.test(error.message))) {
-      return sendProblem(reply, 400, 'invalid_json', 'The body is not valid JSON');
+      return sendProblem(reply, 'invalid_json', 'The body is not valid JSON');
     }
     const retryAfterSeconds = unavailableRetryAfter(error);
     if (retryAfterSeconds !== null) {
       request.log.warn({ err: error }, 'service unavailable');
-      return sendProblem(reply, 503, 'service_unavailable', 'The service is briefly unavailable; retry', {
+      return sendProblem(reply, 'service_unavailable', 'The service is briefly unavailable; retry', {
         retryAfterSeconds,
       });
     }
     if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
-      return sendProblem(reply, error.statusCode, error.code?.toLowerCase() ?? 'bad_request', error.message);
+      return sendFrameworkProblem(
+        reply,
+        error.statusCode,
+        error.code?.toLowerCase() ?? 'bad_request',
+        error.message,
+      );
     }
     request.log.error({ err: error }, 'unhandled error');
-    return sendProblem(reply, 500, 'internal_error', 'An unexpected error occurred');
+    return sendProblem(reply, 'internal_error', 'An unexpected error occurred');
   });
 }

@@ -1,0 +1,86 @@
+import { z } from 'zod';
+import { personRefAnswer } from '../shared/http/responses.js';
+
+const localeAnswer = z.enum(['en', 'fr']).nullable();
+
+/** Who is signed in: members carry their role. */
+export const meAnswer = z
+  .discriminatedUnion('type', [
+    z.object({
+      type: z.literal('member'),
+      id: z.string(),
+      workspaceId: z.string(),
+      name: z.string(),
+      email: z.string(),
+      role: z.enum(['admin', 'agent']),
+      locale: localeAnswer,
+    }),
+    z.object({
+      type: z.literal('contact'),
+      id: z.string(),
+      workspaceId: z.string(),
+      name: z.string(),
+      email: z.string(),
+      locale: localeAnswer,
+    }),
+  ])
+  .meta({ id: 'Me' });
+
+/**
+ * A sign-in: with `session: token` (scripts) the bearer token; with `session: cookie` (the web app) the
+ * token went into an HttpOnly cookie and the answer carries the CSRF token instead.
+ */
+export const sessionAnswer = z
+  .union([
+    z.object({ token: z.string().describe('Send as Authorization: Bearer'), principal: personRefAnswer }),
+    z.object({ principal: personRefAnswer, csrfToken: z.string().describe('Send as x-csrf-token') }),
+  ])
+  .meta({ id: 'Session' });
+
+export const csrfAnswer = z.object({ csrfToken: z.string() }).meta({ id: 'CsrfToken' });
+
+export const passwordSetAnswer = z
+  .object({
+    workspaceId: z.string(),
+    email: z.string(),
+    principal: personRefAnswer,
+    purpose: z.enum(['password_reset', 'invitation']),
+  })
+  .meta({ id: 'PasswordSet', description: 'The password is set; every session ended, nobody is signed in.' });
+
+export const signInLinkSessionAnswer = z
+  .object({
+    principal: personRefAnswer,
+    next: z.string().nullable().describe('The page to open, when the link named one'),
+    csrfToken: z.string(),
+  })
+  .meta({ id: 'SignInLinkSession', description: 'Signed in: the session is in an HttpOnly cookie.' });
+
+/** What the account audit log records (admins read it at GET /audit-events). */
+export const AUDIT_KINDS = [
+  'password_changed',
+  'password_reset',
+  'invitation_sent',
+  'invitation_redeemed',
+  'sessions_ended',
+  'member_deactivated',
+  'member_reactivated',
+  'role_changed',
+] as const;
+
+const auditPerson = z.object({
+  type: z.enum(['member', 'contact']),
+  id: z.string(),
+  name: z.string().nullable().describe('Their current name; null once they are gone'),
+});
+
+export const auditEventAnswer = z
+  .object({
+    id: z.string(),
+    kind: z.enum(AUDIT_KINDS),
+    actor: auditPerson.nullable().describe('null: nobody signed in (a link, the system)'),
+    subject: auditPerson,
+    data: z.record(z.string(), z.unknown()),
+    createdAt: z.date(),
+  })
+  .meta({ id: 'AuditEvent' });
