@@ -22,12 +22,32 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description The request was refused: a problem whose `code` says why (see x-error-codes). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description internal_error or service_unavailable (retry after Retry-After). */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["GroupPage"];
+                    };
                 };
             };
         };
@@ -49,12 +69,32 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
-                200: {
+                /** @description The request was refused: a problem whose `code` says why (see x-error-codes). */
+                "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description internal_error or service_unavailable (retry after Retry-After). */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Group"];
+                    };
                 };
             };
         };
@@ -82,12 +122,32 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description The request was refused: a problem whose `code` says why (see x-error-codes). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description internal_error or service_unavailable (retry after Retry-After). */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Group"];
+                    };
                 };
             };
         };
@@ -104,8 +164,26 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
-                200: {
+                /** @description The request was refused: a problem whose `code` says why (see x-error-codes). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description internal_error or service_unavailable (retry after Retry-After). */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No content */
+                204: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -134,12 +212,32 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description The request was refused: a problem whose `code` says why (see x-error-codes). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description internal_error or service_unavailable (retry after Retry-After). */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Group"];
+                    };
                 };
             };
         };
@@ -163,12 +261,32 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description The request was refused: a problem whose `code` says why (see x-error-codes). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description internal_error or service_unavailable (retry after Retry-After). */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["LinkPage"];
+                    };
                 };
             };
         };
@@ -206,12 +324,32 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
-                200: {
+                /** @description The request was refused: a problem whose `code` says why (see x-error-codes). */
+                "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description internal_error or service_unavailable (retry after Retry-After). */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["LinkComment"];
+                    };
                 };
             };
         };
@@ -249,12 +387,32 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description The request was refused: a problem whose `code` says why (see x-error-codes). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description internal_error or service_unavailable (retry after Retry-After). */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["LinkDecisionResult"];
+                    };
                 };
             };
         };
@@ -290,12 +448,32 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description The request was refused: a problem whose `code` says why (see x-error-codes). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description internal_error or service_unavailable (retry after Retry-After). */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["LinkPage"];
+                    };
                 };
             };
         };
@@ -324,12 +502,32 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description The request was refused: a problem whose `code` says why (see x-error-codes). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description internal_error or service_unavailable (retry after Retry-After). */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["TemplatePage"];
+                    };
                 };
             };
         };
@@ -418,12 +616,32 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
-                200: {
+                /** @description The request was refused: a problem whose `code` says why (see x-error-codes). */
+                "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description internal_error or service_unavailable (retry after Retry-After). */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Template"];
+                    };
                 };
             };
         };
@@ -451,12 +669,32 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description The request was refused: a problem whose `code` says why (see x-error-codes). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description internal_error or service_unavailable (retry after Retry-After). */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Template"];
+                    };
                 };
             };
         };
@@ -546,12 +784,32 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description The request was refused: a problem whose `code` says why (see x-error-codes). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description internal_error or service_unavailable (retry after Retry-After). */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Template"];
+                    };
                 };
             };
         };
@@ -567,8 +825,26 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
-                200: {
+                /** @description The request was refused: a problem whose `code` says why (see x-error-codes). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description internal_error or service_unavailable (retry after Retry-After). */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No content */
+                204: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -664,12 +940,32 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description The request was refused: a problem whose `code` says why (see x-error-codes). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description internal_error or service_unavailable (retry after Retry-After). */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Template"];
+                    };
                 };
             };
         };
@@ -769,34 +1065,31 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description The request was refused: a problem whose `code` says why (see x-error-codes). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description internal_error or service_unavailable (retry after Retry-After). */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            steps: {
-                                name: string;
-                                warnings: ({
-                                    /** @enum {string} */
-                                    code: "resolves_to_nobody";
-                                } | {
-                                    /** @enum {string} */
-                                    code: "may_resolve_to_nobody";
-                                } | {
-                                    /** @enum {string} */
-                                    code: "min_above_reachable";
-                                    count: number;
-                                    reachable: number;
-                                } | {
-                                    atLeast: number;
-                                    /** @enum {string} */
-                                    code: "min_may_be_above_reachable";
-                                    count: number;
-                                })[];
-                            }[];
-                        };
+                        "application/json": components["schemas"]["TemplateDraftPreview"];
                     };
                 };
             };
@@ -825,12 +1118,32 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description The request was refused: a problem whose `code` says why (see x-error-codes). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description internal_error or service_unavailable (retry after Retry-After). */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The approval as the caller may see it */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Approval"];
+                    };
                 };
             };
         };
@@ -868,12 +1181,32 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description The request was refused: a problem whose `code` says why (see x-error-codes). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description internal_error or service_unavailable (retry after Retry-After). */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The approval, its appeal pending */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Approval"];
+                    };
                 };
             };
         };
@@ -911,12 +1244,32 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description The request was refused: a problem whose `code` says why (see x-error-codes). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description internal_error or service_unavailable (retry after Retry-After). */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The approval after the appeal decision */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Approval"];
+                    };
                 };
             };
         };
@@ -946,12 +1299,32 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description The request was refused: a problem whose `code` says why (see x-error-codes). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description internal_error or service_unavailable (retry after Retry-After). */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The canceled approval */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Approval"];
+                    };
                 };
             };
         };
@@ -988,12 +1361,32 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
-                200: {
+                /** @description The request was refused: a problem whose `code` says why (see x-error-codes). */
+                "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description internal_error or service_unavailable (retry after Retry-After). */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The new comment */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ApprovalComment"];
+                    };
                 };
             };
         };
@@ -1034,12 +1427,32 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description The request was refused: a problem whose `code` says why (see x-error-codes). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description internal_error or service_unavailable (retry after Retry-After). */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The approval after the decision (the first answer again for a replayed Idempotency-Key) */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Approval"];
+                    };
                 };
             };
         };
@@ -1075,12 +1488,32 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description The request was refused: a problem whose `code` says why (see x-error-codes). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description internal_error or service_unavailable (retry after Retry-After). */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The approval, back to pending */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Approval"];
+                    };
                 };
             };
         };
@@ -1116,12 +1549,32 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description The request was refused: a problem whose `code` says why (see x-error-codes). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description internal_error or service_unavailable (retry after Retry-After). */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The approval, waiting for information */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Approval"];
+                    };
                 };
             };
         };
@@ -1210,12 +1663,32 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description The request was refused: a problem whose `code` says why (see x-error-codes). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description internal_error or service_unavailable (retry after Retry-After). */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The approval with its new recipients */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Approval"];
+                    };
                 };
             };
         };
@@ -1257,12 +1730,32 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description The request was refused: a problem whose `code` says why (see x-error-codes). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description internal_error or service_unavailable (retry after Retry-After). */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The approval; the reminders are queued */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Approval"];
+                    };
                 };
             };
         };
@@ -1291,12 +1784,32 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description The request was refused: a problem whose `code` says why (see x-error-codes). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description internal_error or service_unavailable (retry after Retry-After). */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["AuditEventPage"];
+                    };
                 };
             };
         };
@@ -1324,12 +1837,32 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description The request was refused: a problem whose `code` says why (see x-error-codes). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description internal_error or service_unavailable (retry after Retry-After). */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["CsrfToken"];
+                    };
                 };
             };
         };
@@ -1370,12 +1903,32 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description The request was refused: a problem whose `code` says why (see x-error-codes). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description internal_error or service_unavailable (retry after Retry-After). */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Session"];
+                    };
                 };
             };
         };
@@ -1403,8 +1956,26 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
-                200: {
+                /** @description The request was refused: a problem whose `code` says why (see x-error-codes). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description internal_error or service_unavailable (retry after Retry-After). */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No content */
+                204: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1444,12 +2015,32 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
-                200: {
+                /** @description The request was refused: a problem whose `code` says why (see x-error-codes). */
+                "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description internal_error or service_unavailable (retry after Retry-After). */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Accepted */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Accepted"];
+                    };
                 };
             };
         };
@@ -1484,12 +2075,32 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description The request was refused: a problem whose `code` says why (see x-error-codes). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description internal_error or service_unavailable (retry after Retry-After). */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["PasswordSet"];
+                    };
                 };
             };
         };
@@ -1526,12 +2137,32 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
-                200: {
+                /** @description The request was refused: a problem whose `code` says why (see x-error-codes). */
+                "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description internal_error or service_unavailable (retry after Retry-After). */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Accepted */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Accepted"];
+                    };
                 };
             };
         };
@@ -1565,12 +2196,32 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description The request was refused: a problem whose `code` says why (see x-error-codes). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description internal_error or service_unavailable (retry after Retry-After). */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["SignInLinkSession"];
+                    };
                 };
             };
         };
@@ -1599,12 +2250,32 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description The request was refused: a problem whose `code` says why (see x-error-codes). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description internal_error or service_unavailable (retry after Retry-After). */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ContactPage"];
+                    };
                 };
             };
         };
@@ -1629,12 +2300,32 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
-                200: {
+                /** @description The request was refused: a problem whose `code` says why (see x-error-codes). */
+                "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description internal_error or service_unavailable (retry after Retry-After). */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Contact"];
+                    };
                 };
             };
         };
@@ -1662,12 +2353,32 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description The request was refused: a problem whose `code` says why (see x-error-codes). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description internal_error or service_unavailable (retry after Retry-After). */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Contact"];
+                    };
                 };
             };
         };
@@ -1697,12 +2408,32 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description The request was refused: a problem whose `code` says why (see x-error-codes). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description internal_error or service_unavailable (retry after Retry-After). */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Contact"];
+                    };
                 };
             };
         };
@@ -1724,12 +2455,32 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description The request was refused: a problem whose `code` says why (see x-error-codes). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description internal_error or service_unavailable (retry after Retry-After). */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["DevMailbox"];
+                    };
                 };
             };
         };
@@ -1757,12 +2508,32 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description The request was refused: a problem whose `code` says why (see x-error-codes). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description internal_error or service_unavailable (retry after Retry-After). */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Me"];
+                    };
                 };
             };
         };
@@ -1789,12 +2560,32 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description The request was refused: a problem whose `code` says why (see x-error-codes). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description internal_error or service_unavailable (retry after Retry-After). */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Me"];
+                    };
                 };
             };
         };
@@ -1818,12 +2609,35 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description The request was refused: a problem whose `code` says why (see x-error-codes). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description internal_error or service_unavailable (retry after Retry-After). */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description What waits on the caller, and what they requested */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            awaitingMe: components["schemas"]["ApprovalTask"][];
+                            requestedByMe: components["schemas"]["ApprovalTask"][];
+                        };
+                    };
                 };
             };
         };
@@ -1854,12 +2668,32 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description The request was refused: a problem whose `code` says why (see x-error-codes). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description internal_error or service_unavailable (retry after Retry-After). */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["MemberPage"];
+                    };
                 };
             };
         };
@@ -1886,12 +2720,32 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
-                200: {
+                /** @description The request was refused: a problem whose `code` says why (see x-error-codes). */
+                "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description internal_error or service_unavailable (retry after Retry-After). */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Member"];
+                    };
                 };
             };
         };
@@ -1919,12 +2773,32 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description The request was refused: a problem whose `code` says why (see x-error-codes). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description internal_error or service_unavailable (retry after Retry-After). */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Member"];
+                    };
                 };
             };
         };
@@ -1956,12 +2830,32 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description The request was refused: a problem whose `code` says why (see x-error-codes). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description internal_error or service_unavailable (retry after Retry-After). */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Member"];
+                    };
                 };
             };
         };
@@ -1987,12 +2881,32 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
-                200: {
+                /** @description The request was refused: a problem whose `code` says why (see x-error-codes). */
+                "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description internal_error or service_unavailable (retry after Retry-After). */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Accepted */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Accepted"];
+                    };
                 };
             };
         };
@@ -2022,12 +2936,32 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description The request was refused: a problem whose `code` says why (see x-error-codes). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description internal_error or service_unavailable (retry after Retry-After). */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["RetriedEmail"];
+                    };
                 };
             };
         };
@@ -2056,12 +2990,32 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description The request was refused: a problem whose `code` says why (see x-error-codes). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description internal_error or service_unavailable (retry after Retry-After). */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["DeadEmailPage"];
+                    };
                 };
             };
         };
@@ -2089,12 +3043,32 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description The request was refused: a problem whose `code` says why (see x-error-codes). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description internal_error or service_unavailable (retry after Retry-After). */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Settings"];
+                    };
                 };
             };
         };
@@ -2128,12 +3102,32 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description The request was refused: a problem whose `code` says why (see x-error-codes). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description internal_error or service_unavailable (retry after Retry-After). */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Settings"];
+                    };
                 };
             };
         };
@@ -2166,12 +3160,32 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
-                200: {
+                /** @description The request was refused: a problem whose `code` says why (see x-error-codes). */
+                "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description internal_error or service_unavailable (retry after Retry-After). */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Signup"];
+                    };
                 };
             };
         };
@@ -2202,12 +3216,32 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description The request was refused: a problem whose `code` says why (see x-error-codes). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description internal_error or service_unavailable (retry after Retry-After). */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["TicketPage"];
+                    };
                 };
             };
         };
@@ -2232,12 +3266,32 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
-                200: {
+                /** @description The request was refused: a problem whose `code` says why (see x-error-codes). */
+                "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description internal_error or service_unavailable (retry after Retry-After). */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Ticket"];
+                    };
                 };
             };
         };
@@ -2265,12 +3319,32 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description The request was refused: a problem whose `code` says why (see x-error-codes). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description internal_error or service_unavailable (retry after Retry-After). */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["TicketWithMessages"];
+                    };
                 };
             };
         };
@@ -2299,12 +3373,32 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description The request was refused: a problem whose `code` says why (see x-error-codes). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description internal_error or service_unavailable (retry after Retry-After). */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Ticket"];
+                    };
                 };
             };
         };
@@ -2331,12 +3425,32 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description The request was refused: a problem whose `code` says why (see x-error-codes). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description internal_error or service_unavailable (retry after Retry-After). */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ActivityPage"];
+                    };
                 };
             };
         };
@@ -2369,12 +3483,35 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description The request was refused: a problem whose `code` says why (see x-error-codes). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description internal_error or service_unavailable (retry after Retry-After). */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A page of the approvals of the ticket the caller may see */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["Approval"][];
+                            nextCursor: string | null;
+                        };
+                    };
                 };
             };
         };
@@ -2449,12 +3586,32 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
-                200: {
+                /** @description The request was refused: a problem whose `code` says why (see x-error-codes). */
+                "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description internal_error or service_unavailable (retry after Retry-After). */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The new approval, as the caller sees it */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Approval"];
+                    };
                 };
             };
         };
@@ -2503,42 +3660,31 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description The request was refused: a problem whose `code` says why (see x-error-codes). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description internal_error or service_unavailable (retry after Retry-After). */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description The error code a request made now would get (400), or null when it would be made. */
-                            refusal: string | null;
-                            steps: {
-                                /** @description People the step would ask if it started now. */
-                                approverCount: number;
-                                /** @description People preventSelfApproval would leave out. */
-                                leftOutCount: number;
-                                name: string;
-                                warnings: ({
-                                    /** @enum {string} */
-                                    code: "resolves_to_nobody";
-                                } | {
-                                    /** @enum {string} */
-                                    code: "may_resolve_to_nobody";
-                                } | {
-                                    /** @enum {string} */
-                                    code: "min_above_reachable";
-                                    count: number;
-                                    reachable: number;
-                                } | {
-                                    atLeast: number;
-                                    /** @enum {string} */
-                                    code: "min_may_be_above_reachable";
-                                    count: number;
-                                })[];
-                                /** @enum {string} */
-                                whenNobody: "wait" | "skip";
-                            }[];
-                        };
+                        "application/json": components["schemas"]["TicketApprovalPreview"];
                     };
                 };
             };
@@ -2570,12 +3716,32 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description The request was refused: a problem whose `code` says why (see x-error-codes). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description internal_error or service_unavailable (retry after Retry-After). */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["TicketMessagePage"];
+                    };
                 };
             };
         };
@@ -2598,12 +3764,32 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
-                200: {
+                /** @description The request was refused: a problem whose `code` says why (see x-error-codes). */
+                "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description internal_error or service_unavailable (retry after Retry-After). */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TicketMessage"];
+                    };
                 };
             };
         };
@@ -2616,7 +3802,985 @@ export interface paths {
 }
 export type webhooks = Record<string, never>;
 export interface components {
-    schemas: never;
+    schemas: {
+        /** @description Taken; any email leaves in the background. */
+        Accepted: {
+            /** @constant */
+            sent: true;
+        };
+        ActivityEntry: {
+            actor: {
+                id: string;
+                name: string | null;
+                /** @enum {string} */
+                type: "member" | "contact";
+            } | null;
+            approvalId: string | null;
+            channel: ("agent_ui" | "portal" | "email_link" | "api") | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** @description The entry's details, by type. */
+            data: {
+                [key: string]: unknown;
+            };
+            id: string;
+            /** @enum {string} */
+            type: "ticket_created" | "ticket_updated" | "message_added" | "approval_requested" | "step_started" | "step_skipped" | "step_has_no_approvers" | "approver_left_out" | "decision" | "step_completed" | "comment" | "recipients_edited" | "reminder_sent" | "canceled" | "appeal_requested" | "appeal_decided" | "completed" | "expired" | "needs_info_requested" | "info_provided";
+        };
+        ActivityEntryInput: {
+            actor: {
+                id: string;
+                name: string | null;
+                /** @enum {string} */
+                type: "member" | "contact";
+            } | null;
+            approvalId: string | null;
+            channel: ("agent_ui" | "portal" | "email_link" | "api") | null;
+            createdAt: unknown;
+            /** @description The entry's details, by type. */
+            data: {
+                [key: string]: unknown;
+            };
+            id: string;
+            /** @enum {string} */
+            type: "ticket_created" | "ticket_updated" | "message_added" | "approval_requested" | "step_started" | "step_skipped" | "step_has_no_approvers" | "approver_left_out" | "decision" | "step_completed" | "comment" | "recipients_edited" | "reminder_sent" | "canceled" | "appeal_requested" | "appeal_decided" | "completed" | "expired" | "needs_info_requested" | "info_provided";
+        };
+        ActivityPage: {
+            items: components["schemas"]["ActivityEntry"][];
+            /** @description Pass as `cursor` for the next page; null on the last. */
+            nextCursor: string | null;
+        };
+        /** @description An approval as the caller may see it (contacts see less). */
+        Approval: {
+            appeal: {
+                decision: {
+                    /** Format: date-time */
+                    at: string;
+                    by: components["schemas"]["PersonSummary"];
+                    comment: string | null;
+                    /** @enum {string} */
+                    value: "approve" | "deny";
+                } | null;
+                reason: string;
+                /** Format: date-time */
+                requestedAt: string;
+                requestedBy: components["schemas"]["PersonSummary"];
+                reviewers: components["schemas"]["PersonSummary"][];
+                /** @enum {string} */
+                status: "pending" | "approved" | "denied";
+            } | null;
+            canAppeal: boolean;
+            canAskForInfo: boolean;
+            canCancel: boolean;
+            canComment: boolean;
+            canEditRecipients: boolean;
+            canProvideInfo: boolean;
+            canRespond: boolean;
+            commentRequiredOnDeny: boolean;
+            comments: components["schemas"]["ApprovalComment"][];
+            completedAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            currentStepIndex: number;
+            description: string | null;
+            /** @enum {string} */
+            displayStatus: "pending" | "needs_info" | "approved" | "denied" | "appeal_pending" | "canceled" | "expired" | "partially_approved";
+            expiresAt: string | null;
+            formData?: {
+                [key: string]: unknown;
+            } | null;
+            id: string;
+            needsInfo: {
+                /** Format: date-time */
+                askedAt: string;
+                askedBy: components["schemas"]["PersonSummary"];
+            } | null;
+            number: number;
+            onBehalfOf: components["schemas"]["PersonSummary"] | null;
+            requestedBy: components["schemas"]["PersonSummary"];
+            /** @enum {string} */
+            status: "pending" | "needs_info" | "approved" | "denied" | "appeal_pending" | "canceled" | "expired";
+            steps: components["schemas"]["ApprovalStep"][];
+            templateId: string | null;
+            ticketId: string;
+            title: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        /** @description One person asked on a step, and their answer. */
+        ApprovalAssignment: {
+            channel: ("agent_ui" | "portal" | "email_link" | "api") | null;
+            comment: string | null;
+            commentInternal: boolean;
+            decidedAt: string | null;
+            decision: ("approve" | "deny") | null;
+            id: string;
+            name: string | null;
+            /** @enum {string} */
+            type: "member" | "contact";
+        };
+        /** @description One person asked on a step, and their answer. */
+        ApprovalAssignmentInput: {
+            channel: ("agent_ui" | "portal" | "email_link" | "api") | null;
+            comment: string | null;
+            commentInternal: boolean;
+            decidedAt?: unknown | null;
+            decision: ("approve" | "deny") | null;
+            id: string;
+            name: string | null;
+            /** @enum {string} */
+            type: "member" | "contact";
+        };
+        ApprovalComment: {
+            author: components["schemas"]["PersonSummary"];
+            body: string;
+            /** Format: date-time */
+            createdAt: string;
+            id: string;
+            internal: boolean;
+        };
+        ApprovalCommentInput: {
+            author: components["schemas"]["PersonSummaryInput"];
+            body: string;
+            createdAt: unknown;
+            id: string;
+            internal: boolean;
+        };
+        ApprovalStep: {
+            approvers: components["schemas"]["ApprovalAssignment"][];
+            completedAt: string | null;
+            name: string;
+            rule: {
+                /** @constant */
+                type: "any";
+            } | {
+                /** @constant */
+                type: "all";
+            } | {
+                count: number;
+                /** @constant */
+                type: "min";
+            };
+            startedAt: string | null;
+            /** @enum {string} */
+            status: "waiting" | "active" | "no_approvers" | "approved" | "denied" | "skipped" | "canceled" | "expired";
+        };
+        ApprovalStepInput: {
+            approvers: components["schemas"]["ApprovalAssignmentInput"][];
+            completedAt?: unknown | null;
+            name: string;
+            rule: {
+                /** @constant */
+                type: "any";
+            } | {
+                /** @constant */
+                type: "all";
+            } | {
+                count: number;
+                /** @constant */
+                type: "min";
+            };
+            startedAt?: unknown | null;
+            /** @enum {string} */
+            status: "waiting" | "active" | "no_approvers" | "approved" | "denied" | "skipped" | "canceled" | "expired";
+        };
+        ApprovalTask: {
+            /** Format: date-time */
+            createdAt: string;
+            currentStepIndex: number;
+            currentStepName: string | null;
+            /** @enum {string} */
+            displayStatus: "pending" | "needs_info" | "approved" | "denied" | "appeal_pending" | "canceled" | "expired" | "partially_approved";
+            id: string;
+            number: number;
+            requestedBy: components["schemas"]["PersonSummary"];
+            /** @enum {string} */
+            status: "pending" | "needs_info" | "approved" | "denied" | "appeal_pending" | "canceled" | "expired";
+            ticket: {
+                id: string;
+                number: number;
+                subject: string;
+            };
+            ticketId: string;
+            title: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        AuditEvent: {
+            /** @description null: nobody signed in (a link, the system) */
+            actor: {
+                id: string;
+                /** @description Their current name; null once they are gone */
+                name: string | null;
+                /** @enum {string} */
+                type: "member" | "contact";
+            } | null;
+            /** Format: date-time */
+            createdAt: string;
+            data: {
+                [key: string]: unknown;
+            };
+            id: string;
+            /** @enum {string} */
+            kind: "password_changed" | "password_reset" | "invitation_sent" | "invitation_redeemed" | "sessions_ended" | "member_deactivated" | "member_reactivated" | "role_changed";
+            subject: {
+                id: string;
+                /** @description Their current name; null once they are gone */
+                name: string | null;
+                /** @enum {string} */
+                type: "member" | "contact";
+            };
+        };
+        AuditEventInput: {
+            /** @description null: nobody signed in (a link, the system) */
+            actor: {
+                id: string;
+                /** @description Their current name; null once they are gone */
+                name: string | null;
+                /** @enum {string} */
+                type: "member" | "contact";
+            } | null;
+            createdAt: unknown;
+            data: {
+                [key: string]: unknown;
+            };
+            id: string;
+            /** @enum {string} */
+            kind: "password_changed" | "password_reset" | "invitation_sent" | "invitation_redeemed" | "sessions_ended" | "member_deactivated" | "member_reactivated" | "role_changed";
+            subject: {
+                id: string;
+                /** @description Their current name; null once they are gone */
+                name: string | null;
+                /** @enum {string} */
+                type: "member" | "contact";
+            };
+        };
+        AuditEventPage: {
+            items: components["schemas"]["AuditEvent"][];
+            /** @description Pass as `cursor` for the next page; null on the last. */
+            nextCursor: string | null;
+        };
+        Contact: {
+            /** Format: date-time */
+            createdAt: string;
+            email: string;
+            id: string;
+            /** @description null: the workspace default */
+            locale: ("en" | "fr") | null;
+            name: string;
+            organization: string | null;
+        };
+        ContactInput: {
+            createdAt: unknown;
+            email: string;
+            id: string;
+            /** @description null: the workspace default */
+            locale: ("en" | "fr") | null;
+            name: string;
+            organization: string | null;
+        };
+        ContactPage: {
+            items: components["schemas"]["Contact"][];
+            /** @description Pass as `cursor` for the next page; null on the last. */
+            nextCursor: string | null;
+        };
+        CsrfToken: {
+            csrfToken: string;
+        };
+        DeadEmail: {
+            approvalId: string | null;
+            attempts: number;
+            /** Format: date-time */
+            createdAt: string;
+            id: string;
+            kind: string;
+            lastError: string | null;
+            recipient: {
+                id: string;
+                /** @enum {string} */
+                type: "member" | "contact";
+            };
+        };
+        DeadEmailInput: {
+            approvalId: string | null;
+            attempts: number;
+            createdAt: unknown;
+            id: string;
+            kind: string;
+            lastError: string | null;
+            recipient: {
+                id: string;
+                /** @enum {string} */
+                type: "member" | "contact";
+            };
+        };
+        DeadEmailPage: {
+            items: components["schemas"]["DeadEmail"][];
+            /** @description Pass as `cursor` for the next page; null on the last. */
+            nextCursor: string | null;
+        };
+        /** @description Newest first, at most 500 emails, with their live links. */
+        DevMailbox: {
+            items: {
+                from: string;
+                html: string;
+                id: string;
+                messageId: string;
+                receivedAt: string;
+                subject: string;
+                text: string;
+                to: {
+                    address: string;
+                    name: string;
+                };
+            }[];
+        };
+        Group: {
+            contactIds: string[];
+            contacts: {
+                id: string;
+                name: string;
+            }[];
+            /** Format: date-time */
+            createdAt: string;
+            id: string;
+            memberIds: string[];
+            members: {
+                id: string;
+                name: string;
+            }[];
+            name: string;
+        };
+        GroupInput: {
+            contactIds: string[];
+            contacts: {
+                id: string;
+                name: string;
+            }[];
+            createdAt: unknown;
+            id: string;
+            memberIds: string[];
+            members: {
+                id: string;
+                name: string;
+            }[];
+            name: string;
+        };
+        GroupPage: {
+            items: components["schemas"]["Group"][];
+            /** @description Pass as `cursor` for the next page; null on the last. */
+            nextCursor: string | null;
+        };
+        LinkComment: {
+            author: {
+                id: string;
+                name: string | null;
+                /** @enum {string} */
+                type: "member" | "contact";
+            };
+            body: string;
+            /** Format: date-time */
+            createdAt: string;
+            id: string;
+            internal: boolean;
+        };
+        LinkDecisionResult: {
+            approval: {
+                /** @enum {string} */
+                displayStatus: "pending" | "needs_info" | "approved" | "denied" | "appeal_pending" | "canceled" | "expired" | "partially_approved";
+                id: string;
+                number: number;
+                /** @enum {string} */
+                status: "pending" | "needs_info" | "approved" | "denied" | "appeal_pending" | "canceled" | "expired";
+            };
+            /** @enum {string} */
+            decision: "approve" | "deny";
+        };
+        LinkPage: {
+            approval: {
+                appeal: {
+                    reason: string;
+                    /** @enum {string} */
+                    status: "pending" | "approved" | "denied";
+                } | null;
+                /** @description Internal ones only to the link's member, signed in. */
+                comments: {
+                    author: {
+                        name: string | null;
+                        /** @enum {string} */
+                        type: "member" | "contact";
+                    };
+                    body: string;
+                    /** Format: date-time */
+                    createdAt: string;
+                    id: string;
+                    internal: boolean;
+                }[];
+                currentStepIndex: number;
+                decisions: {
+                    /** Format: date-time */
+                    at: string;
+                    by: {
+                        name: string | null;
+                        /** @enum {string} */
+                        type: "member" | "contact";
+                    };
+                    /** @enum {string} */
+                    channel: "agent_ui" | "portal" | "email_link" | "api";
+                    /** @description Null when none, or when internal and the visitor is not the link's member, signed in. */
+                    comment: string | null;
+                    /** @enum {string} */
+                    decision: "approve" | "deny";
+                    /** @description -1 for the appeal. */
+                    stepIndex: number;
+                    stepName: string | null;
+                }[];
+                description: string | null;
+                /** @enum {string} */
+                displayStatus: "pending" | "needs_info" | "approved" | "denied" | "appeal_pending" | "canceled" | "expired" | "partially_approved";
+                id: string;
+                number: number;
+                requestedBy: {
+                    name: string | null;
+                };
+                /** @enum {string} */
+                status: "pending" | "needs_info" | "approved" | "denied" | "appeal_pending" | "canceled" | "expired";
+                steps: {
+                    approvers: {
+                        decision: ("approve" | "deny") | null;
+                        name: string | null;
+                        /** @enum {string} */
+                        type: "member" | "contact";
+                    }[];
+                    name: string;
+                    rule: {
+                        /** @constant */
+                        type: "any";
+                    } | {
+                        /** @constant */
+                        type: "all";
+                    } | {
+                        count: number;
+                        /** @constant */
+                        type: "min";
+                    };
+                    /** @enum {string} */
+                    status: "waiting" | "active" | "no_approvers" | "approved" | "denied" | "skipped" | "canceled" | "expired";
+                }[];
+                title: string;
+            };
+            expectedResponder: {
+                name: string | null;
+                /** @enum {string} */
+                type: "member" | "contact";
+            };
+            /** Format: date-time */
+            expiresAt: string;
+            /**
+             * @description Whether the link answers a step or the appeal.
+             * @enum {string}
+             */
+            kind: "step" | "appeal";
+            /**
+             * @description The recipient's language, else the workspace's.
+             * @enum {string}
+             */
+            locale: "en" | "fr";
+            signedIn: {
+                isExpectedResponder: boolean;
+                name: string;
+                /** @enum {string} */
+                type: "member" | "contact";
+            } | null;
+            signInRequired: boolean;
+            ticket: {
+                number: number;
+                subject: string;
+                /** @description The newest public messages, oldest first. */
+                thread: {
+                    author: {
+                        name: string | null;
+                        /** @enum {string} */
+                        type: "member" | "contact";
+                    };
+                    body: string;
+                    /** Format: date-time */
+                    createdAt: string;
+                }[];
+            };
+            workspace: {
+                id: string;
+                name: string;
+            };
+        };
+        Me: {
+            email: string;
+            id: string;
+            locale: ("en" | "fr") | null;
+            name: string;
+            /** @enum {string} */
+            role: "admin" | "agent";
+            /** @constant */
+            type: "member";
+            workspaceId: string;
+        } | {
+            email: string;
+            id: string;
+            locale: ("en" | "fr") | null;
+            name: string;
+            /** @constant */
+            type: "contact";
+            workspaceId: string;
+        };
+        Member: {
+            active: boolean;
+            /** Format: date-time */
+            createdAt: string;
+            email: string;
+            id: string;
+            /** @description null: the workspace default */
+            locale: ("en" | "fr") | null;
+            name: string;
+            /** @enum {string} */
+            role: "admin" | "agent";
+        };
+        MemberInput: {
+            active: boolean;
+            createdAt: unknown;
+            email: string;
+            id: string;
+            /** @description null: the workspace default */
+            locale: ("en" | "fr") | null;
+            name: string;
+            /** @enum {string} */
+            role: "admin" | "agent";
+        };
+        MemberPage: {
+            items: components["schemas"]["Member"][];
+            /** @description Pass as `cursor` for the next page; null on the last. */
+            nextCursor: string | null;
+        };
+        /** @description The password is set; every session ended, nobody is signed in. */
+        PasswordSet: {
+            email: string;
+            principal: {
+                id: string;
+                /** @enum {string} */
+                type: "member" | "contact";
+            };
+            /** @enum {string} */
+            purpose: "password_reset" | "invitation";
+            workspaceId: string;
+        };
+        PersonSummary: {
+            id: string;
+            name: string | null;
+            /** @enum {string} */
+            type: "member" | "contact";
+        };
+        PersonSummaryInput: {
+            id: string;
+            name: string | null;
+            /** @enum {string} */
+            type: "member" | "contact";
+        };
+        /** @description An RFC 9457 problem; extension members may follow. */
+        Problem: {
+            /**
+             * @description The stable machine code; x-error-codes at the document's root gives each one's status and meaning. A 4xx the HTTP framework raises itself may carry its own lower-cased code (fst_err_*).
+             * @enum {string}
+             */
+            code: "invalid_request" | "bad_request" | "invalid_json" | "payload_too_large" | "unsupported_media_type" | "unauthorized" | "invalid_credentials" | "sign_in_required" | "csrf_failed" | "forbidden" | "members_only" | "admins_only" | "not_allowed" | "not_an_approver" | "recipients_locked" | "password_self_service" | "dev_mailbox_local_only" | "not_found" | "link_inactive" | "approvals_disabled" | "email_taken" | "last_admin" | "member_inactive" | "group_in_use" | "approval_pending" | "ticket_closed" | "already_decided" | "not_pending" | "not_denied" | "not_needs_info" | "appeals_not_allowed" | "appeal_exists" | "no_appeal_reviewers" | "min_unreachable" | "self_approval" | "idempotency_key_reused" | "rate_limited" | "reminder_too_soon" | "internal_error" | "service_unavailable";
+            detail: string;
+            /** @description invalid_request: each field at fault and why */
+            errors?: {
+                field: string;
+                message: string;
+            }[];
+            status: number;
+            title: string;
+            /** @description https://signoff.dev/problems/{code} */
+            type: string;
+        } & {
+            [key: string]: unknown;
+        };
+        RetriedEmail: {
+            id: string;
+            /** @constant */
+            status: "pending";
+        };
+        Session: {
+            principal: {
+                id: string;
+                /** @enum {string} */
+                type: "member" | "contact";
+            };
+            /** @description Send as Authorization: Bearer */
+            token: string;
+        } | {
+            /** @description Send as x-csrf-token */
+            csrfToken: string;
+            principal: {
+                id: string;
+                /** @enum {string} */
+                type: "member" | "contact";
+            };
+        };
+        Settings: {
+            appealsEnabled: boolean;
+            approvalLinkTtlHours: number;
+            approvalsEnabled: boolean;
+            autoRemindAfterHours: number | null;
+            contactApprovalEmails: boolean;
+            contactsCanViewApprovals: boolean;
+            /** @enum {string} */
+            defaultLocale: "en" | "fr";
+            maxApproversPerStep: number;
+            maxAutoReminders: number;
+            requireSignInForEmailResponses: boolean;
+        };
+        /** @description Signed in: the session is in an HttpOnly cookie. */
+        SignInLinkSession: {
+            csrfToken: string;
+            /** @description The page to open, when the link named one */
+            next: string | null;
+            principal: {
+                id: string;
+                /** @enum {string} */
+                type: "member" | "contact";
+            };
+        };
+        Signup: {
+            member: components["schemas"]["Member"];
+            /** @description A session of the new admin: send as Authorization: Bearer */
+            token: string;
+            workspace: {
+                id: string;
+                name: string;
+            };
+        };
+        StepWarning: {
+            /** @constant */
+            code: "resolves_to_nobody";
+        } | {
+            /** @constant */
+            code: "may_resolve_to_nobody";
+        } | {
+            /** @constant */
+            code: "min_above_reachable";
+            count: number;
+            reachable: number;
+        } | {
+            atLeast: number;
+            /** @constant */
+            code: "min_may_be_above_reachable";
+            count: number;
+        };
+        StepWarningInput: {
+            /** @constant */
+            code: "resolves_to_nobody";
+        } | {
+            /** @constant */
+            code: "may_resolve_to_nobody";
+        } | {
+            /** @constant */
+            code: "min_above_reachable";
+            count: number;
+            reachable: number;
+        } | {
+            atLeast: number;
+            /** @constant */
+            code: "min_may_be_above_reachable";
+            count: number;
+        };
+        Template: {
+            allowAppeals: boolean;
+            appealReviewers: ({
+                id: string;
+                /** @constant */
+                type: "member";
+            } | {
+                id: string;
+                /** @constant */
+                type: "contact";
+            } | {
+                id: string;
+                /** @constant */
+                type: "group";
+            } | {
+                /** @constant */
+                type: "ticket_requester";
+            } | {
+                /** @constant */
+                type: "ticket_contacts";
+            } | {
+                /** @constant */
+                type: "ticket_assignee";
+            })[];
+            /** Format: date-time */
+            createdAt: string;
+            description: string | null;
+            expireAfterHours: number | null;
+            id: string;
+            lockRecipients: boolean;
+            name: string;
+            preventSelfApproval: boolean;
+            requireCommentOnDeny: boolean;
+            steps: components["schemas"]["TemplateStep"][];
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        TemplateDraftPreview: {
+            steps: {
+                name: string;
+                warnings: components["schemas"]["StepWarning"][];
+            }[];
+        };
+        TemplateInput: {
+            allowAppeals: boolean;
+            appealReviewers: ({
+                id: string;
+                /** @constant */
+                type: "member";
+            } | {
+                id: string;
+                /** @constant */
+                type: "contact";
+            } | {
+                id: string;
+                /** @constant */
+                type: "group";
+            } | {
+                /** @constant */
+                type: "ticket_requester";
+            } | {
+                /** @constant */
+                type: "ticket_contacts";
+            } | {
+                /** @constant */
+                type: "ticket_assignee";
+            })[];
+            createdAt: unknown;
+            description: string | null;
+            expireAfterHours: number | null;
+            id: string;
+            lockRecipients: boolean;
+            name: string;
+            preventSelfApproval: boolean;
+            requireCommentOnDeny: boolean;
+            steps: components["schemas"]["TemplateStepInput"][];
+            updatedAt: unknown;
+        };
+        TemplatePage: {
+            items: components["schemas"]["Template"][];
+            /** @description Pass as `cursor` for the next page; null on the last. */
+            nextCursor: string | null;
+        };
+        TemplateStep: {
+            approvers: ({
+                id: string;
+                /** @constant */
+                type: "member";
+            } | {
+                id: string;
+                /** @constant */
+                type: "contact";
+            } | {
+                id: string;
+                /** @constant */
+                type: "group";
+            } | {
+                /** @constant */
+                type: "ticket_requester";
+            } | {
+                /** @constant */
+                type: "ticket_contacts";
+            } | {
+                /** @constant */
+                type: "ticket_assignee";
+            })[];
+            name: string;
+            rule: {
+                /** @constant */
+                type: "any";
+            } | {
+                /** @constant */
+                type: "all";
+            } | {
+                count: number;
+                /** @constant */
+                type: "min";
+            };
+            /** @enum {string} */
+            whenNobody: "wait" | "skip";
+        };
+        TemplateStepInput: {
+            approvers: ({
+                id: string;
+                /** @constant */
+                type: "member";
+            } | {
+                id: string;
+                /** @constant */
+                type: "contact";
+            } | {
+                id: string;
+                /** @constant */
+                type: "group";
+            } | {
+                /** @constant */
+                type: "ticket_requester";
+            } | {
+                /** @constant */
+                type: "ticket_contacts";
+            } | {
+                /** @constant */
+                type: "ticket_assignee";
+            })[];
+            name: string;
+            rule: {
+                /** @constant */
+                type: "any";
+            } | {
+                /** @constant */
+                type: "all";
+            } | {
+                count: number;
+                /** @constant */
+                type: "min";
+            };
+            /** @enum {string} */
+            whenNobody: "wait" | "skip";
+        };
+        Ticket: {
+            /** @description Approvals not canceled, and how many are unfinished (zero for contacts under rule 2). */
+            approvalCounts: {
+                total: number;
+                unfinished: number;
+            };
+            /** @description Null without approvals, and for contacts when approvals are hidden from them (rule 2). */
+            approvalStatus: ("needs_info" | "appeal_pending" | "partially_approved" | "pending" | "approved" | "denied" | "expired") | null;
+            assigneeId: string | null;
+            contactIds: string[];
+            /** Format: date-time */
+            createdAt: string;
+            id: string;
+            number: number;
+            requester: {
+                id: string;
+                name: string;
+            } | null;
+            requesterId: string;
+            /** @enum {string} */
+            status: "open" | "pending" | "on_hold" | "solved" | "closed";
+            subject: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        TicketApprovalPreview: {
+            /** @description The error code a request made now would get (400), or null when it would be made. */
+            refusal: string | null;
+            steps: {
+                /** @description People the step would ask if it started now. */
+                approverCount: number;
+                /** @description People preventSelfApproval would leave out. */
+                leftOutCount: number;
+                name: string;
+                warnings: components["schemas"]["StepWarning"][];
+                /** @enum {string} */
+                whenNobody: "wait" | "skip";
+            }[];
+        };
+        TicketInput: {
+            /** @description Approvals not canceled, and how many are unfinished (zero for contacts under rule 2). */
+            approvalCounts: {
+                total: number;
+                unfinished: number;
+            };
+            /** @description Null without approvals, and for contacts when approvals are hidden from them (rule 2). */
+            approvalStatus: ("needs_info" | "appeal_pending" | "partially_approved" | "pending" | "approved" | "denied" | "expired") | null;
+            assigneeId: string | null;
+            contactIds: string[];
+            createdAt: unknown;
+            id: string;
+            number: number;
+            requester: {
+                id: string;
+                name: string;
+            } | null;
+            requesterId: string;
+            /** @enum {string} */
+            status: "open" | "pending" | "on_hold" | "solved" | "closed";
+            subject: string;
+            updatedAt: unknown;
+        };
+        TicketMessage: {
+            author: {
+                id: string;
+                name: string | null;
+                /** @enum {string} */
+                type: "member" | "contact";
+            };
+            body: string;
+            /** Format: date-time */
+            createdAt: string;
+            id: string;
+            /** @description Contacts see public messages only. */
+            public: boolean;
+        };
+        TicketMessageInput: {
+            author: {
+                id: string;
+                name: string | null;
+                /** @enum {string} */
+                type: "member" | "contact";
+            };
+            body: string;
+            createdAt: unknown;
+            id: string;
+            /** @description Contacts see public messages only. */
+            public: boolean;
+        };
+        TicketMessagePage: {
+            items: components["schemas"]["TicketMessage"][];
+            /** @description Pass as `cursor` for the next page; null on the last. */
+            nextCursor: string | null;
+        };
+        TicketPage: {
+            items: components["schemas"]["Ticket"][];
+            /** @description Pass as `cursor` for the next page; null on the last. */
+            nextCursor: string | null;
+        };
+        TicketWithMessages: {
+            /** @description Approvals not canceled, and how many are unfinished (zero for contacts under rule 2). */
+            approvalCounts: {
+                total: number;
+                unfinished: number;
+            };
+            /** @description Null without approvals, and for contacts when approvals are hidden from them (rule 2). */
+            approvalStatus: ("needs_info" | "appeal_pending" | "partially_approved" | "pending" | "approved" | "denied" | "expired") | null;
+            assigneeId: string | null;
+            contactIds: string[];
+            /** Format: date-time */
+            createdAt: string;
+            id: string;
+            /** @description The newest messages, oldest of them first. */
+            messages: components["schemas"]["TicketMessage"][];
+            /** @description Older messages: GET /tickets/{id}/messages with this cursor. */
+            messagesNextCursor: string | null;
+            number: number;
+            requester: {
+                id: string;
+                name: string;
+            } | null;
+            requesterId: string;
+            /** @enum {string} */
+            status: "open" | "pending" | "on_hold" | "solved" | "closed";
+            subject: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+    };
     responses: never;
     parameters: never;
     requestBodies: never;
