@@ -1,12 +1,9 @@
 import { z } from 'zod';
-import { createMember } from '../people/repo.js';
-import { memberAnswer } from '../people/schemas.js';
 import { inTransaction } from '../shared/db/connect.js';
 import { invalid, tooManyRequests } from '../shared/errors.js';
 import { noContent } from '../shared/http/responses.js';
-import { email, id, locale, password, personName, workspaceName } from '../shared/http/schemas.js';
+import { email, id, locale, password, personName } from '../shared/http/schemas.js';
 import type { Api, AppDeps } from '../shared/http/types.js';
-import { createWorkspace } from '../workspaces/repo.js';
 import { invalidCredentials, requirePrincipal } from './authenticate.js';
 import { clearSessionCookie, setSessionCookie } from './cookies.js';
 import { setPassword } from './password-resets.js';
@@ -16,16 +13,6 @@ import { accountKey, addressKey, hit, peek, withAttemptSlot } from './rate-limit
 import { csrfAnswer, meAnswer, sessionAnswer } from './schemas.js';
 import { createSession, currentSessionHash, SESSION_TTL_MS } from './sessions.js';
 
-/** Sign-up's answer names the new admin as a member: routes are where auth meets people (no cycle). */
-export const signupAnswer = z
-  .object({
-    workspace: z.object({ id: z.string(), name: z.string() }),
-    member: memberAnswer,
-    token: z.string().describe('A session of the new admin: send as Authorization: Bearer'),
-  })
-  .meta({ id: 'Signup' });
-
-const signupBody = z.strictObject({ workspaceName, name: personName, email, password });
 const loginBody = z.strictObject({
   workspaceId: id,
   email,
@@ -35,28 +22,6 @@ const loginBody = z.strictObject({
 });
 
 export function authRoutes(app: Api, { db, rateLimits, now, config }: AppDeps): void {
-  app.post(
-    '/signup',
-    {
-      config: { public: true },
-      schema: { tags: ['auth'], body: signupBody, response: { 201: signupAnswer } },
-    },
-    async (request, reply) => {
-      const limit = await hit(db, `signup:ip:${request.ip}`, rateLimits.signups);
-      if (limit.count > rateLimits.signups.max) {
-        throw tooManyRequests(limit.retryAfterSeconds, 'Too many signups from this address');
-      }
-      const { workspaceName, ...person } = request.body;
-      const result = await inTransaction(db, async (tx) => {
-        const workspace = await createWorkspace(tx, { name: workspaceName });
-        const member = await createMember(tx, workspace.id, { ...person, role: 'admin' });
-        const token = await createSession(tx, workspace.id, { type: 'member', id: member.id }, now());
-        return { workspace: { id: workspace.id, name: workspaceName }, member, token };
-      });
-      return reply.code(201).send(result);
-    },
-  );
-
   app.post(
     '/auth/login',
     {
