@@ -1,10 +1,10 @@
 /**
  * The web app's one module of API types (issue 13). Every page imports its API shapes from here.
  *
- * Each type is derived from the generated OpenAPI document (./openapi.d.ts, `npm run api:types`) where
- * the document already declares it: today the request bodies and query parameters. A response the
- * server does not declare yet is the single hand type left, marked `contract:`; when its route declares
- * a response schema, replace the hand type with the generated one and let the compiler show what moved.
+ * Every type is derived from the generated OpenAPI document (./openapi.d.ts, `npm run api:types`): a named
+ * component, an operation's body, query or answer, or a part of one. None is written by hand, so a change
+ * of the server's schemas shows up as a compile error in the page that reads it
+ * (test/web/api-types-hand.test.ts keeps it so).
  */
 import type { components, paths } from './openapi.js';
 
