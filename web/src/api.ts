@@ -1,9 +1,20 @@
 /** The web app's client of the same /api/v1 as everyone: a session cookie, and a CSRF token for changes. */
-import type { Problem } from './api/types.js';
+import type { CsrfToken, Problem } from './api/types.js';
+
+/**
+ * The client's own problem when an error answer carries no JSON problem (a proxy's HTML page, a lost
+ * connection): not an API type, so it never pretends to be one of the document's codes.
+ */
+export type UnreadableAnswer = {
+  status: number;
+  code: 'network_error';
+  detail: string;
+  errors?: undefined;
+};
 
 export class ApiError extends Error {
   constructor(
-    readonly problem: Problem,
+    readonly problem: Problem | UnreadableAnswer,
     /** From the `Retry-After` header of a 429, in seconds. */
     readonly retryAfterSeconds: number | null = null,
   ) {
@@ -22,7 +33,7 @@ let csrfToken: string | null = null;
 async function csrf(): Promise<string> {
   if (!csrfToken) {
     const res = await fetch('/api/v1/auth/csrf', { credentials: 'same-origin' });
-    csrfToken = ((await res.json()) as { csrfToken: string }).csrfToken;
+    csrfToken = ((await res.json()) as CsrfToken).csrfToken;
   }
   return csrfToken;
 }
@@ -42,20 +53,27 @@ export async function api<T = unknown>(method: string, path: string, body?: unkn
     ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
   });
   if (res.status === 204) return undefined as T;
-  const data = await res.json().catch(() => null);
+  const data: unknown = await res.json().catch(() => null);
   if (!res.ok) {
     // A stale CSRF secret (new cookie): fetch a fresh token once and retry.
-    if (res.status === 403 && data?.code === 'csrf_failed' && csrfToken) {
+    if (res.status === 403 && isProblem(data) && data.code === 'csrf_failed' && csrfToken) {
       csrfToken = null;
       return api<T>(method, path, body);
     }
     const retryAfter = Number(res.headers.get('retry-after'));
     throw new ApiError(
-      data ?? { status: res.status, code: 'network_error', detail: res.statusText },
+      isProblem(data) ? data : { status: res.status, code: 'network_error', detail: res.statusText },
       retryAfter > 0 ? retryAfter : null,
     );
   }
   return data as T;
+}
+
+/** An error answer's body is the API's problem when it has the members every problem has. */
+function isProblem(data: unknown): data is Problem {
+  if (typeof data !== 'object' || data === null) return false;
+  const { status, code, detail } = data as Record<string, unknown>;
+  return typeof status === 'number' && typeof code === 'string' && typeof detail === 'string';
 }
 
 export const get = <T = unknown>(path: string) => api<T>('GET', path);

@@ -1,9 +1,10 @@
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
+import type { Locale } from './api/types.js';
 import * as en from './locales/en/index.js';
 import * as fr from './locales/fr/index.js';
 
-export type Locale = 'en' | 'fr';
+export type { Locale };
 export const LOCALES: Locale[] = ['en', 'fr'];
 const STORAGE_KEY = 'signoff.locale';
 

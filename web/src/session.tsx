@@ -1,5 +1,5 @@
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useState } from 'react';
-import type { Me, Settings } from './api/types.js';
+import type { Me, Session, Settings } from './api/types.js';
 import { api, get, setCsrfToken } from './api.js';
 import { hasChosenLocale, setLocale } from './i18n.js';
 
@@ -41,13 +41,14 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   const signIn = useCallback(
     async (workspaceId: string, email: string, password: string) => {
-      const res = await api<{ csrfToken: string }>('POST', '/auth/login', {
+      const res = await api<Session>('POST', '/auth/login', {
         workspaceId,
         email,
         password,
         session: 'cookie',
       });
-      setCsrfToken(res.csrfToken);
+      // A cookie session answers its CSRF token; a bearer one (never asked for here) has none.
+      setCsrfToken('csrfToken' in res ? res.csrfToken : null);
       localStorage.setItem(LAST_WORKSPACE_KEY, workspaceId);
       await refresh();
       return (await get<Me>('/me')) as Me;

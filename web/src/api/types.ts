@@ -1,12 +1,12 @@
 /**
  * The web app's one module of API types (issue 13). Every page imports its API shapes from here.
  *
- * Each type is derived from the generated OpenAPI document (./openapi.d.ts, `npm run api:types`) where
- * the document already declares it: today the request bodies and query parameters. A response the
- * server does not declare yet is the single hand type left, marked `contract:`; when its route declares
- * a response schema, replace the hand type with the generated one and let the compiler show what moved.
+ * Every type is derived from the generated OpenAPI document (./openapi.d.ts, `npm run api:types`): a named
+ * component, an operation's body, query or answer, or a part of one. None is written by hand, so a change
+ * of the server's schemas shows up as a compile error in the page that reads it
+ * (test/web/api-types-hand.test.ts keeps it so).
  */
-import type { paths } from './openapi.js';
+import type { components, paths } from './openapi.js';
 
 // ---------------------------------------------------------------- reading the generated document
 
@@ -89,355 +89,119 @@ export const APPEAL_REASON_MAX = 2000;
 export const COMMENT_MAX = 10_000;
 export const SUBJECT_MAX = 200;
 
-// ---------------------------------------------------------------- responses (hand types, until declared)
+// ---------------------------------------------------------------- responses (generated)
 
-/** A list answer: `{items, nextCursor}`; `?cursor=` fetches the next page. */
-// contract: replace with the generated list schema once the routes declare it
-export type ListPage<T> = { items: T[]; nextCursor: string | null };
+type Schemas = components['schemas'];
+type SuccessStatus = 200 | 201;
+/** The JSON an operation answers on success (200 or 201). */
+type ResponseOf<P extends keyof paths, M extends 'get' | 'post' | 'put' | 'patch' | 'delete'> = Operation<
+  P,
+  M
+>['responses'] extends infer R
+  ? {
+      [S in SuccessStatus & keyof R]: R[S] extends { content: { 'application/json': infer J } } ? J : never;
+    }[SuccessStatus & keyof R]
+  : never;
 
-/** An error answer (application/problem+json). */
-// contract: replace with components['schemas']['Problem'] once the route declares it
-export type Problem = {
-  status: number;
-  code: string;
-  detail: string;
-  errors?: { field: string; message: string }[];
-};
+/** An error answer (application/problem+json); extension members are `unknown` until read. */
+export type Problem = Schemas['Problem'];
+export type ProblemCode = Problem['code'];
 
-/** A person as the API names them. */
-// contract: replace with components['schemas']['Named'] once the route declares it
-export type Named = PersonRef & { name: string | null };
+/**
+ * A list answer: `{items, nextCursor}`; `?cursor=` fetches the next page. Every list operation's
+ * answer, named or not, so that a loader can take the page type and return its items.
+ */
+export type ListPage =
+  | Schemas['ActivityPage']
+  | Schemas['AuditEventPage']
+  | Schemas['ContactPage']
+  | Schemas['DeadEmailPage']
+  | Schemas['GroupPage']
+  | Schemas['MemberPage']
+  | Schemas['TemplatePage']
+  | Schemas['TicketMessagePage']
+  | Schemas['TicketPage']
+  | ApprovalPage;
+export type ItemOf<Page extends ListPage> = Page['items'][number];
 
-// contract: replace with components['schemas']['Me'] once the route declares it
-export type Me = {
-  type: PersonType;
-  id: string;
-  workspaceId: string;
-  name: string;
-  email: string;
-  role?: Role;
-  locale: Locale | null;
-};
+/** A person as the API names them: a reference and their current name (null once they are gone). */
+export type Named = Schemas['PersonSummary'];
 
-// contract: replace with components['schemas']['Settings'] once the route declares it
-export type Settings = Required<SettingsUpdate>;
+export type Me = Schemas['Me'];
+export type Settings = Schemas['Settings'];
 
-// contract: replace with components['schemas']['Member'] once the route declares it
-export type Member = {
-  id: string;
-  name: string;
-  email: string;
-  role: Role;
-  locale: Locale | null;
-  active: boolean;
-  createdAt: string;
-};
+export type Member = Schemas['Member'];
+export type MemberPage = Schemas['MemberPage'];
+export type Contact = Schemas['Contact'];
+export type ContactPage = Schemas['ContactPage'];
 
-// contract: replace with components['schemas']['Contact'] once the route declares it
-export type Contact = {
-  id: string;
-  name: string;
-  email: string;
-  locale: Locale | null;
-  organization: string | null;
-  createdAt: string;
-};
+export type ApprovalGroup = Schemas['Group'];
+export type GroupPage = Schemas['GroupPage'];
+/** A group's member or contact, with their name. */
+export type NamedRef = ApprovalGroup['members'][number];
 
-export type NamedRef = { id: string; name: string };
-
-// contract: replace with components['schemas']['Group'] once the route declares it
-export type ApprovalGroup = {
-  id: string;
-  name: string;
-  memberIds: string[];
-  contactIds: string[];
-  members: NamedRef[];
-  contacts: NamedRef[];
-  createdAt: string;
-};
-
-// contract: replace with components['schemas']['Template'] once the route declares it
-export type ApprovalTemplate = {
-  id: string;
-  name: string;
-  description: string | null;
-  allowAppeals: boolean;
-  appealReviewers: DirectoryRef[];
-  steps: TemplateStep[];
-  expireAfterHours: number | null;
-  createdAt: string;
-  updatedAt: string;
-} & TemplateSwitches;
+export type ApprovalTemplate = Schemas['Template'];
+export type TemplatePage = Schemas['TemplatePage'];
 
 /** A warning of `POST /approval-templates/preview` and `POST /tickets/{id}/approvals/preview`. */
-// contract: replace with components['schemas']['StepWarning'] once the route declares it
-export type StepWarning =
-  | { code: 'resolves_to_nobody' }
-  | { code: 'may_resolve_to_nobody' }
-  | { code: 'min_above_reachable'; count: number; reachable: number }
-  | { code: 'min_may_be_above_reachable'; count: number; atLeast: number };
-
-export type Channel = 'agent_ui' | 'portal' | 'email_link' | 'api';
-
-export type ApprovalStatus =
-  | 'pending'
-  | 'needs_info'
-  | 'approved'
-  | 'denied'
-  | 'appeal_pending'
-  | 'canceled'
-  | 'expired';
-export type DisplayStatus = ApprovalStatus | 'partially_approved';
-export type StepStatus =
-  | 'waiting'
-  | 'active'
-  | 'no_approvers'
-  | 'approved'
-  | 'denied'
-  | 'skipped'
-  | 'canceled'
-  | 'expired';
-
-// contract: replace with components['schemas']['StepApprover'] once the route declares it
-export type StepApprover = Named & {
-  decision: Decision | null;
-  comment: string | null;
-  /** Members only: the decision's comment is an internal note (SPEC §8.1). */
-  commentInternal?: boolean;
-  decidedAt: string | null;
-  channel: Channel | null;
-};
-
-export type ApprovalStep = {
-  name: string;
-  rule: Rule;
-  status: StepStatus;
-  startedAt: string | null;
-  completedAt: string | null;
-  approvers: StepApprover[];
-};
-
-export type ApprovalComment = {
-  id: string;
-  author: Named;
-  body: string;
-  internal: boolean;
-  createdAt: string;
-};
-
-export type Appeal = {
-  reason: string;
-  status: 'pending' | 'approved' | 'denied';
-  requestedBy: Named;
-  requestedAt: string;
-  reviewers: Named[];
-  decision: { value: Decision; comment: string | null; by: Named; at: string } | null;
-};
+export type StepWarning = Schemas['StepWarning'];
+/** `POST /approval-templates/preview`: each step of a draft template and its warnings. */
+export type TemplateDraftPreview = Schemas['TemplateDraftPreview'];
+/** `POST /tickets/{id}/approvals/preview` (SPEC §8.1). */
+export type TicketApprovalPreview = Schemas['TicketApprovalPreview'];
 
 /** An approval as its reader may see it: members and contacts get the same shape (SPEC §5, rule 3). */
-// contract: replace with components['schemas']['Approval'] once the route declares it
-export type Approval = {
-  id: string;
-  number: number;
-  ticketId: string;
-  templateId?: string | null;
-  title: string;
-  description: string | null;
-  status: ApprovalStatus;
-  displayStatus: DisplayStatus;
-  currentStepIndex: number;
-  requestedBy: Named;
-  onBehalfOf: Named | null;
-  formData?: Record<string, unknown> | null;
-  steps: ApprovalStep[];
-  comments: ApprovalComment[];
-  appeal: Appeal | null;
-  canRespond: boolean;
-  canAppeal: boolean;
-  canComment: boolean;
-  canCancel?: boolean;
-  canEditRecipients?: boolean;
-  /** A denial needs a non-empty comment (the template's requireCommentOnDeny). */
-  commentRequiredOnDeny?: boolean;
-  /** While the status is `needs_info`: who asked and since when (SPEC §8.1). */
-  needsInfo?: { askedBy: Named; askedAt: string } | null;
-  canAskForInfo?: boolean;
-  canProvideInfo?: boolean;
-  expiresAt: string | null;
-  completedAt: string | null;
-  createdAt: string;
-  updatedAt?: string;
-};
+export type Approval = Schemas['Approval'];
+/** `GET /tickets/{id}/approvals`: the document declares this page inline. */
+export type ApprovalPage = ResponseOf<'/api/v1/tickets/{id}/approvals', 'get'>;
+export type ApprovalStatus = Approval['status'];
+export type DisplayStatus = Approval['displayStatus'];
+export type ApprovalStep = Schemas['ApprovalStep'];
+export type StepStatus = ApprovalStep['status'];
+export type StepApprover = Schemas['ApprovalAssignment'];
+export type Channel = NonNullable<StepApprover['channel']>;
+export type ApprovalComment = Schemas['ApprovalComment'];
+export type Appeal = NonNullable<Approval['appeal']>;
 
 /** Everyone an agent may pick as an approver, and the names to show for references. */
 export type Directory = { members: Member[]; contacts: Contact[]; groups: ApprovalGroup[] };
 
 /** A ticket's approval status (SPEC §8.1): the most urgent unfinished approval, else the last finished. */
-export type TicketApprovalStatus = DisplayStatus;
+export type TicketApprovalStatus = NonNullable<Ticket['approvalStatus']>;
 
-// contract: replace with components['schemas']['Ticket'] once the route declares it
-export type Ticket = {
-  id: string;
-  number: number;
-  subject: string;
-  status: TicketStatus;
-  requesterId?: string;
-  requester: { id: string; name: string | null } | null;
-  contactIds?: string[];
-  assigneeId?: string | null;
-  approvalStatus: TicketApprovalStatus | null;
-  /** Approvals not canceled, and how many are unfinished (SPEC §8.1). */
-  approvalCounts?: { unfinished: number; total: number };
-  createdAt: string;
-  updatedAt: string;
-};
-
-// contract: replace with components['schemas']['Message'] once the route declares it
-export type Message = {
-  id: string;
-  author: Named | null;
-  body: string;
-  public: boolean;
-  createdAt: string;
-};
-
+export type Ticket = Schemas['Ticket'];
+export type TicketPage = Schemas['TicketPage'];
+export type Message = Schemas['TicketMessage'];
+export type TicketMessagePage = Schemas['TicketMessagePage'];
 /** `messages`: the newest ones, oldest of them first; older ones from `messagesNextCursor` on. */
-export type TicketDetail = Ticket & { messages: Message[]; messagesNextCursor: string | null };
+export type TicketDetail = Schemas['TicketWithMessages'];
 
-export type ActivityType =
-  | 'ticket_created'
-  | 'ticket_updated'
-  | 'message_added'
-  | 'approval_requested'
-  | 'step_started'
-  | 'step_skipped'
-  | 'step_has_no_approvers'
-  | 'approver_left_out'
-  | 'decision'
-  | 'step_completed'
-  | 'comment'
-  | 'recipients_edited'
-  | 'reminder_sent'
-  | 'canceled'
-  | 'appeal_requested'
-  | 'appeal_decided'
-  | 'completed'
-  | 'expired'
-  | 'needs_info_requested'
-  | 'info_provided';
+export type Activity = Schemas['ActivityEntry'];
+export type ActivityPage = Schemas['ActivityPage'];
+export type ActivityType = Activity['type'];
 
-// contract: replace with components['schemas']['Activity'] once the route declares it
-export type Activity = {
-  id: string;
-  type: ActivityType;
-  approvalId: string | null;
-  actor: Named | null;
-  channel: Channel | null;
-  data: Record<string, unknown>;
-  createdAt: string;
-};
+export type ApprovalTask = Schemas['ApprovalTask'];
+export type ApprovalTasks = ResponseOf<'/api/v1/me/approval-tasks', 'get'>;
 
-// contract: replace with components['schemas']['ApprovalTask'] once the route declares it
-export type ApprovalTask = {
-  id: string;
-  number: number;
-  ticketId: string;
-  ticket: { id: string; number: number; subject: string };
-  title: string;
-  status: ApprovalStatus;
-  displayStatus: DisplayStatus;
-  currentStepIndex: number;
-  currentStepName: string | null;
-  requestedBy: Named;
-  createdAt: string;
-  updatedAt?: string;
-};
-
-export type ApprovalTasks = { awaitingMe: ApprovalTask[]; requestedByMe: ApprovalTask[] };
-
-// contract: replace with the generated response of POST /auth/sign-in-links/redeem once it declares it
-export type SignInLinkRedeemed = {
-  principal: { type: 'contact'; id: string };
-  next: string | null;
-  csrfToken: string;
-};
+export type SignInLinkRedeemed = Schemas['SignInLinkSession'];
+/** `POST /auth/password-resets/redeem`: the password is set, nobody is signed in. */
+export type PasswordSet = Schemas['PasswordSet'];
+export type CsrfToken = Schemas['CsrfToken'];
+/** `POST /auth/login`: a bearer token, or (a cookie session) the CSRF token to send with changes. */
+export type Session = Schemas['Session'];
+/** `GET /dev/mailbox` (SPEC §4, §7). */
+export type DevMailbox = Schemas['DevMailbox'];
+export type MailboxEmail = DevMailbox['items'][number];
 
 // ---------------------------------------------------------------- the public response page (SPEC §4)
 
-/** Who did something, as a link holder may see it: a name, no id. */
-export type LinkPerson = { type: PersonType; name: string | null };
-
-export type LinkDecision = {
-  stepIndex: number;
-  stepName: string | null;
-  by: LinkPerson;
-  decision: Decision;
-  comment: string | null;
-  channel: string;
-  at: string;
-};
-
-export type LinkComment = {
-  id: string;
-  author: LinkPerson;
-  body: string;
-  internal: boolean;
-  createdAt: string;
-};
-
-export type ThreadMessage = { author: LinkPerson; body: string; createdAt: string };
-
 /** GET /api/v1/approval-links/{token}: what the response page may show (SPEC §4). */
-// contract: replace with components['schemas']['LinkPage'] once the route declares it
-export type LinkPage = {
-  kind: 'step' | 'appeal';
-  workspace: { id: string; name: string };
-  approval: {
-    id: string;
-    number: number;
-    title: string;
-    description: string | null;
-    status: ApprovalStatus;
-    displayStatus: DisplayStatus;
-    currentStepIndex: number;
-    requestedBy: { name: string | null };
-    steps: {
-      name: string;
-      rule: Rule;
-      status: StepStatus;
-      approvers: { type: PersonType; name: string | null; decision: Decision | null }[];
-    }[];
-    appeal: { reason: string; status: 'pending' | 'approved' | 'denied' } | null;
-    /** Every decision so far, oldest first (`stepIndex` -1 for the appeal's). */
-    decisions: LinkDecision[];
-    /** The comments the holder may see (internal ones only for the member signed in as the recipient). */
-    comments: LinkComment[];
-  };
-  /** `thread`: the ticket's latest public messages, oldest first. */
-  ticket: { number: number; subject: string; thread: ThreadMessage[] };
-  /** The recipient's language, else the workspace's: the page renders in it. */
-  locale: Locale;
-  expectedResponder: { type: PersonType; name: string | null };
-  signInRequired: boolean;
-  signedIn: null | { type: PersonType; name: string; isExpectedResponder: boolean };
-  expiresAt: string;
-};
+export type LinkPage = Schemas['LinkPage'];
+/** Who did something, as a link holder may see it: a name, no id. */
+export type LinkPerson = LinkPage['expectedResponder'];
+export type LinkDecision = LinkPage['approval']['decisions'][number];
+export type LinkComment = LinkPage['approval']['comments'][number];
+export type ThreadMessage = LinkPage['ticket']['thread'][number];
 
 /** POST /api/v1/approval-links/{token}/decisions. */
-// contract: replace with the generated response of POST /approval-links/{token}/decisions once it declares it
-export type LinkDecisionResult = {
-  decision: Decision;
-  approval: { id: string; number: number; status: ApprovalStatus; displayStatus: DisplayStatus };
-};
-
-/** Why a real link is dead (SPEC §8.6), from the 410 problem's `reason`. */
-export type DeadLinkReason = 'used' | 'removed' | 'finished' | 'step_moved_on' | 'expired';
-
-/** The extension members of the link problems the page reads. */
-// contract: replace with components['schemas']['Problem'] once the route declares it
-export type LinkProblem = {
-  reason?: DeadLinkReason;
-  decision?: { value: Decision; at: string };
-  workspace?: { id: string; name: string };
-  responderType?: PersonType;
-};
+export type LinkDecisionResult = Schemas['LinkDecisionResult'];

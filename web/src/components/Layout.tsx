@@ -1,6 +1,7 @@
 import { type ReactNode, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, NavLink, useNavigate } from 'react-router';
+import type { ApprovalTasks } from '../api/types.js';
 import { get } from '../api.js';
 import { useSession } from '../session.js';
 import { LanguageSwitch } from './LanguageSwitch.js';
@@ -13,7 +14,7 @@ export function useAwaitingCount(): number | null {
     if (!me || !settings?.approvalsEnabled) return;
     let alive = true;
     const load = () =>
-      get<{ awaitingMe: unknown[] }>('/me/approval-tasks?limit=200')
+      get<ApprovalTasks>('/me/approval-tasks?limit=200')
         .then((r) => alive && setCount(r.awaitingMe.length))
         .catch(() => undefined);
     void load();
@@ -93,7 +94,7 @@ export function AgentLayout({ children }: { children: ReactNode }) {
               </NavLink>
             </li>
           ) : null}
-          {me?.role === 'admin' ? (
+          {me?.type === 'member' && me.role === 'admin' ? (
             <li>
               <NavLink to="/admin">{t('nav.admin')}</NavLink>
             </li>

@@ -1,22 +1,20 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { Message, TicketMessagePage } from '../api/types.js';
 import { get } from '../api.js';
 import { ErrorMessage } from './common.js';
-
-type Dated = { id: string; createdAt: string };
-type MessagePage<M> = { items: M[]; nextCursor: string | null };
 
 /**
  * A ticket's conversation beyond the newest page that GET /tickets/{id} carries: older messages are
  * loaded on demand from GET /tickets/{id}/messages (newest first, by cursor) and shown above, oldest
  * first. `latest` is the ticket's page (oldest of it first) and `latestCursor` its `messagesNextCursor`.
  */
-export function useConversation<M extends Dated>(ticketId: string, latest: M[], latestCursor: string | null) {
-  const [older, setOlder] = useState<M[]>([]);
+export function useConversation(ticketId: string, latest: Message[], latestCursor: string | null) {
+  const [older, setOlder] = useState<Message[]>([]);
   const [cursor, setCursor] = useState<string | null>(latestCursor);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  const previousLatest = useRef<M[]>(latest);
+  const previousLatest = useRef<Message[]>(latest);
   const showingOlder = useRef(false);
 
   // Another ticket: start again from its newest page.
@@ -42,7 +40,7 @@ export function useConversation<M extends Dated>(ticketId: string, latest: M[], 
     setBusy(true);
     setError(null);
     try {
-      const page = await get<MessagePage<M>>(
+      const page = await get<TicketMessagePage>(
         `/tickets/${ticketId}/messages?limit=50&cursor=${encodeURIComponent(cursor)}`,
       );
       showingOlder.current = true;
@@ -67,7 +65,7 @@ export function useConversation<M extends Dated>(ticketId: string, latest: M[], 
 }
 
 /** The union of two lists of messages, oldest first. */
-function merge<M extends Dated>(a: M[], b: M[]): M[] {
+function merge(a: Message[], b: Message[]): Message[] {
   const byId = new Map([...a, ...b].map((m) => [m.id, m]));
   return [...byId.values()].sort((x, y) => x.createdAt.localeCompare(y.createdAt));
 }

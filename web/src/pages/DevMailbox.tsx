@@ -1,23 +1,12 @@
 import type { CSSProperties, ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
+import type { DevMailbox as MailboxAnswer, MailboxEmail } from '../api/types.js';
 import { ApiError, get } from '../api.js';
 import { ErrorMessage, Loading, Page, useAsync } from '../components/common.js';
 import { formatDate } from '../i18n.js';
 import { problemStatus } from './portal/util.js';
 import './portal/portal.css';
-
-/** GET /api/v1/dev/mailbox, present only when no SMTP server is configured (SPEC §4, §7). */
-type MailboxEmail = {
-  id: string;
-  messageId: string;
-  from: string | { name?: string; address: string };
-  to: { name?: string | null; address: string };
-  subject: string;
-  text: string;
-  html: string;
-  receivedAt: string;
-};
 
 const styles: Record<string, CSSProperties> = {
   columns: { display: 'flex', flexWrap: 'wrap', gap: '1rem', alignItems: 'flex-start' },
@@ -143,10 +132,7 @@ function EmailList({
 export function DevMailbox() {
   const { t } = useTranslation('portal');
   const [params, setParams] = useSearchParams();
-  const { data, error, loading, reload } = useAsync(
-    () => get<{ items: MailboxEmail[] }>('/dev/mailbox'),
-    'mailbox',
-  );
+  const { data, error, loading, reload } = useAsync(() => get<MailboxAnswer>('/dev/mailbox'), 'mailbox');
   const emails = [...(data?.items ?? [])].sort((a, b) => b.receivedAt.localeCompare(a.receivedAt));
   const selectedId = params.get('message');
   const selected = emails.find((e) => e.id === selectedId) ?? null;

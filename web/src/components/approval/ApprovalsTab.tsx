@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Approval, ApprovalTemplate, Directory } from '../../api/types.js';
+import type { Approval, ApprovalPage, Directory, TemplatePage } from '../../api/types.js';
 import { ErrorMessage, Loading, useAsync } from '../common.js';
 import { ApprovalCard } from './ApprovalCard.js';
 import { loadAll } from './directory.js';
@@ -31,8 +31,8 @@ export function ApprovalsTab({
   onChanged: () => void;
 }) {
   const { t } = useTranslation('agent');
-  const list = useAsync(() => loadAll<Approval>(`/tickets/${ticketId}/approvals`), ticketId);
-  const templates = useAsync(() => loadAll<ApprovalTemplate>('/approval-templates'), 'templates');
+  const list = useAsync(() => loadAll<ApprovalPage>(`/tickets/${ticketId}/approvals`), ticketId);
+  const templates = useAsync(() => loadAll<TemplatePage>('/approval-templates'), 'templates');
   const [requesting, setRequesting] = useState(false);
   const [done, setDone] = useState<string | null>(null);
   const focused = useRef<string | null>(null);

@@ -7,8 +7,7 @@ import type {
   Directory,
   PersonRef,
   Rule,
-  StepWarning,
-  WhenNobody,
+  TicketApprovalPreview,
 } from '../../api/types.js';
 import { post } from '../../api.js';
 import { useSession } from '../../session.js';
@@ -20,21 +19,19 @@ import { joinNames, ruleText } from './words.js';
 
 type Kind = 'template' | 'adhoc';
 
-/** `POST /tickets/{id}/approvals/preview` (SPEC §8.1). */
-type RequestPreview = {
-  steps: { name: string; whenNobody: WhenNobody; warnings: StepWarning[] }[];
-  refusal: string | null;
-};
-
 /** What the chosen template would do on this ticket now; null while unknown. */
-function useRequestPreview(ticketId: string, templateId: string, behalf: string): RequestPreview | null {
-  const [preview, setPreview] = useState<RequestPreview | null>(null);
+function useTicketApprovalPreview(
+  ticketId: string,
+  templateId: string,
+  behalf: string,
+): TicketApprovalPreview | null {
+  const [preview, setPreview] = useState<TicketApprovalPreview | null>(null);
   useEffect(() => {
     let current = true;
     setPreview(null);
     if (!templateId) return;
     const onBehalfOf = parsePerson(behalf);
-    post<RequestPreview>(`/tickets/${ticketId}/approvals/preview`, {
+    post<TicketApprovalPreview>(`/tickets/${ticketId}/approvals/preview`, {
       templateId,
       ...(onBehalfOf ? { onBehalfOf } : {}),
     })
@@ -50,7 +47,7 @@ function useRequestPreview(ticketId: string, templateId: string, behalf: string)
 }
 
 /** Steps that would resolve to nobody now, and min counts out of reach, before the request is sent. */
-function PreviewWarnings({ preview }: { preview: RequestPreview | null }) {
+function PreviewWarnings({ preview }: { preview: TicketApprovalPreview | null }) {
   const { t } = useTranslation('agent');
   const text = useStepWarningText();
   const lines = (preview?.steps ?? []).flatMap((step, i) =>
@@ -127,7 +124,7 @@ export function RequestApprovalForm({
   const [pickerError, setPickerError] = useState(false);
   const action = useAction();
   const template = templates.find((tpl) => tpl.id === templateId);
-  const preview = useRequestPreview(ticketId, kind === 'template' ? templateId : '', behalf);
+  const preview = useTicketApprovalPreview(ticketId, kind === 'template' ? templateId : '', behalf);
 
   async function submit(e: FormEvent) {
     e.preventDefault();

@@ -1,27 +1,16 @@
 import { useTranslation } from 'react-i18next';
-import type { Channel, Decision, PersonType, Rule, StepStatus } from '../../api/types.js';
+import type { ApprovalStep, Rule, StepApprover, StepStatus } from '../../api/types.js';
 import { formatDate } from '../../i18n.js';
 import { type Audience, seesInternals, WORDS } from './audience.js';
 import { channelText } from './words.js';
 import './approval.css';
 
 /** What every reader knows of a step (the response page's link gives no ids, channels or comments). */
-export type StepSummary = {
-  name: string;
-  rule: Rule;
-  status: StepStatus;
+export type StepSummary = Pick<ApprovalStep, 'name' | 'rule' | 'status'> & {
   approvers: StepApproverSummary[];
 };
-export type StepApproverSummary = {
-  type?: PersonType;
-  id?: string;
-  name: string | null;
-  decision: Decision | null;
-  comment?: string | null;
-  commentInternal?: boolean;
-  decidedAt?: string | null;
-  channel?: Channel | null;
-};
+/** An approver's name and answer; the rest of an approval's `ApprovalAssignment` only where the API sends it. */
+export type StepApproverSummary = Partial<StepApprover> & Pick<StepApprover, 'name' | 'decision'>;
 
 /** A step's rule in words: "Every approver", "Approvals needed: 2."… (each audience its sentence). */
 export function RuleText({ rule, audience }: { rule: Rule; audience: Audience }) {

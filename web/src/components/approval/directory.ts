@@ -1,15 +1,23 @@
 import type { TFunction } from 'i18next';
-import type { ApprovalGroup, ApproverRef, Contact, Directory, ListPage, Member } from '../../api/types.js';
+import type {
+  ApproverRef,
+  ContactPage,
+  Directory,
+  GroupPage,
+  ItemOf,
+  ListPage,
+  MemberPage,
+} from '../../api/types.js';
 import { ApiError, get } from '../../api.js';
 
 /** Every item of a paginated list (at most `maxPages` pages of 200). */
-export async function loadAll<T>(path: string, maxPages = 10): Promise<T[]> {
-  const items: T[] = [];
+export async function loadAll<Page extends ListPage>(path: string, maxPages = 10): Promise<ItemOf<Page>[]> {
+  const items: ItemOf<Page>[] = [];
   let cursor: string | null = null;
   for (let page = 0; page < maxPages; page++) {
     const sep = path.includes('?') ? '&' : '?';
-    const url = `${path}${sep}limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
-    const res: ListPage<T> = await get<ListPage<T>>(url);
+    const url: string = `${path}${sep}limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+    const res: Page = await get<Page>(url);
     items.push(...res.items);
     cursor = res.nextCursor;
     if (!cursor) break;
@@ -20,14 +28,14 @@ export async function loadAll<T>(path: string, maxPages = 10): Promise<T[]> {
 /** Members, contacts and (when the approvals module is on) approval groups. */
 export async function loadDirectory(approvalsEnabled: boolean): Promise<Directory> {
   const groups = approvalsEnabled
-    ? loadAll<ApprovalGroup>('/approval-groups').catch((e: unknown) => {
+    ? loadAll<GroupPage>('/approval-groups').catch((e: unknown) => {
         if (e instanceof ApiError && e.status === 409) return [];
         throw e;
       })
     : Promise.resolve([]);
   const [members, contacts, groupList] = await Promise.all([
-    loadAll<Member>('/members'),
-    loadAll<Contact>('/contacts'),
+    loadAll<MemberPage>('/members'),
+    loadAll<ContactPage>('/contacts'),
     groups,
   ]);
   return { members, contacts, groups: groupList };

@@ -1,12 +1,11 @@
 import { type FormEvent, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { Locale } from '../../api/types.js';
 import { ApiError, patch } from '../../api.js';
 import { ErrorMessage, Page } from '../../components/common.js';
 import { setLocale } from '../../i18n.js';
 import { useSession } from '../../session.js';
 import { NewPasswordFields, Outcome, PasswordField } from './fields.js';
-
-type Locale = 'en' | 'fr';
 
 /** The signed-in person's profile (`/profile`, `/portal/profile`): name, language, password. */
 export function Profile() {

@@ -1,12 +1,11 @@
 import { type FormEvent, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams, useSearchParams } from 'react-router';
+import type { PasswordSet } from '../../api/types.js';
 import { post } from '../../api.js';
 import { ErrorMessage, Page } from '../../components/common.js';
 import { problemStatus } from '../portal/util.js';
 import { NewPasswordFields } from './fields.js';
-
-type Redeemed = { workspaceId: string; email: string; principal: { type: 'member' | 'contact'; id: string } };
 
 /**
  * `/set-password/:token`, opened from a password reset or an invitation email. Opening it changes
@@ -23,7 +22,7 @@ export function SetPassword() {
   const [error, setError] = useState<unknown>(null);
   const [mismatch, setMismatch] = useState(false);
   const [inactive, setInactive] = useState(false);
-  const [done, setDone] = useState<Redeemed | null>(null);
+  const [done, setDone] = useState<PasswordSet | null>(null);
   const hintId = useId();
 
   async function submit(e: FormEvent) {
@@ -33,7 +32,7 @@ export function SetPassword() {
     setBusy(true);
     setError(null);
     try {
-      setDone(await post<Redeemed>('/auth/password-resets/redeem', { token, password }));
+      setDone(await post<PasswordSet>('/auth/password-resets/redeem', { token, password }));
     } catch (err) {
       if (problemStatus(err) === 410) setInactive(true);
       else setError(err);

@@ -1,7 +1,7 @@
 import type { FormEvent, ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorMessage, Loading } from '../../components/common.js';
-import type { usePagedList } from './data.js';
+import type { PagedList } from './data.js';
 import type { FormProblem } from './problems.js';
 import { Dialog, MoreButton, ProblemAlert } from './ui.js';
 
@@ -19,7 +19,7 @@ export function AdminList<T extends { id: string }>({
   columns,
   actions,
 }: {
-  list: ReturnType<typeof usePagedList<T>>;
+  list: PagedList<T>;
   caption: string;
   empty: string;
   columns: Column<T>[];

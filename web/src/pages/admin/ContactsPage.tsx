@@ -1,6 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Contact, ContactCreate, ContactUpdate, Locale } from '../../api/types.js';
+import type { Contact, ContactCreate, ContactPage, ContactUpdate, Locale } from '../../api/types.js';
 import { patch, post } from '../../api.js';
 import { Page } from '../../components/common.js';
 import { AdminList, DialogForm, EditButton } from './AdminList.js';
@@ -181,7 +181,7 @@ function ContactDialog({
 /** `/admin/contacts`: customers, with add and edit. */
 export function ContactsPage() {
   const { t } = useTranslation(['admin', 'common']);
-  const list = usePagedList<Contact>('/contacts');
+  const list = usePagedList<ContactPage>('/contacts');
   const [dialog, setDialog] = useState<{ contact: Contact | null } | null>(null);
   const [status, setStatus] = useState('');
 

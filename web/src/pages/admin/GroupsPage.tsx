@@ -1,6 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ApprovalGroup, ApproverRef, GroupBody } from '../../api/types.js';
+import type { ApprovalGroup, ApproverRef, GroupBody, GroupPage } from '../../api/types.js';
 import { del, patch, post } from '../../api.js';
 import { ErrorMessage, Loading, Page, useAsync } from '../../components/common.js';
 import { useSession } from '../../session.js';
@@ -141,7 +141,7 @@ function GroupsList({
   setDialog: (d: GroupDialogState) => void;
 }) {
   const { t } = useTranslation(['admin', 'common']);
-  const list = usePagedList<ApprovalGroup>('/approval-groups');
+  const list = usePagedList<GroupPage>('/approval-groups');
   const [status, setStatus] = useState('');
   const [deleteProblem, setDeleteProblem] = useState<FormProblem | null>(null);
 

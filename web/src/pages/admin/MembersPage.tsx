@@ -1,6 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Locale, Member, MemberCreate, MemberUpdate, Role } from '../../api/types.js';
+import type { Locale, Member, MemberCreate, MemberPage, MemberUpdate, Role } from '../../api/types.js';
 import { patch, post } from '../../api.js';
 import { Page } from '../../components/common.js';
 import { useSession } from '../../session.js';
@@ -268,7 +268,7 @@ function EditMemberDialog({
 export function MembersPage() {
   const { t } = useTranslation(['admin', 'common']);
   const { me } = useSession();
-  const list = usePagedList<Member>('/members');
+  const list = usePagedList<MemberPage>('/members');
   const [dialog, setDialog] = useState<{ kind: 'add' } | { kind: 'edit'; member: Member } | null>(null);
   const [status, setStatus] = useState('');
 

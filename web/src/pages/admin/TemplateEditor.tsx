@@ -1,7 +1,13 @@
 import { type FormEvent, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
-import type { ApprovalTemplate, RefType, StepWarning, TemplateSwitches } from '../../api/types.js';
+import type {
+  ApprovalTemplate,
+  RefType,
+  StepWarning,
+  TemplateDraftPreview,
+  TemplateSwitches,
+} from '../../api/types.js';
 import { del, get, post, put } from '../../api.js';
 import { ErrorMessage, Loading, Page, useAsync } from '../../components/common.js';
 import { useSession } from '../../session.js';
@@ -136,7 +142,7 @@ function useDraftWarnings(draft: TemplateDraft): Record<string, StepWarning[]> {
         setWarnings({});
         return;
       }
-      post<{ steps: { warnings: StepWarning[] }[] }>('/approval-templates/preview', JSON.parse(request))
+      post<TemplateDraftPreview>('/approval-templates/preview', JSON.parse(request))
         .then((answer) => {
           if (current) setWarnings(Object.fromEntries(answer.steps.map((s, i) => [stepKeys[i], s.warnings])));
         })

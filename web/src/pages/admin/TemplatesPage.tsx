@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation } from 'react-router';
-import type { ApprovalTemplate } from '../../api/types.js';
+import type { ApprovalTemplate, TemplatePage } from '../../api/types.js';
 import { Page } from '../../components/common.js';
 import { useSession } from '../../session.js';
 import { AdminList } from './AdminList.js';
@@ -51,7 +51,7 @@ function TemplatesList() {
   const { t } = useTranslation(['admin', 'common']);
   const location = useLocation();
   const [flash] = useState(() => (location.state as TemplatesFlash | null)?.flash ?? '');
-  const list = usePagedList<ApprovalTemplate>('/approval-templates');
+  const list = usePagedList<TemplatePage>('/approval-templates');
 
   if (problemCode(list.error) === 'approvals_disabled') return <ApprovalsOffNotice />;
   return (

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { ApprovalGroup, Contact, ListPage, Member } from '../../api/types.js';
+import type { ContactPage, Directory, GroupPage, ItemOf, ListPage, MemberPage } from '../../api/types.js';
 import { get } from '../../api.js';
 
 function withCursor(path: string, cursor: string | null, limit: number): string {
@@ -8,11 +8,11 @@ function withCursor(path: string, cursor: string | null, limit: number): string 
 }
 
 /** Every item of a cursor-paginated list (for pickers), fetched 200 at a time. */
-export async function fetchAll<T>(path: string): Promise<T[]> {
-  const items: T[] = [];
+export async function fetchAll<Page extends ListPage>(path: string): Promise<ItemOf<Page>[]> {
+  const items: ItemOf<Page>[] = [];
   let cursor: string | null = null;
   for (let page = 0; page < 100; page++) {
-    const res: ListPage<T> = await get<ListPage<T>>(withCursor(path, cursor, 200));
+    const res: Page = await get<Page>(withCursor(path, cursor, 200));
     items.push(...res.items);
     cursor = res.nextCursor;
     if (!cursor) break;
@@ -20,11 +20,28 @@ export async function fetchAll<T>(path: string): Promise<T[]> {
   return items;
 }
 
+/** What `usePagedList` gives a page: the items so far and the means to load, reload and patch them. */
+export type PagedList<Item> = {
+  items: Item[];
+  hasMore: boolean;
+  loading: boolean;
+  error: unknown;
+  loadMore: () => void;
+  reload: () => Promise<void>;
+  upsert: (item: Item) => void;
+  removeItem: (id: string) => void;
+};
+
 /**
  * A list page by page: the first page on mount, `loadMore()` appends the next one, `reload()` starts
  * again, `upsert()` shows a saved item without fetching again. `enabled: false` loads nothing.
  */
-export function usePagedList<T extends { id: string }>(path: string, enabled = true, pageSize = 50) {
+export function usePagedList<Page extends ListPage>(
+  path: string,
+  enabled = true,
+  pageSize = 50,
+): PagedList<ItemOf<Page>> {
+  type T = ItemOf<Page>;
   const [items, setItems] = useState<T[]>([]);
   const [nextCursor, setNextCursor] = useState<string | null>(null);
   const [loading, setLoading] = useState(enabled);
@@ -36,7 +53,7 @@ export function usePagedList<T extends { id: string }>(path: string, enabled = t
       const mine = ++generation.current;
       setLoading(true);
       try {
-        const res = await get<ListPage<T>>(withCursor(path, cursor, pageSize));
+        const res = await get<Page>(withCursor(path, cursor, pageSize));
         if (mine !== generation.current) return;
         setItems((old) => {
           if (!cursor) return res.items;
@@ -78,13 +95,13 @@ export function usePagedList<T extends { id: string }>(path: string, enabled = t
 }
 
 /** Everyone a picker can offer: members, contacts and (while approvals are on) approval groups. */
-export type Directory = { members: Member[]; contacts: Contact[]; groups: ApprovalGroup[] };
+export type { Directory };
 
 export async function loadDirectory(withGroups: boolean): Promise<Directory> {
   const [members, contacts, groups] = await Promise.all([
-    fetchAll<Member>('/members'),
-    fetchAll<Contact>('/contacts'),
-    withGroups ? fetchAll<ApprovalGroup>('/approval-groups') : Promise.resolve([]),
+    fetchAll<MemberPage>('/members'),
+    fetchAll<ContactPage>('/contacts'),
+    withGroups ? fetchAll<GroupPage>('/approval-groups') : Promise.resolve([]),
   ]);
   const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
   return { members: members.sort(byName), contacts: contacts.sort(byName), groups: groups.sort(byName) };

@@ -1,7 +1,14 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import type { Activity, Approval, ApproverRef, Directory, ListPage } from '../../api/types.js';
+import type {
+  Activity,
+  ActivityPage,
+  Approval,
+  ApprovalPage,
+  ApproverRef,
+  Directory,
+} from '../../api/types.js';
 import { get } from '../../api.js';
 import { ActivityTimeline } from '../../components/approval/ActivityTimeline.js';
 import { loadAll, refName } from '../../components/approval/directory.js';
@@ -9,7 +16,8 @@ import { ActionError, useAction } from '../../components/approval/feedback.js';
 import { ErrorMessage, Loading, useAsync } from '../../components/common.js';
 import { describeActivity } from './activityText.js';
 
-type Loaded = { items: Activity[]; nextCursor: string | null; approvals: Map<string, Approval> };
+/** The activity loaded so far, and the approvals its entries name. */
+type Loaded = ActivityPage & { approvals: Map<string, Approval> };
 
 /** Fetches the approvals named by `entries` that are not in `known` (canceled ones are not on the ticket). */
 async function withApprovals(
@@ -41,10 +49,10 @@ export function ActivityTab({
   const more = useAction();
   const [busyMore, setBusyMore] = useState(false);
   const log = useAsync<Loaded>(async () => {
-    const page = await get<ListPage<Activity>>(`/tickets/${ticketId}/activity?limit=200`);
+    const page = await get<ActivityPage>(`/tickets/${ticketId}/activity?limit=200`);
     let approvals = new Map<string, Approval>();
     if (approvalsEnabled) {
-      const onTicket = await loadAll<Approval>(`/tickets/${ticketId}/approvals`).catch(() => []);
+      const onTicket = await loadAll<ApprovalPage>(`/tickets/${ticketId}/approvals`).catch(() => []);
       approvals = await withApprovals(page.items, new Map(onTicket.map((a) => [a.id, a])));
     }
     return { ...page, approvals };
@@ -55,7 +63,7 @@ export function ActivityTab({
     if (!current?.nextCursor) return;
     setBusyMore(true);
     const next = await more.run(async () => {
-      const page = await get<ListPage<Activity>>(
+      const page = await get<ActivityPage>(
         `/tickets/${ticketId}/activity?limit=200&cursor=${encodeURIComponent(current.nextCursor ?? '')}`,
       );
       const approvals = approvalsEnabled

@@ -1,12 +1,16 @@
 import { useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useSearchParams } from 'react-router';
-import type { ListPage } from '../../api/types.js';
 import { get } from '../../api.js';
 import { loadDirectory } from '../../components/approval/directory.js';
 import { ActionError, useAction } from '../../components/approval/feedback.js';
 import './agent.css';
-import { APPROVAL_STATUS_FILTERS, type ApprovalStatusFilter, type Ticket } from '../../api/types.js';
+import {
+  APPROVAL_STATUS_FILTERS,
+  type ApprovalStatusFilter,
+  type Ticket,
+  type TicketPage,
+} from '../../api/types.js';
 import { ErrorMessage, Loading, Page, useAsync } from '../../components/common.js';
 import { useSession } from '../../session.js';
 import { CellLabel } from './CellLabel.js';
@@ -35,7 +39,7 @@ export function TicketsPage() {
     `/tickets?limit=${PAGE_SIZE}${filter ? `&approvalStatus=${filter}` : ''}${
       cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''
     }`;
-  const list = useAsync(() => get<ListPage<Ticket>>(query(null)), `tickets:${filter ?? 'all'}`);
+  const list = useAsync(() => get<TicketPage>(query(null)), `tickets:${filter ?? 'all'}`);
   const directory = useAsync(
     () => (creating ? loadDirectory(false) : Promise.resolve(null)),
     `dir:${creating}`,
@@ -45,7 +49,7 @@ export function TicketsPage() {
   async function loadMore() {
     const cur = list.data;
     if (!cur?.nextCursor) return;
-    const page = await more.run(() => get<ListPage<Ticket>>(query(cur.nextCursor)));
+    const page = await more.run(() => get<TicketPage>(query(cur.nextCursor)));
     if (page) list.setData({ items: [...cur.items, ...page.items], nextCursor: page.nextCursor });
   }
 

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams, useSearchParams } from 'react-router';
-import type { Activity, Approval, ListPage, TicketDetail } from '../../api/types.js';
+import type { ActivityPage, Approval, ApprovalPage, TicketDetail } from '../../api/types.js';
 import { get } from '../../api.js';
 import { ApprovalCard } from '../../components/approval/ApprovalCard.js';
 import { ErrorMessage, Loading, Page, StatusBadge, useAsync } from '../../components/common.js';
@@ -94,12 +94,12 @@ export function PortalTicket() {
   const { settings } = useSession();
   const approvalsVisible = Boolean(settings?.approvalsEnabled && settings.contactsCanViewApprovals);
   const ticket = useAsync(() => get<TicketDetail>(`/tickets/${id}`), id);
-  const activity = useAsync(() => get<ListPage<Activity>>(`/tickets/${id}/activity?limit=200`), id);
+  const activity = useAsync(() => get<ActivityPage>(`/tickets/${id}/activity?limit=200`), id);
   const approvals = useAsync(
     () =>
       approvalsVisible
-        ? get<ListPage<Approval>>(`/tickets/${id}/approvals`)
-        : Promise.resolve<ListPage<Approval>>({ items: [], nextCursor: null }),
+        ? get<ApprovalPage>(`/tickets/${id}/approvals`)
+        : Promise.resolve<ApprovalPage>({ items: [], nextCursor: null }),
     `${id}:${approvalsVisible}`,
   );
   const { reload: reloadTicket } = ticket;

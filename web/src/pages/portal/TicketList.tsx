@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import type { ListPage, Ticket } from '../../api/types.js';
+import type { TicketPage } from '../../api/types.js';
 import { get } from '../../api.js';
 import { ErrorMessage, Loading, StatusBadge, useAsync } from '../../components/common.js';
 import { formatDate } from '../../i18n.js';
@@ -9,14 +9,14 @@ import { formatDate } from '../../i18n.js';
 /** The contact's own tickets (the API gives contacts only theirs), newest first, a page at a time. */
 export function TicketList({ showApprovals }: { showApprovals: boolean }) {
   const { t, i18n } = useTranslation('portal');
-  const { data, error, loading, setData } = useAsync(() => get<ListPage<Ticket>>('/tickets'), 'tickets');
+  const { data, error, loading, setData } = useAsync(() => get<TicketPage>('/tickets'), 'tickets');
   const [more, setMore] = useState<{ busy: boolean; error: unknown }>({ busy: false, error: null });
 
   async function loadMore() {
     if (!data?.nextCursor) return;
     setMore({ busy: true, error: null });
     try {
-      const next = await get<ListPage<Ticket>>(`/tickets?cursor=${encodeURIComponent(data.nextCursor)}`);
+      const next = await get<TicketPage>(`/tickets?cursor=${encodeURIComponent(data.nextCursor)}`);
       setData({ items: [...data.items, ...next.items], nextCursor: next.nextCursor });
       setMore({ busy: false, error: null });
     } catch (err) {

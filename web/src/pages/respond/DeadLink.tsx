@@ -1,7 +1,7 @@
 import { useTranslation } from 'react-i18next';
-import type { LinkProblem } from '../../api/types.js';
 import { Page } from '../../components/common.js';
 import { formatDate } from '../../i18n.js';
+import type { LinkProblem } from './linkProblem.js';
 
 /** Why the page shows no request: the module is off, or the link is dead (with why, when it was real). */
 export type Gone = { kind: 'disabled' } | ({ kind: 'inactive' } & LinkProblem);

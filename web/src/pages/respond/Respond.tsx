@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useParams, useSearchParams } from 'react-router';
-import type { Decision, LinkComment, LinkDecisionResult, LinkPage, LinkProblem } from '../../api/types.js';
-import { ApiError, get, post } from '../../api.js';
+import type { Decision, LinkComment, LinkDecisionResult, LinkPage } from '../../api/types.js';
+import { get, post } from '../../api.js';
 import { InfoForm } from '../../components/approval/InfoForm.js';
 import { ErrorMessage, Loading, Page, StatusBadge, useAsync } from '../../components/common.js';
 import { hasChosenLocale, setLocale } from '../../i18n.js';
@@ -11,6 +11,7 @@ import { DeadLink, type Gone } from './DeadLink.js';
 import { DecisionPanel } from './DecisionPanel.js';
 import { FeedbackForm } from './FeedbackForm.js';
 import { History } from './History.js';
+import { linkProblem } from './linkProblem.js';
 import { PublicThread } from './PublicThread.js';
 import { RequestSummary } from './RequestSummary.js';
 import { SignInPrompt, type SignInTarget } from './SignInPrompt.js';
@@ -23,9 +24,6 @@ type Refused = 'expired' | 'someoneElse';
 function parseDecision(value: string | null): Decision | null {
   return value === 'approve' || value === 'deny' ? value : null;
 }
-
-const linkProblem = (error: unknown): LinkProblem =>
-  error instanceof ApiError ? (error.problem as LinkProblem) : {};
 
 function goneOf(error: unknown): Gone | null {
   const code = problemCode(error);

@@ -1,10 +1,10 @@
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import type { Decision, PersonType } from '../../api/types.js';
+import type { Decision, LinkPage, PersonType } from '../../api/types.js';
 
 /** Who must sign in, and where: all the page knows before sign-in is the workspace (SPEC §8.1). */
 export type SignInTarget = {
-  workspace: { id: string; name: string };
+  workspace: LinkPage['workspace'];
   responderType: PersonType;
   /** Known only once the details may be shown. */
   expectedName: string | null;
