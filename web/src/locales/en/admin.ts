@@ -19,7 +19,6 @@ export default {
     language: 'Language',
     defaultLanguage: 'Workspace default',
     password: 'Password',
-    newPassword: 'New password',
     optional: '(optional)',
     saving: 'Saving…',
     showMore: 'Show more',
@@ -127,7 +126,6 @@ export default {
     activeHelp: 'Deactivated members cannot sign in and are never asked to approve.',
     selfHelp: 'You cannot change your own role or deactivate yourself.',
     passwordHelp: 'At least 8 characters. Optional: without a password they cannot sign in until one is set.',
-    newPasswordHelp: 'Leave empty to keep the current password.',
     created: '{{name}} was added.',
     updated: '{{name}} was updated.',
     empty: 'No members yet.',
@@ -143,7 +141,6 @@ export default {
     emailReadOnly: 'The email address cannot be changed.',
     passwordHelp:
       'At least 8 characters. Optional: contacts can also sign in to the portal with a link sent by email.',
-    newPasswordHelp: 'Leave empty to keep the current password.',
     created: '{{name}} was added.',
     updated: '{{name}} was updated.',
     empty: 'No contacts yet.',

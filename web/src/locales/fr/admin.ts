@@ -22,7 +22,6 @@ const fr: Shape<typeof en> = {
     language: 'Langue',
     defaultLanguage: "Langue par défaut de l'espace",
     password: 'Mot de passe',
-    newPassword: 'Nouveau mot de passe',
     optional: '(facultatif)',
     saving: 'Enregistrement…',
     showMore: 'Afficher plus',
@@ -133,7 +132,6 @@ const fr: Shape<typeof en> = {
     selfHelp: 'Vous ne pouvez ni changer votre propre rôle ni vous désactiver.',
     passwordHelp:
       "Au moins 8 caractères. Facultatif : sans mot de passe, le membre ne peut pas se connecter tant qu'aucun n'est défini.",
-    newPasswordHelp: 'Laissez vide pour conserver le mot de passe actuel.',
     created: '{{name}} a été ajouté.',
     updated: '{{name}} a été mis à jour.',
     empty: "Aucun membre pour l'instant.",
@@ -149,7 +147,6 @@ const fr: Shape<typeof en> = {
     emailReadOnly: "L'adresse e-mail ne peut pas être modifiée.",
     passwordHelp:
       'Au moins 8 caractères. Facultatif : les contacts peuvent aussi se connecter au portail avec un lien reçu par e-mail.',
-    newPasswordHelp: 'Laissez vide pour conserver le mot de passe actuel.',
     created: '{{name}} a été ajouté.',
     updated: '{{name}} a été mis à jour.',
     empty: "Aucun contact pour l'instant.",

@@ -6,7 +6,7 @@ import { Page } from '../../components/common.js';
 import { AdminList, DialogForm, EditButton } from './AdminList.js';
 import { usePagedList } from './data.js';
 import { type FieldIssue, type FormProblem, isEmail, issueFor, type Translate } from './problems.js';
-import { Field, LocaleOptions, StatusMessage } from './ui.js';
+import { LocaleField, StatusMessage, TextField } from './ui.js';
 import { useFormProblem } from './useFormProblem.js';
 
 type ContactDraft = {
@@ -34,71 +34,52 @@ function ContactFields({
     onChange({ ...draft, [key]: value });
   return (
     <>
-      <Field label={t('common.name')} error={issueFor(problem, 'name')}>
-        {(a11y) => (
-          <input
-            {...a11y}
-            autoComplete="off"
-            value={draft.name}
-            onChange={(e) => set('name', e.target.value)}
-          />
-        )}
-      </Field>
+      <TextField
+        label={t('common.name')}
+        value={draft.name}
+        onChange={(v) => set('name', v)}
+        error={issueFor(problem, 'name')}
+      />
       {editing ? (
         <p>
           <span className="admin-label">{t('common.email')}</span> {draft.email}{' '}
           <span className="muted">({t('contacts.emailReadOnly')})</span>
         </p>
       ) : (
-        <Field label={t('common.email')} error={issueFor(problem, 'email')}>
-          {(a11y) => (
-            <input
-              {...a11y}
-              type="email"
-              autoComplete="off"
-              value={draft.email}
-              onChange={(e) => set('email', e.target.value)}
-            />
-          )}
-        </Field>
+        <TextField
+          label={t('common.email')}
+          type="email"
+          value={draft.email}
+          onChange={(v) => set('email', v)}
+          error={issueFor(problem, 'email')}
+        />
       )}
-      <Field label={t('contacts.organization')} optional error={issueFor(problem, 'organization')}>
-        {(a11y) => (
-          <input
-            {...a11y}
-            autoComplete="off"
-            value={draft.organization}
-            onChange={(e) => set('organization', e.target.value)}
-          />
-        )}
-      </Field>
-      <Field label={t('common.language')} error={issueFor(problem, 'locale')}>
-        {(a11y) => (
-          <select
-            {...a11y}
-            value={draft.locale}
-            onChange={(e) => set('locale', e.target.value as Locale | '')}
-          >
-            <LocaleOptions />
-          </select>
-        )}
-      </Field>
-      <Field
-        label={editing ? t('common.newPassword') : t('common.password')}
+      <TextField
+        label={t('contacts.organization')}
         optional
-        hint={editing ? t('contacts.newPasswordHelp') : t('contacts.passwordHelp')}
-        error={issueFor(problem, 'password')}
-      >
-        {(a11y) => (
-          <input
-            {...a11y}
-            type="password"
-            autoComplete="new-password"
-            value={draft.password}
-            onChange={(e) => set('password', e.target.value)}
-          />
-        )}
-      </Field>
+        value={draft.organization}
+        onChange={(v) => set('organization', v)}
+        error={issueFor(problem, 'organization')}
+      />
+      <LocaleField
+        value={draft.locale}
+        onChange={(v) => set('locale', v)}
+        error={issueFor(problem, 'locale')}
+      />
+      {editing ? null : (
+        // Only when adding (admins only, SPEC §5): afterwards the contact sets their own password, and the
+        // API refuses an admin's with 403 password_self_service (issue 10).
+        <TextField
+          label={t('common.password')}
+          type="password"
+          autoComplete="new-password"
+          optional
+          hint={t('contacts.passwordHelp')}
+          value={draft.password}
+          onChange={(v) => set('password', v)}
+          error={issueFor(problem, 'password')}
+        />
+      )}
     </>
   );
 }
@@ -145,7 +126,6 @@ function ContactDialog({
           name: draft.name.trim(),
           organization: draft.organization.trim() || null,
           locale: draft.locale || null,
-          ...(draft.password ? { password: draft.password } : {}),
         };
         onSaved(await patch<Contact>(`/contacts/${contact.id}`, body), false);
       } else {

@@ -8,7 +8,7 @@ import { AdminList, DialogForm, EditButton } from './AdminList.js';
 import { type Directory, loadDirectory, usePagedList } from './data.js';
 import { PeoplePicker } from './PeoplePicker.js';
 import { type FieldIssue, type FormProblem, issueFor, problemCode, toFormProblem } from './problems.js';
-import { ApprovalsOffNotice, ConfirmDelete, Field, ProblemAlert, StatusMessage } from './ui.js';
+import { ApprovalsOffNotice, ConfirmDelete, ProblemAlert, StatusMessage, TextField } from './ui.js';
 import { useFormProblem } from './useFormProblem.js';
 
 function groupRefs(group: ApprovalGroup | null): ApproverRef[] {
@@ -71,11 +71,7 @@ function GroupDialog({
       saving={saving}
       submitLabel={t('common:actions.save')}
     >
-      <Field label={t('common.name')} error={issueFor(problem, 'name')}>
-        {(a11y) => (
-          <input {...a11y} autoComplete="off" value={name} onChange={(e) => setName(e.target.value)} />
-        )}
-      </Field>
+      <TextField label={t('common.name')} value={name} onChange={setName} error={issueFor(problem, 'name')} />
       <PeoplePicker
         legend={t('groups.people')}
         kinds={['member', 'contact']}

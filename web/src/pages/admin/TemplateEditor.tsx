@@ -16,7 +16,7 @@ import { PeoplePicker } from './PeoplePicker.js';
 import { type FormProblem, issueFor, problemCode } from './problems.js';
 import { StepEditor } from './StepEditor.js';
 import { type TemplateDraft, toBody, toDraft } from './templateDraft.js';
-import { ApprovalsOffNotice, CheckboxField, ConfirmDelete, Field, ProblemAlert } from './ui.js';
+import { ApprovalsOffNotice, CheckboxField, ConfirmDelete, Field, ProblemAlert, TextField } from './ui.js';
 import { useFormProblem } from './useFormProblem.js';
 
 const REVIEWER_KINDS: RefType[] = ['member', 'group', 'contact'];
@@ -37,16 +37,12 @@ function DetailsSection({
   return (
     <section className="card form" aria-labelledby="template-details">
       <h2 id="template-details">{t('templates.details')}</h2>
-      <Field label={t('templates.name')} error={issueFor(problem, 'name')}>
-        {(a11y) => (
-          <input
-            {...a11y}
-            autoComplete="off"
-            value={draft.name}
-            onChange={(e) => set('name', e.target.value)}
-          />
-        )}
-      </Field>
+      <TextField
+        label={t('templates.name')}
+        value={draft.name}
+        onChange={(v) => set('name', v)}
+        error={issueFor(problem, 'name')}
+      />
       <Field
         label={t('templates.description')}
         optional

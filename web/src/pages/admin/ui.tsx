@@ -1,6 +1,7 @@
 import { type ReactNode, useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
+import type { Locale } from '../../api/types.js';
 import type { FormProblem, Translate } from './problems.js';
 
 /** Small building blocks shared by the admin pages. */
@@ -154,6 +155,67 @@ export function LocaleOptions({ withDefault = true }: { withDefault?: boolean })
         {t('common:locales.fr')}
       </option>
     </>
+  );
+}
+
+/**
+ * A labelled text input bound to one value (a person's name, email, organization, password): the
+ * admin dialogs' fields, written once. Browsers must not autofill an admin's own details into someone
+ * else's record, hence `autoComplete="off"` unless told (`new-password` for passwords).
+ */
+export function TextField({
+  label,
+  value,
+  onChange,
+  type = 'text',
+  autoComplete = 'off',
+  optional = false,
+  hint,
+  error,
+}: {
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  type?: 'text' | 'email' | 'password';
+  autoComplete?: 'off' | 'new-password';
+  optional?: boolean;
+  hint?: string | undefined;
+  error?: string | undefined;
+}) {
+  return (
+    <Field label={label} optional={optional} hint={hint} error={error}>
+      {(a11y) => (
+        <input
+          {...a11y}
+          {...(type === 'text' ? {} : { type })}
+          autoComplete={autoComplete}
+          value={value}
+          onChange={(e) => onChange(e.target.value)}
+        />
+      )}
+    </Field>
+  );
+}
+
+/** "Language" with the workspace default first ('' stands for it). */
+export function LocaleField({
+  value,
+  onChange,
+  error,
+}: {
+  value: Locale | '';
+  onChange: (value: Locale | '') => void;
+  error?: string | undefined;
+}) {
+  const { t } = useTranslation('admin');
+  return (
+    <Field label={t('common.language')} error={error}>
+      {(a11y) => (
+        <select {...a11y} value={value} onChange={(e) => onChange(e.target.value as Locale | '')}>
+          <LocaleOptions />
+        </select>
+      )}
+    </Field>
   );
 }
 
