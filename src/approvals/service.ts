@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Principal } from '../auth/principal.js';
 import { type Db, executeAsOne, inTransaction } from '../shared/db/connect.js';
-import { AppError, invalid, notFound } from '../shared/errors.js';
+import { AppError, invalid, notFound, problem } from '../shared/errors.js';
 import type { AppDeps } from '../shared/http/types.js';
 import { activitiesInsert } from '../tickets/activity.js';
 import { contactHasTicketAccess, findTicket, ticketContactIds } from '../tickets/repo.js';
@@ -51,16 +51,11 @@ export function toHttpError(error: DomainError): AppError {
   };
   const f = error.field ?? field[error.code];
   if (f)
-    return new AppError(400, 'invalid_request', error.message, {
+    return problem('invalid_request', error.message, {
       errors: [{ field: f, message: error.message }],
     });
-  const status: Record<string, number> = {
-    not_an_approver: 403,
-    not_allowed: 403,
-    recipients_locked: 403,
-    reminder_too_soon: 429,
-  };
-  return new AppError(status[error.code] ?? 409, error.code, error.message, {
+  // The status is the error-code table's (src/shared/error-codes.ts).
+  return problem(error.code, error.message, {
     ...(error.retryAfterSeconds !== undefined ? { retryAfterSeconds: error.retryAfterSeconds } : {}),
   });
 }

@@ -15,13 +15,11 @@ export type ProblemDetails = {
 /**
  * An error with a stable machine code from the table in error-codes.ts. Thrown
  * by adapters (routes, repositories); the domain core returns errors as values.
- * Its HTTP status is the table's: the status given to the constructor (kept so that older call
- * sites read as they did) cannot make a code answer with another status than the document says.
+ * Its HTTP status is the table's, so a code cannot answer with another status than the document says.
  */
 export class AppError extends Error {
   readonly status: number;
   constructor(
-    _status: number,
     readonly code: ErrorCode,
     message: string,
     readonly details: ProblemDetails = {},
@@ -34,7 +32,7 @@ export class AppError extends Error {
 
 /** An `AppError` for `code`, with the table's status. */
 export const problem = (code: ErrorCode, message: string, details: ProblemDetails = {}) =>
-  new AppError(statusOf(code), code, message, details);
+  new AppError(code, message, details);
 
 export const notFound = (what = 'Resource') => problem('not_found', `${what} not found`);
 

@@ -1,7 +1,7 @@
 import type { Principal } from '../../auth/principal.js';
 import { loadPeople, type PersonInfo, personKey } from '../../people/repo.js';
 import { type Db, inTransaction } from '../../shared/db/connect.js';
-import { AppError, notFound } from '../../shared/errors.js';
+import { notFound, problem } from '../../shared/errors.js';
 import type { AppDeps } from '../../shared/http/types.js';
 import { findTicket, listMessages } from '../../tickets/repo.js';
 import { assertApprovalsEnabled, getWorkspace } from '../../workspaces/repo.js';
@@ -13,7 +13,7 @@ import { commitWithComment } from '../use-cases/needs-info.js';
 import { APPEAL_STEP, findLink, type LinkRow, markUsed, revokeLinksOfPerson } from './repo.js';
 
 /** An unknown or malformed token: a bare 410, so a link never tells whether it existed (SPEC §4). */
-export const linkInactive = () => new AppError(410, 'link_inactive', 'This link is no longer active');
+export const linkInactive = () => problem('link_inactive', 'This link is no longer active');
 
 /** The public messages of the ticket the response page shows, newest ones (as in the approval email). */
 export const THREAD_LIMIT = 10;
@@ -91,7 +91,7 @@ function assertAlive(opened: OpenedLink, principal: Principal | null, now: Date)
   if (reason === null) return;
   const mayKnow = !opened.workspace.settings.requireSignInForEmailResponses || isHolder(principal, opened);
   const answer = reason === 'used' && mayKnow ? core.linkAnswer(facts, stored.state) : null;
-  throw new AppError(410, 'link_inactive', 'This link is no longer active', {
+  throw problem('link_inactive', 'This link is no longer active', {
     extensions: { reason, ...(answer ? { decision: answer } : {}) },
   });
 }
@@ -111,12 +111,12 @@ function assertMayAct(opened: OpenedLink, principal: Principal | null, always: b
     responderType: opened.person.type,
   };
   if (!principal && signInRequired) {
-    throw new AppError(401, 'sign_in_required', 'Sign in to answer this approval request', {
+    throw problem('sign_in_required', 'Sign in to answer this approval request', {
       extensions: signIn,
     });
   }
   if (principal && !isHolder(principal, opened) && (always || signInRequired)) {
-    throw new AppError(403, 'not_an_approver', 'This link was sent to someone else', { extensions: signIn });
+    throw problem('not_an_approver', 'This link was sent to someone else', { extensions: signIn });
   }
 }
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { Principal } from '../../auth/principal.js';
-import { AppError } from '../../shared/errors.js';
+import { problem } from '../../shared/errors.js';
 import type { AppDeps } from '../../shared/http/types.js';
 import * as core from '../core/index.js';
 import type { Channel, Decision } from '../core/types.js';
@@ -69,11 +69,7 @@ export async function decideApproval(
         .executeTakeFirst();
       if (previous) {
         if (previous.request_hash !== hash) {
-          throw new AppError(
-            422,
-            'idempotency_key_reused',
-            'This Idempotency-Key was used for another request',
-          );
+          throw problem('idempotency_key_reused', 'This Idempotency-Key was used for another request');
         }
         // Read back from JSON: its dates are ISO strings, which the response schema accepts (`timestamp`).
         return { answer: previous.response as ApprovalView };
