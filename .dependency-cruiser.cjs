@@ -24,7 +24,7 @@ module.exports = {
       comment: 'src/shared is the bottom layer: it never imports a feature module.',
       severity: 'error',
       from: { path: '^src/shared/' },
-      to: { path: '^src/(approvals|auth|mail|people|tickets|workspaces)/' },
+      to: { path: '^src/(approvals|auth|inbound|mail|people|tickets|workspaces)/' },
     },
     {
       name: 'vocabulary-in-shared',
@@ -41,7 +41,7 @@ module.exports = {
       from: { path: '^src/approvals/core/', pathNot: '\\.test\\.ts$|/test-fixtures\\.ts$' },
       to: { pathNot: '^src/approvals/core/|^src/shared/vocabulary\\.ts$' },
     },
-    // The layers, bottom up: shared < auth < people, workspaces < tickets < approvals < mail. A module
+    // The layers, bottom up: shared < auth < people, workspaces < tickets < approvals < inbound < mail. A module
     // imports only the layers below it, its HTTP adapters (routes.ts) too: sign-up lives with workspaces
     // (it creates one), and the app (src/app.ts) wires what crosses upwards, such as a deactivated
     // member's approval links being revoked.
@@ -49,19 +49,19 @@ module.exports = {
       name: 'auth-is-below-the-features',
       severity: 'error',
       from: { path: '^src/auth/' },
-      to: { path: '^src/(people|workspaces|tickets|approvals|mail)/' },
+      to: { path: '^src/(people|workspaces|tickets|approvals|inbound|mail)/' },
     },
     {
       name: 'people-and-workspaces-are-below-tickets',
       severity: 'error',
       from: { path: '^src/(people|workspaces)/' },
-      to: { path: '^src/(tickets|approvals|mail)/' },
+      to: { path: '^src/(tickets|approvals|inbound|mail)/' },
     },
     {
       name: 'tickets-are-below-approvals',
       severity: 'error',
       from: { path: '^src/tickets/' },
-      to: { path: '^src/(approvals|mail)/' },
+      to: { path: '^src/(approvals|inbound|mail)/' },
     },
     {
       name: 'approvals-do-not-import-mail',
@@ -69,6 +69,14 @@ module.exports = {
         'Approvals produce outbox rows (src/shared/outbox); the mail worker renders and sends them. Mail may read approvals, never the reverse.',
       severity: 'error',
       from: { path: '^src/approvals/' },
+      to: { path: '^src/(inbound|mail)/' },
+    },
+    {
+      name: 'inbound-does-not-import-mail',
+      comment:
+        'The inbound pipeline (SPEC §8.2) takes mail in and hands it to tickets and approvals; what it sends goes through the outbox. The dev mailbox (mail) may hand it a message.',
+      severity: 'error',
+      from: { path: '^src/inbound/' },
       to: { path: '^src/mail/' },
     },
     {

@@ -12,6 +12,16 @@ export type OutgoingEmail = {
   /** Stable per event and recipient, so a resent email is recognisably the same one. */
   messageId: string;
   locale: 'en' | 'fr';
+  /** Where a reply goes (SPEC §8.2): the ticket's reply address, or the approver's own reply address. */
+  replyTo?: string;
+  /** Threading (SPEC §8.2): the Message-ID answered, and the chain of the conversation, with angle brackets. */
+  inReplyTo?: string;
+  references?: string[];
+  /**
+   * RFC 3834: every automatic email says so; null for a person's own words relayed (an agent's reply to
+   * the customer). Absent: `auto-generated`.
+   */
+  autoSubmitted?: 'auto-generated' | 'auto-replied' | null;
 };
 
 export interface MailTransport {
@@ -68,7 +78,15 @@ export function smtpTransport(url: string, options: { maxConnections?: number } 
         text: email.text,
         html: email.html,
         messageId: email.messageId,
-        headers: { 'Content-Language': email.locale, 'Auto-Submitted': 'auto-generated' },
+        ...(email.replyTo ? { replyTo: email.replyTo } : {}),
+        ...(email.inReplyTo ? { inReplyTo: email.inReplyTo } : {}),
+        ...(email.references?.length ? { references: email.references } : {}),
+        headers: {
+          'Content-Language': email.locale,
+          ...(email.autoSubmitted === null
+            ? {}
+            : { 'Auto-Submitted': email.autoSubmitted ?? 'auto-generated' }),
+        },
       });
     },
     async close() {

@@ -67,6 +67,15 @@ const schema = z.object({
   // '' as unset: `SIGNOFF_DEMO= npm start` means "the default".
   SIGNOFF_DEMO: z.enum(['', '0', '1']).optional(),
   DEV_MAILBOX_PUBLIC: z.enum(['', '0', '1']).optional(),
+  // Inbound email (SPEC §8.2). The SMTP listener is off unless a port is given; the HTTP door is off
+  // (404) unless a secret is given. The domain defaults to PUBLIC_URL's host.
+  INBOUND_SMTP_PORT: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.coerce.number().int().min(0).max(65535).optional(),
+  ),
+  INBOUND_SMTP_HOST: z.string().default('0.0.0.0'),
+  INBOUND_SECRET: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(16).optional()),
+  INBOUND_DOMAIN: z.preprocess((v) => (v === '' ? undefined : v), z.string().optional()),
 });
 
 /** Limits of the HTTP server: a slow or idle client cannot hold a connection (and a file descriptor) forever. */
@@ -118,6 +127,15 @@ export type Config = {
   demo: boolean;
   /** The dev mailbox answers every address, not only loopback ones (DEV_MAILBOX_PUBLIC=1). */
   devMailboxPublic: boolean;
+  /** Inbound email (SPEC §8.2): workspaces receive at `{slug}@{domain}`. */
+  inbound: {
+    domain: string;
+    /** The SMTP listener's port; null: no listener. */
+    smtpPort: number | null;
+    smtpHost: string;
+    /** The bearer secret of `POST /inbound/email`; null: that door answers 404. */
+    secret: string | null;
+  };
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -173,5 +191,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     demo: e.SIGNOFF_DEMO ? e.SIGNOFF_DEMO === '1' : !e.DATABASE_URL,
     devMailboxPublic: e.DEV_MAILBOX_PUBLIC === '1',
+    inbound: {
+      domain: (e.INBOUND_DOMAIN ?? new URL(e.PUBLIC_URL ?? 'http://localhost').hostname).toLowerCase(),
+      smtpPort: e.INBOUND_SMTP_PORT ?? null,
+      smtpHost: e.INBOUND_SMTP_HOST,
+      secret: e.INBOUND_SECRET ?? null,
+    },
   };
 }

@@ -151,6 +151,27 @@ export const ERROR_CODES = {
     title: 'Conflict',
     description: 'The requester may not approve their own request here.',
   },
+  slug_taken: {
+    status: 409,
+    title: 'Conflict',
+    description: 'Another workspace receives mail at this slug.',
+  },
+  // Inbound email (SPEC §8.2): the answer of the HTTP door; the SMTP door answers 550/552 for the same.
+  no_workspace_address: {
+    status: 422,
+    title: 'Unprocessable Content',
+    description: 'None of the message’s recipients is a workspace address.',
+  },
+  malformed_message: {
+    status: 400,
+    title: 'Bad Request',
+    description: 'The body is not an RFC 5322 message Signoff can read (empty, without headers or sender).',
+  },
+  message_too_large: {
+    status: 413,
+    title: 'Content Too Large',
+    description: 'The message is larger than 25 MiB, or one of its attachments larger than 10 MiB.',
+  },
   idempotency_key_reused: {
     status: 422,
     title: 'Unprocessable Content',

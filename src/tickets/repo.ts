@@ -4,7 +4,7 @@ import type { Principal } from '../auth/principal.js';
 import { isUuid } from '../auth/tokens.js';
 import { assertPeopleExist } from '../people/repo.js';
 import { type Db, inTransaction } from '../shared/db/connect.js';
-import type { TicketStatus } from '../shared/db/schema.js';
+import type { MessageChannel, TicketStatus } from '../shared/db/schema.js';
 import { notFound } from '../shared/errors.js';
 import type { PersonRef } from '../shared/vocabulary.js';
 import { nextNumber } from '../workspaces/repo.js';
@@ -173,6 +173,17 @@ export async function toTicketViews(db: Db, workspaceId: string, rows: TicketRow
   }));
 }
 
+/**
+ * Where a ticket message came from: typed in Signoff, or an email taken in by the inbound pipeline
+ * (SPEC §8.2), whose raw original stays in `inbound_messages`. `autoSubmitted`: the email must get no
+ * automatic answer (RFC 3834), so no acknowledgement goes back.
+ */
+export type MessageOrigin =
+  | { channel: 'web' }
+  | { channel: 'email'; inboundMessageId: string; autoSubmitted: boolean };
+
+const WEB: MessageOrigin = { channel: 'web' };
+
 export async function createTicket(
   db: Db,
   author: PersonRef,
@@ -183,8 +194,14 @@ export async function createTicket(
     requesterId: string;
     contactIds: string[];
     assigneeId: string | null;
+    origin?: MessageOrigin;
+    /** The first message's id, when the caller must know it (to attach the email's files to it). */
+    firstMessageId?: string;
+    /** The Message-ID of the email the ticket came from: the ticket's emails answer it. */
+    emailThreadId?: string | null;
   },
 ): Promise<TicketView> {
+  const origin = input.origin ?? WEB;
   const contactIds = [...new Set(input.contactIds.map((c) => c.toLowerCase()))];
   return inTransaction(db, async (tx) => {
     await assertPeopleExist(tx, workspaceId, [
@@ -206,6 +223,7 @@ export async function createTicket(
         assignee_id: input.assigneeId,
         created_by_type: author.type,
         created_by_id: author.id,
+        email_thread_id: input.emailThreadId ?? null,
       })
       .returning(ticketColumns)
       .executeTakeFirstOrThrow();
@@ -219,12 +237,13 @@ export async function createTicket(
       .insertInto('ticket_messages')
       .values({
         workspace_id: workspaceId,
-        id: randomUUID(),
+        id: input.firstMessageId ?? randomUUID(),
         ticket_id: id,
         author_type: author.type,
         author_id: author.id,
         body: input.body,
         public: true,
+        ...originColumns(origin),
       })
       .execute();
     await recordActivities(tx, workspaceId, [
@@ -315,21 +334,22 @@ export async function addMessage(
   author: PersonRef,
   workspaceId: string,
   ticketId: string,
-  input: { body: string; public: boolean },
+  input: { body: string; public: boolean; origin?: MessageOrigin; id?: string },
 ) {
   return inTransaction(db, async (tx) => {
     const row = await tx
       .insertInto('ticket_messages')
       .values({
         workspace_id: workspaceId,
-        id: randomUUID(),
+        id: input.id ?? randomUUID(),
         ticket_id: ticketId,
         author_type: author.type,
         author_id: author.id,
         body: input.body,
         public: input.public,
+        ...originColumns(input.origin ?? WEB),
       })
-      .returning(['id', 'author_type', 'author_id', 'body', 'public', 'created_at'])
+      .returning(['id', 'author_type', 'author_id', 'body', 'public', 'channel', 'created_at'])
       .executeTakeFirstOrThrow();
     await tx
       .updateTable('tickets')
@@ -346,8 +366,14 @@ export async function addMessage(
         internal: !input.public,
       },
     ]);
-    return toMessage(row);
+    return toMessage(row, []);
   });
+}
+
+function originColumns(origin: MessageOrigin) {
+  return origin.channel === 'email'
+    ? { channel: 'email' as const, inbound_message_id: origin.inboundMessageId }
+    : { channel: 'web' as const, inbound_message_id: null };
 }
 
 type MessageRow = {
@@ -356,16 +382,46 @@ type MessageRow = {
   author_id: string;
   body: string;
   public: boolean;
+  channel: MessageChannel;
   created_at: Date;
 };
 
-const toMessage = (r: MessageRow) => ({
+/** A file kept with a message (the email's attachments); its content is downloaded on its own. */
+export type AttachmentInfo = { id: string; filename: string; contentType: string; size: number };
+
+const toMessage = (r: MessageRow, attachments: AttachmentInfo[]) => ({
   id: r.id,
   author: { type: r.author_type, id: r.author_id },
   body: r.body,
   public: r.public,
+  channel: r.channel,
+  attachments,
   createdAt: r.created_at,
 });
+
+/** The attachments of these messages (without their content), by message id. */
+async function attachmentsOf(
+  db: Db,
+  workspaceId: string,
+  messageIds: string[],
+): Promise<Map<string, AttachmentInfo[]>> {
+  const byMessage = new Map<string, AttachmentInfo[]>();
+  if (messageIds.length === 0) return byMessage;
+  const rows = await db
+    .selectFrom('ticket_attachments')
+    .select(['id', 'message_id', 'filename', 'content_type', 'size_bytes'])
+    .where('workspace_id', '=', workspaceId)
+    .where('message_id', 'in', messageIds)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+  for (const r of rows) {
+    const list = byMessage.get(r.message_id) ?? [];
+    list.push({ id: r.id, filename: r.filename, contentType: r.content_type, size: r.size_bytes });
+    byMessage.set(r.message_id, list);
+  }
+  return byMessage;
+}
 
 /**
  * A page of a ticket's messages, newest first: `limit + 1` rows (for `toPage`), older than the message
@@ -379,11 +435,16 @@ export async function listMessages(
 ) {
   let q = db
     .selectFrom('ticket_messages')
-    .select(['id', 'seq', 'author_type', 'author_id', 'body', 'public', 'created_at'])
+    .select(['id', 'seq', 'author_type', 'author_id', 'body', 'public', 'channel', 'created_at'])
     .where('workspace_id', '=', workspaceId)
     .where('ticket_id', '=', ticketId);
   if (options.publicOnly) q = q.where('public', '=', true);
   if (options.beforeSeq != null) q = q.where('seq', '<', options.beforeSeq);
   const rows = await q.orderBy('seq', 'desc').limit(options.limit).execute();
-  return rows.map((r) => ({ ...toMessage(r), seq: r.seq }));
+  const attachments = await attachmentsOf(
+    db,
+    workspaceId,
+    rows.map((r) => r.id),
+  );
+  return rows.map((r) => ({ ...toMessage(r, attachments.get(r.id) ?? []), seq: r.seq }));
 }

@@ -47,12 +47,24 @@ export const ticket = z
 
 export const ticketPage = pageOf(ticket, 'TicketPage');
 
+/** A file kept with a message; `GET /tickets/{id}/attachments/{attachmentId}` downloads it. */
+export const ticketAttachment = z
+  .object({
+    id: z.string(),
+    filename: z.string(),
+    contentType: z.string(),
+    size: z.number().int().describe('Bytes'),
+  })
+  .meta({ id: 'TicketAttachment' });
+
 export const ticketMessage = z
   .object({
     id: z.string(),
     author: z.object({ type: personType, id: z.string(), name: z.string().nullable() }),
     body: z.string(),
     public: z.boolean().describe('Contacts see public messages only.'),
+    channel: z.enum(['web', 'email']).describe('Typed in Signoff, or taken in by email (SPEC §8.2).'),
+    attachments: z.array(ticketAttachment),
     createdAt: z.date(),
   })
   .meta({ id: 'TicketMessage' });

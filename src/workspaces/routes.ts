@@ -7,7 +7,7 @@ import { updateSettings, updateSettingsSchema } from './use-cases/update-setting
 const tags = ['workspace'];
 
 /** HTTP only: the rules are in src/workspaces/use-cases. */
-export function workspaceRoutes(app: Api, { db, now, rateLimits }: AppDeps): void {
+export function workspaceRoutes(app: Api, { db, now, rateLimits, config }: AppDeps): void {
   app.post(
     '/signup',
     {
@@ -19,12 +19,13 @@ export function workspaceRoutes(app: Api, { db, now, rateLimits }: AppDeps): voi
   );
 
   app.get('/settings', { schema: { tags, response: { 200: readSettingsSchema.answer } } }, async (request) =>
-    readSettings({ db, now, principal: requirePrincipal(request) }),
+    readSettings({ db, now, config, principal: requirePrincipal(request) }),
   );
 
   app.patch(
     '/settings',
     { schema: { tags, body: updateSettingsSchema.body, response: { 200: updateSettingsSchema.answer } } },
-    async (request) => updateSettings({ db, now, principal: requirePrincipal(request) }, request.body),
+    async (request) =>
+      updateSettings({ db, now, config, principal: requirePrincipal(request) }, request.body),
   );
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SLUG_PATTERN } from '../shared/email/addresses.js';
 
 export const localeSchema = z.enum(['en', 'fr']);
 
@@ -31,12 +32,27 @@ export const settingsSchema = z.strictObject({
    * emails and time). Its upper bound keeps the largest step's transaction short on the embedded database.
    */
   maxApproversPerStep: z.number().int().min(1).max(MAX_APPROVERS_PER_STEP_LIMIT),
+  /** SPEC §8.2: mail from an address the workspace does not know makes a contact and a ticket; off: dropped and logged. */
+  acceptMailFromUnknownSenders: z.boolean(),
+  /** SPEC §8.2: a new ticket is acknowledged to its requester by email. */
+  acknowledgeNewTickets: z.boolean(),
 });
 
 export type WorkspaceSettings = z.infer<typeof settingsSchema>;
 
-/** The settings as answered: every switch, with its current value (unknown keys are dropped, not refused). */
-export const settingsAnswer = z.object(settingsSchema.shape).meta({ id: 'Settings' });
+/**
+ * The settings as answered: every switch, with its current value (unknown keys are dropped, not refused),
+ * and the workspace's inbound address (SPEC §8.2), which is a column, not a switch.
+ */
+export const settingsAnswer = z
+  .object({
+    ...settingsSchema.shape,
+    slug: z.string().describe('The workspace receives mail at {slug}@{INBOUND_DOMAIN}.'),
+    inboundAddress: z.string().describe('{slug}@{INBOUND_DOMAIN}: mail sent here makes tickets and replies.'),
+  })
+  .meta({ id: 'Settings' });
+
+export const slugSchema = z.string().trim().toLowerCase().regex(SLUG_PATTERN, '3 to 40 of a-z, 0-9 and -');
 
 /** SPEC §2: every switch off except sign-in for email responses; links live a week. */
 export const DEFAULT_SETTINGS: WorkspaceSettings = {
@@ -50,6 +66,8 @@ export const DEFAULT_SETTINGS: WorkspaceSettings = {
   autoRemindAfterHours: null,
   maxAutoReminders: 3,
   maxApproversPerStep: 500,
+  acceptMailFromUnknownSenders: true,
+  acknowledgeNewTickets: true,
 };
 
 export const settingsPatchSchema = settingsSchema.partial();

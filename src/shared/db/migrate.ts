@@ -9,6 +9,7 @@ import * as m007 from './migrations/007_needs_info.js';
 import * as m008 from './migrations/008_ticket_approval_counts.js';
 import * as m009 from './migrations/009_link_reasons.js';
 import * as m010 from './migrations/010_template_switches.js';
+import * as m011 from './migrations/011_email_channel.js';
 
 const migrations: Record<string, Migration> = {
   '001_initial': m001,
@@ -21,6 +22,7 @@ const migrations: Record<string, Migration> = {
   '008_ticket_approval_counts': m008,
   '009_link_reasons': m009,
   '010_template_switches': m010,
+  '011_email_channel': m011,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

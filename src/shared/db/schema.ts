@@ -12,6 +12,8 @@ export interface WorkspacesTable {
   next_approval_number: Generated<number>;
   /** Emails per clock hour; null: the instance default (EMAIL_QUOTA_PER_HOUR). Set by the operator only. */
   email_quota_per_hour: number | null;
+  /** The workspace's inbound address is `{slug}@{INBOUND_DOMAIN}` (SPEC §8.2); unique ignoring case. */
+  slug: string;
   created_at: Generated<Date>;
 }
 
@@ -24,6 +26,9 @@ export interface MembersTable {
   locale: 'en' | 'fr' | null;
   active: Generated<boolean>;
   password_hash: string | null;
+  /** Profile switches (SPEC §8.2): new tickets, customer replies emailed to this member. */
+  notify_new_tickets: Generated<boolean>;
+  notify_customer_replies: Generated<boolean>;
   created_at: Generated<Date>;
 }
 
@@ -64,6 +69,10 @@ export interface TicketsTable {
   approvals_total: Generated<number>;
   created_by_type: PersonType;
   created_by_id: string;
+  /** The per-ticket reply address `{slug}+t{reply_token}@{INBOUND_DOMAIN}` (not a credential). */
+  reply_token: Generated<string>;
+  /** The Message-ID the ticket's emails answer: the emailed original's, or null (Signoff makes one). */
+  email_thread_id: string | null;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
 }
@@ -83,6 +92,45 @@ export interface TicketMessagesTable {
   author_id: string;
   body: string;
   public: boolean;
+  channel: Generated<MessageChannel>;
+  /** The inbound email the message came from (its raw original is kept there). */
+  inbound_message_id: string | null;
+  created_at: Generated<Date>;
+}
+
+export type MessageChannel = 'web' | 'email';
+
+export interface InboundMessagesTable {
+  workspace_id: string;
+  id: string;
+  seq: Generated<string>;
+  /** The Message-ID header without its angle brackets (or one made from the content when absent). */
+  message_id: string;
+  via: 'smtp' | 'http' | 'dev';
+  from_address: string;
+  subject: string;
+  recipients: Json<string[]>;
+  /** SPF, DKIM and DMARC results as computed on arrival (mailauth). */
+  auth: Json<Record<string, unknown>>;
+  /** Auto-Submitted, Precedence bulk/list/junk, List-Id or our own address: no automatic answer. */
+  auto_submitted: boolean;
+  outcome: string;
+  ticket_id: string | null;
+  approval_id: string | null;
+  size_bytes: number;
+  raw: Buffer;
+  created_at: Generated<Date>;
+}
+
+export interface TicketAttachmentsTable {
+  workspace_id: string;
+  id: string;
+  ticket_id: string;
+  message_id: string;
+  filename: string;
+  content_type: string;
+  size_bytes: number;
+  content: Buffer;
   created_at: Generated<Date>;
 }
 
@@ -216,6 +264,8 @@ export interface OutboxTable {
   sent_at: Timestamp | null;
   locked_until: Timestamp | null;
   message_id: string | null;
+  /** The ticket of a helpdesk email (SPEC §8.2); approval emails have `approval_id`. */
+  ticket_id: string | null;
 }
 
 export interface ApprovalLinksTable {
@@ -231,6 +281,8 @@ export interface ApprovalLinksTable {
   used_at: Timestamp | null;
   /** Set when its person was removed from the step or deactivated (migration 009). */
   revoked_at: Timestamp | null;
+  /** The hash of the email's per-recipient Reply-To token (SPEC §8.2 reply to approve). */
+  reply_token_hash: string | null;
 }
 
 export interface IdempotencyKeysTable {
@@ -315,4 +367,6 @@ export interface Database {
   email_quota_usage: EmailQuotaUsageTable;
   password_tokens: PasswordTokensTable;
   audit_events: AuditEventsTable;
+  inbound_messages: InboundMessagesTable;
+  ticket_attachments: TicketAttachmentsTable;
 }

@@ -29,14 +29,27 @@ export type ApprovalMailKind =
 /** The emails that let a person into their own account; none of them exists for approvals. */
 export type AccountMailKind = 'sign_in_link' | 'password_reset' | 'invitation';
 
-/** Every email: the approval ones, and the account ones (sign-in link, password reset, invitation). */
-export type MailKind = ApprovalMailKind | AccountMailKind;
+/**
+ * The helpdesk's emails of a ticket (SPEC §8.2): a public agent message relayed to the requester and the
+ * ticket's contacts, the acknowledgement of a new ticket, and the notices to agents of a new ticket or
+ * a customer's reply. Their outbox rows carry `ticketId`.
+ */
+export type TicketMailKind =
+  | 'ticket_message'
+  | 'ticket_acknowledged'
+  | 'ticket_created_notice'
+  | 'customer_replied';
+
+/** Every email: the approval ones, the ticket ones, and the account ones (sign-in link, password reset, invitation). */
+export type MailKind = ApprovalMailKind | TicketMailKind | AccountMailKind;
 
 export type OutboxMessage = {
   /** One id per event: with the recipient it makes the stable Message-ID and the de-duplication key. */
   eventId: string;
   kind: MailKind;
   approvalId: string | null;
+  /** The ticket of a ticket email (TicketMailKind); absent or null for the others. */
+  ticketId?: string | null;
   recipient: PersonRef;
   payload: Record<string, unknown>;
 };
@@ -57,15 +70,16 @@ export function outboxInsert(workspaceId: string, messages: OutboxMessage[]): Ra
     event_id: m.eventId,
     kind: m.kind,
     approval_id: m.approvalId,
+    ticket_id: m.ticketId ?? null,
     recipient_type: m.recipient.type,
     recipient_id: m.recipient.id,
     payload: m.payload,
   }));
   return sql<{ id: string }>`
-    INSERT INTO outbox (workspace_id, id, event_id, kind, approval_id, recipient_type, recipient_id, payload)
-    SELECT ${workspaceId}::uuid, v.id, v.event_id, v.kind, v.approval_id, v.recipient_type, v.recipient_id, v.payload
+    INSERT INTO outbox (workspace_id, id, event_id, kind, approval_id, ticket_id, recipient_type, recipient_id, payload)
+    SELECT ${workspaceId}::uuid, v.id, v.event_id, v.kind, v.approval_id, v.ticket_id, v.recipient_type, v.recipient_id, v.payload
     FROM json_to_recordset(${JSON.stringify(rows)}::json)
-      AS v(id uuid, event_id uuid, kind text, approval_id uuid, recipient_type text, recipient_id uuid, payload jsonb)
+      AS v(id uuid, event_id uuid, kind text, approval_id uuid, ticket_id uuid, recipient_type text, recipient_id uuid, payload jsonb)
     ON CONFLICT (workspace_id, event_id, recipient_type, recipient_id) DO NOTHING
     RETURNING id`;
 }

@@ -8,16 +8,24 @@ import { tooManyRequests } from '../../shared/errors.js';
 import { email, password, personName, workspaceName } from '../../shared/http/schemas.js';
 import type { RateLimits } from '../../shared/http/types.js';
 import { createWorkspace } from '../repo.js';
+import { slugSchema } from '../settings.js';
 
 /**
  * Self-service sign-up (SPEC §5): a new workspace with its first admin, signed in. It lives with
  * workspaces, which it creates, so that auth imports no feature module (no module cycle).
  */
 export const signUpSchema = {
-  body: z.strictObject({ workspaceName, name: personName, email, password }),
+  body: z.strictObject({
+    workspaceName,
+    /** The workspace's inbound address (SPEC §8.2); made from the name when absent. */
+    slug: slugSchema.optional(),
+    name: personName,
+    email,
+    password,
+  }),
   answer: z
     .object({
-      workspace: z.object({ id: z.string(), name: z.string() }),
+      workspace: z.object({ id: z.string(), name: z.string(), slug: z.string() }),
       member: memberAnswer,
       token: z.string().describe('A session of the new admin: send as Authorization: Bearer'),
     })
@@ -34,11 +42,11 @@ export async function signUp(
   if (limit.count > rateLimits.signups.max) {
     throw tooManyRequests(limit.retryAfterSeconds, 'Too many signups from this address');
   }
-  const { workspaceName: name, ...person } = body;
+  const { workspaceName: name, slug, ...person } = body;
   return inTransaction(db, async (tx) => {
-    const workspace = await createWorkspace(tx, { name });
+    const workspace = await createWorkspace(tx, { name, ...(slug ? { slug } : {}) });
     const member = await createMember(tx, workspace.id, { ...person, role: 'admin' });
     const token = await createSession(tx, workspace.id, { type: 'member', id: member.id }, now());
-    return { workspace: { id: workspace.id, name }, member, token };
+    return { workspace: { id: workspace.id, name, slug: workspace.slug }, member, token };
   });
 }

@@ -3087,6 +3087,8 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        acceptMailFromUnknownSenders?: boolean;
+                        acknowledgeNewTickets?: boolean;
                         appealsEnabled?: boolean;
                         approvalLinkTtlHours?: number;
                         approvalsEnabled?: boolean;
@@ -3098,6 +3100,7 @@ export interface paths {
                         maxApproversPerStep?: number;
                         maxAutoReminders?: number;
                         requireSignInForEmailResponses?: boolean;
+                        slug?: string;
                     };
                 };
             };
@@ -3155,6 +3158,7 @@ export interface paths {
                         email: string;
                         name: string;
                         password: string;
+                        slug?: string;
                         workspaceName: string;
                     };
                 };
@@ -4390,7 +4394,7 @@ export interface components {
              * @description The stable machine code; x-error-codes at the document's root gives each one's status and meaning. A 4xx the HTTP framework raises itself may carry its own lower-cased code (fst_err_*).
              * @enum {string}
              */
-            code: "invalid_request" | "bad_request" | "invalid_json" | "payload_too_large" | "unsupported_media_type" | "unauthorized" | "invalid_credentials" | "sign_in_required" | "csrf_failed" | "forbidden" | "members_only" | "admins_only" | "not_allowed" | "not_an_approver" | "recipients_locked" | "password_self_service" | "dev_mailbox_local_only" | "not_found" | "link_inactive" | "approvals_disabled" | "email_taken" | "last_admin" | "member_inactive" | "group_in_use" | "approval_pending" | "ticket_closed" | "already_decided" | "not_pending" | "not_denied" | "not_needs_info" | "appeals_not_allowed" | "appeal_exists" | "no_appeal_reviewers" | "min_unreachable" | "self_approval" | "idempotency_key_reused" | "rate_limited" | "reminder_too_soon" | "internal_error" | "service_unavailable";
+            code: "invalid_request" | "bad_request" | "invalid_json" | "payload_too_large" | "unsupported_media_type" | "unauthorized" | "invalid_credentials" | "sign_in_required" | "csrf_failed" | "forbidden" | "members_only" | "admins_only" | "not_allowed" | "not_an_approver" | "recipients_locked" | "password_self_service" | "dev_mailbox_local_only" | "not_found" | "link_inactive" | "approvals_disabled" | "email_taken" | "last_admin" | "member_inactive" | "group_in_use" | "approval_pending" | "ticket_closed" | "already_decided" | "not_pending" | "not_denied" | "not_needs_info" | "appeals_not_allowed" | "appeal_exists" | "no_appeal_reviewers" | "min_unreachable" | "self_approval" | "slug_taken" | "no_workspace_address" | "malformed_message" | "message_too_large" | "idempotency_key_reused" | "rate_limited" | "reminder_too_soon" | "internal_error" | "service_unavailable";
             detail: string;
             /** @description invalid_request: each field at fault and why */
             errors?: {
@@ -4427,6 +4431,8 @@ export interface components {
             };
         };
         Settings: {
+            acceptMailFromUnknownSenders: boolean;
+            acknowledgeNewTickets: boolean;
             appealsEnabled: boolean;
             approvalLinkTtlHours: number;
             approvalsEnabled: boolean;
@@ -4435,9 +4441,13 @@ export interface components {
             contactsCanViewApprovals: boolean;
             /** @enum {string} */
             defaultLocale: "en" | "fr";
+            /** @description {slug}@{INBOUND_DOMAIN}: mail sent here makes tickets and replies. */
+            inboundAddress: string;
             maxApproversPerStep: number;
             maxAutoReminders: number;
             requireSignInForEmailResponses: boolean;
+            /** @description The workspace receives mail at {slug}@{INBOUND_DOMAIN}. */
+            slug: string;
         };
         /** @description Signed in: the session is in an HttpOnly cookie. */
         SignInLinkSession: {
@@ -4457,6 +4467,7 @@ export interface components {
             workspace: {
                 id: string;
                 name: string;
+                slug: string;
             };
         };
         StepWarning: {
@@ -4691,6 +4702,20 @@ export interface components {
                 whenNobody: "wait" | "skip";
             }[];
         };
+        TicketAttachment: {
+            contentType: string;
+            filename: string;
+            id: string;
+            /** @description Bytes */
+            size: number;
+        };
+        TicketAttachmentInput: {
+            contentType: string;
+            filename: string;
+            id: string;
+            /** @description Bytes */
+            size: number;
+        };
         TicketInput: {
             /** @description Approvals not canceled, and how many are unfinished (zero for contacts under rule 2). */
             approvalCounts: {
@@ -4715,6 +4740,7 @@ export interface components {
             updatedAt: unknown;
         };
         TicketMessage: {
+            attachments: components["schemas"]["TicketAttachment"][];
             author: {
                 id: string;
                 name: string | null;
@@ -4722,6 +4748,11 @@ export interface components {
                 type: "member" | "contact";
             };
             body: string;
+            /**
+             * @description Typed in Signoff, or taken in by email (SPEC §8.2).
+             * @enum {string}
+             */
+            channel: "web" | "email";
             /** Format: date-time */
             createdAt: string;
             id: string;
@@ -4729,6 +4760,7 @@ export interface components {
             public: boolean;
         };
         TicketMessageInput: {
+            attachments: components["schemas"]["TicketAttachmentInput"][];
             author: {
                 id: string;
                 name: string | null;
@@ -4736,6 +4768,11 @@ export interface components {
                 type: "member" | "contact";
             };
             body: string;
+            /**
+             * @description Typed in Signoff, or taken in by email (SPEC §8.2).
+             * @enum {string}
+             */
+            channel: "web" | "email";
             createdAt: unknown;
             id: string;
             /** @description Contacts see public messages only. */
