@@ -26,10 +26,13 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     ALTER TABLE workspaces ADD COLUMN slug text;
     WITH base AS (
       SELECT id, created_at,
-        left(rpad(coalesce(nullif(trim(both '-' from regexp_replace(lower(name), '[^a-z0-9]+', '-', 'g')), ''), 'workspace'), 3, '0'), 34) AS stem
+        coalesce(nullif(trim(both '-' from left(regexp_replace(lower(name), '[^a-z0-9]+', '-', 'g'), 34)), ''), 'workspace') AS cut
       FROM workspaces
+    ), padded AS (
+      -- rpad would also cut a longer stem to 3: pad the short ones only.
+      SELECT id, created_at, CASE WHEN length(cut) < 3 THEN rpad(cut, 3, '0') ELSE cut END AS stem FROM base
     ), numbered AS (
-      SELECT id, stem, row_number() OVER (PARTITION BY stem ORDER BY created_at, id) AS n FROM base
+      SELECT id, stem, row_number() OVER (PARTITION BY stem ORDER BY created_at, id) AS n FROM padded
     )
     UPDATE workspaces w SET slug = CASE WHEN n.n = 1 THEN n.stem ELSE n.stem || '-' || n.n END
     FROM numbered n WHERE n.id = w.id;
