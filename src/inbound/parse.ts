@@ -98,8 +98,8 @@ export async function parseInbound(raw: Buffer, envelopeRecipients: string[] = [
     throw malformed('it is not an RFC 5322 message');
   }
   if (parsed.headerLines.length === 0) throw malformed('it has no headers');
-  const from = parsed.from?.value.find((a) => a.address);
-  if (!from?.address || !from.address.includes('@')) throw malformed('it has no From address');
+  const from = parsed.from?.value.find((a) => a.address?.includes('@'));
+  if (!from?.address) throw malformed('it has no From address');
   for (const a of parsed.attachments) {
     if (a.size > MAX_ATTACHMENT_BYTES)
       throw problem('message_too_large', 'An attachment of the message is larger than 10 MiB');
@@ -139,7 +139,7 @@ export async function parseInbound(raw: Buffer, envelopeRecipients: string[] = [
 /** PostgreSQL text holds neither U+0000 nor an unpaired surrogate: a message may carry both. */
 function storable(text: string): string {
   return text
-    .replace(/\u0000/g, '')
+    .replaceAll('\u0000', '')
     .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
 }
 
