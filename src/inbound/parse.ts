@@ -73,15 +73,12 @@ function bareAddresses(value: string): string[] {
  * (`Precedence: bulk|list|junk`) or a mailing-list one (`List-Id`) must not be answered automatically.
  */
 function isAutomatic(parsed: ParsedMail): boolean {
-  const autoSubmitted = String(parsed.headers.get('auto-submitted') ?? '')
-    .trim()
-    .toLowerCase();
+  // The header lines as written: mailparser folds List-* headers into a structure of its own.
+  const first = (name: string) => (rawHeaderValues(parsed, name)[0] ?? '').trim().toLowerCase();
+  const autoSubmitted = first('auto-submitted');
   if (autoSubmitted && !/^no\b/.test(autoSubmitted)) return true;
-  const precedence = String(parsed.headers.get('precedence') ?? '')
-    .trim()
-    .toLowerCase();
-  if (['bulk', 'list', 'junk'].includes(precedence)) return true;
-  return parsed.headers.has('list-id');
+  if (['bulk', 'list', 'junk'].includes(first('precedence'))) return true;
+  return rawHeaderValues(parsed, 'list-id').length > 0;
 }
 
 /**

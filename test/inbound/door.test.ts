@@ -8,6 +8,7 @@ import {
   inboundAddressOf,
   postInbound,
   rawMessage,
+  TEST_MAIL_DOMAIN,
 } from '../support/inbound.js';
 import { startServer, type TestServer } from '../support/server.js';
 import { newWorkspace, type Workspace } from '../support/workspace.js';
@@ -60,6 +61,36 @@ describe('SPEC §8.2 inbound HTTP door', () => {
       expect(res.body.code).toBe('not_found');
     } finally {
       await closed.close();
+    }
+  });
+
+  it('SPEC §8.2: a temporary DNS failure is kept as temperror, the message is still taken (no 5xx)', async () => {
+    const flaky = await startServer({ env: INBOUND_ENV, dnsResolver: fakeResolver({ temporaryFailure: true }) });
+    try {
+      const flakyApi = client(flaky.url);
+      const other = await newWorkspace(flakyApi);
+      const to = await inboundAddressOf(flakyApi, other.admin.token);
+      const res = await postInbound(
+        flaky.url,
+        await rawMessage({
+          from: `dee@${TEST_MAIL_DOMAIN}`,
+          to,
+          subject: 'Signed',
+          text: 'x',
+          messageId: '<dns-down@sender.example.test>',
+          dkim: true,
+        }),
+      );
+      expect(res.status, JSON.stringify(res.body)).toBe(202);
+      expect(res.body.outcome).toBe('ticket_created');
+      const row = await flaky.database.handle.db
+        .selectFrom('inbound_messages')
+        .select('auth')
+        .where('message_id', '=', 'dns-down@sender.example.test')
+        .executeTakeFirstOrThrow();
+      expect(row.auth).toMatchObject({ dkim: 'temperror', dmarc: 'temperror' });
+    } finally {
+      await flaky.close();
     }
   });
 
