@@ -40,7 +40,13 @@ async function footprint() {
 }
 
 const message = (extra: Record<string, unknown> = {}) =>
-  rawMessage({ from: 'Sam Sender <sam@customer.test>', to: address, subject: 'Hello', text: 'Hi.', ...extra });
+  rawMessage({
+    from: 'Sam Sender <sam@customer.test>',
+    to: address,
+    subject: 'Hello',
+    text: 'Hi.',
+    ...extra,
+  });
 
 describe('SPEC §8.2 inbound HTTP door', () => {
   it('SPEC §8.6: 401 without the right secret, before anything is read', async () => {
@@ -65,7 +71,10 @@ describe('SPEC §8.2 inbound HTTP door', () => {
   });
 
   it('SPEC §8.2: a temporary DNS failure is kept as temperror, the message is still taken (no 5xx)', async () => {
-    const flaky = await startServer({ env: INBOUND_ENV, dnsResolver: fakeResolver({ temporaryFailure: true }) });
+    const flaky = await startServer({
+      env: INBOUND_ENV,
+      dnsResolver: fakeResolver({ temporaryFailure: true }),
+    });
     try {
       const flakyApi = client(flaky.url);
       const other = await newWorkspace(flakyApi);

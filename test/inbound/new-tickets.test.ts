@@ -37,7 +37,10 @@ async function inboundRow(messageId: string) {
     .executeTakeFirstOrThrow();
 }
 
-async function count(table: 'tickets' | 'contacts' | 'ticket_messages' | 'inbound_messages', workspaceId = ws.id) {
+async function count(
+  table: 'tickets' | 'contacts' | 'ticket_messages' | 'inbound_messages',
+  workspaceId = ws.id,
+) {
   const { rows } = await sql<{ n: number }>`
     SELECT count(*)::int AS n FROM ${sql.table(table)} WHERE workspace_id = ${workspaceId}`.execute(db());
   return rows[0]!.n;
@@ -114,7 +117,12 @@ describe('SPEC §8.2 inbound mail makes tickets', () => {
       await count('contacts', closed.id),
       await count('ticket_messages', closed.id),
     ];
-    const raw = await rawMessage({ from: 'stranger@customer.test', to: closedAddress, subject: 'Hi', text: 'x' });
+    const raw = await rawMessage({
+      from: 'stranger@customer.test',
+      to: closedAddress,
+      subject: 'Hi',
+      text: 'x',
+    });
     const res = await postInbound(server.url, raw);
     expect(res.status).toBe(202);
     expect(res.body).toEqual({ outcome: 'dropped', ticketId: null });
@@ -163,11 +171,9 @@ describe('SPEC §8.2 inbound mail makes tickets', () => {
       messageId: '<same-id-1@customer.test>',
     });
     expect((await postInbound(server.url, rewrapped)).body.outcome).toBe('duplicate');
-    expect([await count('tickets'), await count('ticket_messages'), await count('inbound_messages')]).toEqual([
-      tickets,
-      messages,
-      inbound,
-    ]);
+    expect([await count('tickets'), await count('ticket_messages'), await count('inbound_messages')]).toEqual(
+      [tickets, messages, inbound],
+    );
   });
 
   it('SPEC §8.2: without a Message-ID, one is made from the content, so a re-delivery is still a duplicate', async () => {

@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Client, client } from '../support/client.js';
-import { fakeResolver, INBOUND_DOMAIN, INBOUND_ENV, inboundAddressOf, postInbound, rawMessage } from '../support/inbound.js';
+import {
+  fakeResolver,
+  INBOUND_DOMAIN,
+  INBOUND_ENV,
+  inboundAddressOf,
+  postInbound,
+  rawMessage,
+} from '../support/inbound.js';
 import { startServer, type TestServer } from '../support/server.js';
 import { newWorkspace, type Person, type Workspace } from '../support/workspace.js';
 
@@ -68,7 +75,14 @@ async function sentTicketEmail(ticketId: string, recipientId: string): Promise<s
 async function messagesOf(ticketId: string) {
   const res = await api.get(`/tickets/${ticketId}/messages`, { token: ws.admin.token });
   expect(res.status).toBe(200);
-  return (res.body.items as { body: string; author: { type: string; id: string }; public: boolean; channel: string }[]).reverse();
+  return (
+    res.body.items as {
+      body: string;
+      author: { type: string; id: string };
+      public: boolean;
+      channel: string;
+    }[]
+  ).reverse();
 }
 
 describe('SPEC §8.2 replies by email join their ticket', () => {
