@@ -22,6 +22,7 @@ export {
   provideInfo,
 } from './needs-info.js';
 export { samePerson, uniquePeople } from './people.js';
+export { DECISION_WORDS, type ReplyIntent, readReplyIntent } from './reply-intent.js';
 export {
   canAppeal,
   canCancel,
