@@ -22,7 +22,6 @@ export {
   provideInfo,
 } from './needs-info.js';
 export { samePerson, uniquePeople } from './people.js';
-export { DECISION_WORDS, type ReplyIntent, readReplyIntent } from './reply-intent.js';
 export {
   canAppeal,
   canCancel,
@@ -43,6 +42,7 @@ export {
 export { needsResolutionContext } from './progress.js';
 export { editRecipients } from './recipients.js';
 export { REMINDER_INTERVAL_MS, remind } from './remind.js';
+export { DECISION_WORDS, type ReplyIntent, readReplyIntent } from './reply-intent.js';
 export { resolveApprovers } from './resolve.js';
 export { evaluateStep, type StepOutcome } from './rules.js';
 export { type StartApprovalInput, startApproval } from './start.js';
