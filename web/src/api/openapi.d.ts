@@ -3820,7 +3820,7 @@ export interface components {
                 type: "member" | "contact";
             } | null;
             approvalId: string | null;
-            channel: ("agent_ui" | "portal" | "email_link" | "api") | null;
+            channel: ("agent_ui" | "portal" | "email_link" | "email_reply" | "api") | null;
             /** Format: date-time */
             createdAt: string;
             /** @description The entry's details, by type. */
@@ -3839,7 +3839,7 @@ export interface components {
                 type: "member" | "contact";
             } | null;
             approvalId: string | null;
-            channel: ("agent_ui" | "portal" | "email_link" | "api") | null;
+            channel: ("agent_ui" | "portal" | "email_link" | "email_reply" | "api") | null;
             createdAt: unknown;
             /** @description The entry's details, by type. */
             data: {
@@ -3913,7 +3913,7 @@ export interface components {
         };
         /** @description One person asked on a step, and their answer. */
         ApprovalAssignment: {
-            channel: ("agent_ui" | "portal" | "email_link" | "api") | null;
+            channel: ("agent_ui" | "portal" | "email_link" | "email_reply" | "api") | null;
             comment: string | null;
             commentInternal: boolean;
             decidedAt: string | null;
@@ -3925,7 +3925,7 @@ export interface components {
         };
         /** @description One person asked on a step, and their answer. */
         ApprovalAssignmentInput: {
-            channel: ("agent_ui" | "portal" | "email_link" | "api") | null;
+            channel: ("agent_ui" | "portal" | "email_link" | "email_reply" | "api") | null;
             comment: string | null;
             commentInternal: boolean;
             decidedAt?: unknown | null;
@@ -4230,7 +4230,7 @@ export interface components {
                         type: "member" | "contact";
                     };
                     /** @enum {string} */
-                    channel: "agent_ui" | "portal" | "email_link" | "api";
+                    channel: "agent_ui" | "portal" | "email_link" | "email_reply" | "api";
                     /** @description Null when none, or when internal and the visitor is not the link's member, signed in. */
                     comment: string | null;
                     /** @enum {string} */
