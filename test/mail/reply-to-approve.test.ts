@@ -112,10 +112,11 @@ async function reply(
   workspaceId: string,
   token: string,
   message: InboundMessage,
+  at: Date = new Date(),
 ): Promise<ApprovalReplyOutcome> {
   return inTransaction(env.db, (tx) =>
     receiveApprovalReply(
-      { db: tx, config: env.config, now: () => new Date() },
+      { db: tx, config: env.config, now: () => at },
       { workspaceId, token, message, inboundMessageId: randomUUID() },
     ),
   );
@@ -288,6 +289,22 @@ describe(`SPEC §8.2 reply to approve (${engine})`, () => {
     expect(view.currentStepIndex).toBe(1);
     expect(view.status).toBe('pending');
     expect(view.comments.map((c: { body: string }) => c.body)).toEqual(['Deny']);
+  });
+
+  it('SPEC §8.2 a reply once the link has expired is a comment: the reply address dies with the link', async () => {
+    const { approval, replyTokens } = await ask([amy]);
+    const { expires_at } = await env.db
+      .selectFrom('approval_links')
+      .select('expires_at')
+      .where('reply_token_hash', '=', sha256(replyTokens.get(amy)!))
+      .executeTakeFirstOrThrow();
+    const later = new Date(new Date(expires_at).getTime() + 60_000);
+    expect(await reply(ws.id, replyTokens.get(amy)!, inbound(amy.email, 'Approve'), later)).toMatchObject({
+      outcome: 'commented',
+    });
+    const view = await approvalOf(approval.id);
+    expect(view.status).toBe('pending');
+    expect(view.comments.map((c: { body: string }) => c.body)).toEqual(['Approve']);
   });
 
   it('SPEC §8.1 §8.2 a denial without the comment the template requires is kept as a comment, and the link is emailed', async () => {
