@@ -50,7 +50,13 @@ const stepStatus = z.enum([
   'expired',
 ] as const satisfies readonly StepStatus[]);
 const decision = z.enum(['approve', 'deny'] as const satisfies readonly Decision[]);
-const channel = z.enum(['agent_ui', 'portal', 'email_link', 'api'] as const satisfies readonly Channel[]);
+const channel = z.enum([
+  'agent_ui',
+  'portal',
+  'email_link',
+  'email_reply',
+  'api',
+] as const satisfies readonly Channel[]);
 
 const appliedRule = z.discriminatedUnion('type', [
   z.object({ type: z.literal('any') }),

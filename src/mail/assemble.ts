@@ -2,6 +2,7 @@ import { APPEAL_STEP, mintLink } from '../approvals/links/repo.js';
 import { loadApproval } from '../approvals/repo.js';
 import { loadPeople, personKey } from '../people/repo.js';
 import type { Db } from '../shared/db/connect.js';
+import { approvalReplyAddress, ticketReplyAddress } from '../shared/email/addresses.js';
 import type { ApprovalMailKind, MailKind } from '../shared/outbox/index.js';
 import type { PersonRef } from '../shared/vocabulary.js';
 import { findTicket, listMessages, ticketContactIds } from '../tickets/repo.js';
@@ -12,7 +13,13 @@ import { type EmailInput, renderEmail } from './render/index.js';
 import type { OutgoingEmail } from './transport.js';
 import type { OutboxRow } from './worker.js';
 
-const LINK_KINDS = new Set<MailKind>(['approval_requested', 'approval_reminder', 'appeal_requested']);
+/** The emails that carry a link, minted at delivery with its reply token (SPEC §8.2 reply to approve). */
+const LINK_KINDS = new Set<MailKind>([
+  'approval_requested',
+  'approval_reminder',
+  'appeal_requested',
+  'approval_link_resent',
+]);
 
 type Payload = {
   stepIndex?: number;
@@ -44,7 +51,23 @@ async function loadContext(db: Db, ws: string, approvalId: string) {
       ? [state.appeal.requestedBy, ...(state.appeal.decision ? [state.appeal.decision.by] : [])]
       : []),
   ];
-  return { workspace, meta, state, ticket, ticketContacts, thread, people: await loadPeople(db, ws, refs) };
+  // The ticket's reply address (SPEC §8.6): the Reply-To of the approval emails that carry no link.
+  const { reply_token: ticketReplyToken } = await db
+    .selectFrom('tickets')
+    .select('reply_token')
+    .where('workspace_id', '=', ws)
+    .where('id', '=', meta.ticketId)
+    .executeTakeFirstOrThrow();
+  return {
+    workspace,
+    meta,
+    state,
+    ticket,
+    ticketContacts,
+    thread,
+    ticketReplyToken,
+    people: await loadPeople(db, ws, refs),
+  };
 }
 
 async function commentOf(db: Db, ws: string, id: string) {
@@ -78,7 +101,7 @@ function otherNames(names: string[], locale: 'en' | 'fr'): string[] {
  * Renders one outbox row into an email. Links are minted here, at delivery:
  * the token exists only in the email, its hash in approval_links.
  */
-export function outboxComposer(options: { publicUrl: string; mailFrom: string }) {
+export function outboxComposer(options: { publicUrl: string; mailFrom: string; inboundDomain: string }) {
   return async (
     db: Db,
     row: OutboxRow,
@@ -97,8 +120,23 @@ export function outboxComposer(options: { publicUrl: string; mailFrom: string })
       loaded = loadContext(db, ws, row.approval_id);
       cache.set(key, loaded);
     }
-    const { workspace, meta, state, ticket, ticketContacts, thread, people: known } = await loaded;
-    const stepIndex = payload.stepIndex ?? state.currentStepIndex;
+    const {
+      workspace,
+      meta,
+      state,
+      ticket,
+      ticketContacts,
+      thread,
+      ticketReplyToken,
+      people: known,
+    } = await loaded;
+    // A resent appeal link (approval_link_resent) names the appeal's step; its email shows the current one.
+    const appealLink =
+      kind === 'appeal_requested' || (kind === 'approval_link_resent' && payload.stepIndex === APPEAL_STEP);
+    const stepIndex =
+      payload.stepIndex === undefined || payload.stepIndex === APPEAL_STEP
+        ? state.currentStepIndex
+        : payload.stepIndex;
     const people = new Map(known);
     const missing = [recipient, ...(payload.by ? [payload.by] : [])].filter((p) => !people.has(personKey(p)));
     for (const [k, v] of await loadPeople(db, ws, missing)) people.set(k, v);
@@ -109,19 +147,23 @@ export function outboxComposer(options: { publicUrl: string; mailFrom: string })
 
     let links: EmailInput['links'] = null;
     let expiresAt: Date | null = null;
+    // SPEC §8.6: an approval email's Reply-To is the approver's own reply address when it carries a
+    // link, else the ticket's reply address (a reply then lands on the ticket's thread).
+    let replyTo = ticketReplyAddress(workspace.slug, ticketReplyToken, options.inboundDomain);
     if (LINK_KINDS.has(kind)) {
       expiresAt = new Date(Date.now() + workspace.settings.approvalLinkTtlHours * 3600_000);
       if (state.expiresAt && state.expiresAt < expiresAt) expiresAt = state.expiresAt;
-      const token = await mintLink(db, {
+      const { token, replyToken } = await mintLink(db, {
         workspaceId: ws,
         approvalId: meta.id,
-        stepIndex: kind === 'appeal_requested' ? APPEAL_STEP : stepIndex,
+        stepIndex: appealLink ? APPEAL_STEP : stepIndex,
         person: recipient,
         outboxId: row.id,
         expiresAt,
       });
       const url = `${options.publicUrl}/respond/${token}`;
       links = { approve: `${url}?decision=approve`, deny: `${url}?decision=deny`, respond: url };
+      replyTo = approvalReplyAddress(workspace.slug, replyToken, options.inboundDomain);
     }
 
     const stepAssignments = state.assignments.filter(
@@ -219,6 +261,7 @@ export function outboxComposer(options: { publicUrl: string; mailFrom: string })
       html: rendered.html,
       messageId,
       locale,
+      replyTo,
     };
   };
 }

@@ -10,8 +10,8 @@ export type ContactRef = { type: 'contact'; id: string };
 /** A concrete person: what every approver reference resolves to. */
 export type PersonRef = MemberRef | ContactRef;
 
-/** Where an action came from: the agent app, the customer portal, a link in an email, or the API. */
-export type Channel = 'agent_ui' | 'portal' | 'email_link' | 'api';
+/** Where an action came from: the agent app, the customer portal, a link in an email, a reply to an approval email (SPEC §8.2), or the API. */
+export type Channel = 'agent_ui' | 'portal' | 'email_link' | 'email_reply' | 'api';
 
 /** The languages of the app and of its emails. */
 export type Locale = 'en' | 'fr';

@@ -22,7 +22,7 @@ export const ticketApprovalStatus = z.enum([
 export type TicketApprovalStatus = z.infer<typeof ticketApprovalStatus>;
 
 const personType = z.enum(['member', 'contact']);
-const channel = z.enum(['agent_ui', 'portal', 'email_link', 'api']);
+const channel = z.enum(['agent_ui', 'portal', 'email_link', 'email_reply', 'api']);
 
 export const ticket = z
   .object({

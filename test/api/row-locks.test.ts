@@ -198,7 +198,7 @@ describe.runIf(pgBase)('row locks under READ COMMITTED (postgres)', () => {
     const [a, b] = [await ws.member(), await ws.member()];
     const ticket = await ws.ticket(requester);
     const id = await approval(ticket.id, [a!, b!], { type: 'any' });
-    const token = await mintLink(handle.db, {
+    const { token } = await mintLink(handle.db, {
       workspaceId: ws.id,
       approvalId: id,
       stepIndex: 0,

@@ -81,7 +81,7 @@ describe(`secret tokens are found by their SHA-256 only (${engine})`, () => {
       ),
       201,
     );
-    const token = await mintLink(db(), {
+    const { token } = await mintLink(db(), {
       workspaceId: ws.id,
       approvalId: approval.id,
       stepIndex: 0,

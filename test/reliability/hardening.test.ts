@@ -241,14 +241,14 @@ describe(`security headers on API answers, pages and errors (${engine})`, () => 
       201,
     );
     approvalId = approval.id;
-    link = await mintLink(server.database.handle.db, {
+    ({ token: link } = await mintLink(server.database.handle.db, {
       workspaceId: ws.id,
       approvalId,
       stepIndex: 0,
       person: { type: 'member', id: approver.id },
       outboxId: null,
       expiresAt: new Date(Date.now() + 3600_000),
-    });
+    }));
   }, 60_000);
   afterAll(() => server?.close());
 
@@ -579,7 +579,7 @@ describe('token comparison and storage', () => {
         ),
         201,
       );
-      const link = await mintLink(db, {
+      const { token: link } = await mintLink(db, {
         workspaceId: ws.id,
         approvalId: approval.id,
         stepIndex: 0,

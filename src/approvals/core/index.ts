@@ -42,6 +42,7 @@ export {
 export { needsResolutionContext } from './progress.js';
 export { editRecipients } from './recipients.js';
 export { REMINDER_INTERVAL_MS, remind } from './remind.js';
+export { DECISION_WORDS, type ReplyIntent, readReplyIntent } from './reply-intent.js';
 export { resolveApprovers } from './resolve.js';
 export { evaluateStep, type StepOutcome } from './rules.js';
 export { type StartApprovalInput, startApproval } from './start.js';

@@ -23,6 +23,12 @@ const TOKEN = /^[A-Za-z0-9_-]{43}$/;
  * Creates a link for one person, one step and one approval, and returns its
  * token. Called while an email is rendered for delivery: the token goes into
  * the email and only its SHA-256 is stored.
+ *
+ * The same row carries the email's reply token (SPEC §8.2 reply to approve: the per-recipient
+ * `Reply-To` address `{slug}+a{replyToken}@…`), a second random token stored only as its SHA-256: a
+ * reply through it lives and dies with the link (used, revoked, expired, step moved on, finished).
+ * Two tokens, not one: the link's token is in URLs (browser history, proxies), the reply token in
+ * addresses (mail logs); knowing one never gives the other.
  */
 export async function mintLink(
   db: Db,
@@ -34,12 +40,14 @@ export async function mintLink(
     outboxId: string | null;
     expiresAt: Date;
   },
-): Promise<string> {
+): Promise<{ token: string; replyToken: string }> {
   const token = randomToken();
+  const replyToken = randomToken();
   await db
     .insertInto('approval_links')
     .values({
       token_hash: sha256(token),
+      reply_token_hash: sha256(replyToken),
       workspace_id: input.workspaceId,
       approval_id: input.approvalId,
       step_index: input.stepIndex,
@@ -49,7 +57,7 @@ export async function mintLink(
       expires_at: input.expiresAt,
     })
     .execute();
-  return token;
+  return { token, replyToken };
 }
 
 /** The link of a token; null for a malformed or unknown one (both answer 410 alike). */
@@ -69,6 +77,36 @@ export async function findLink(db: Db, token: string, lock = false): Promise<Lin
       'revoked_at',
     ])
     .where('token_hash', '=', sha256(token));
+  if (lock) q = q.forUpdate();
+  return (await q.executeTakeFirst()) ?? null;
+}
+
+/**
+ * The link of an approval email's reply token (SPEC §8.2), in one workspace; null for a malformed or
+ * unknown one. `lock`: FOR UPDATE — take the approval's row lock first (see openLink's lock order).
+ */
+export async function findLinkByReplyToken(
+  db: Db,
+  workspaceId: string,
+  replyToken: string,
+  lock = false,
+): Promise<LinkRow | null> {
+  if (!TOKEN.test(replyToken)) return null;
+  let q = db
+    .selectFrom('approval_links')
+    .select([
+      'token_hash',
+      'workspace_id',
+      'approval_id',
+      'step_index',
+      'person_type',
+      'person_id',
+      'expires_at',
+      'used_at',
+      'revoked_at',
+    ])
+    .where('workspace_id', '=', workspaceId)
+    .where('reply_token_hash', '=', sha256(replyToken));
   if (lock) q = q.forUpdate();
   return (await q.executeTakeFirst()) ?? null;
 }

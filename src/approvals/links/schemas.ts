@@ -11,7 +11,7 @@ import { ruleOut } from '../templates/schemas.js';
 const personType = z.enum(['member', 'contact']);
 const byName = z.object({ type: personType, name: z.string().nullable() });
 const decision = z.enum(['approve', 'deny']);
-const channel = z.enum(['agent_ui', 'portal', 'email_link', 'api']);
+const channel = z.enum(['agent_ui', 'portal', 'email_link', 'email_reply', 'api']);
 const approvalStatus = z.enum([
   'pending',
   'needs_info',

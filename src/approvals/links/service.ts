@@ -1,16 +1,23 @@
 import type { Principal } from '../../auth/principal.js';
 import { loadPeople, type PersonInfo, personKey } from '../../people/repo.js';
 import { type Db, inTransaction } from '../../shared/db/connect.js';
-import { notFound, problem } from '../../shared/errors.js';
+import { AppError, notFound, problem } from '../../shared/errors.js';
 import type { AppDeps } from '../../shared/http/types.js';
 import { findTicket, listMessages } from '../../tickets/repo.js';
 import { assertApprovalsEnabled, getWorkspace } from '../../workspaces/repo.js';
 import * as core from '../core/index.js';
-import type { Decision, PersonRef } from '../core/types.js';
+import type { Decision, PersonRef, Result } from '../core/types.js';
 import { type CommentRow, fetchApproval, type StoredApproval } from '../repo.js';
 import { commit, contextForRemainingSteps, insertComment, toHttpError } from '../service.js';
 import { commitWithComment } from '../use-cases/needs-info.js';
-import { APPEAL_STEP, findLink, type LinkRow, markUsed, revokeLinksOfPerson } from './repo.js';
+import {
+  APPEAL_STEP,
+  findLink,
+  findLinkByReplyToken,
+  type LinkRow,
+  markUsed,
+  revokeLinksOfPerson,
+} from './repo.js';
 
 /** An unknown or malformed token: a bare 410, so a link never tells whether it existed (SPEC §4). */
 export const linkInactive = () => problem('link_inactive', 'This link is no longer active');
@@ -23,7 +30,7 @@ const personOf = (link: LinkRow): PersonRef => ({ type: link.person_type, id: li
 type Workspace = Awaited<ReturnType<typeof getWorkspace>>;
 
 /** A real link with what it answers, read (and with `lock`, locked) in the caller's transaction. */
-type OpenedLink = {
+export type OpenedLink = {
   link: LinkRow;
   person: PersonRef;
   stored: StoredApproval;
@@ -33,16 +40,20 @@ type OpenedLink = {
   comments: CommentRow[] | null;
 };
 
+/** How a link is found: by its own token (the response page), or by its email's reply token (SPEC §8.2). */
+type LinkFinder = (db: Db, lock: boolean) => Promise<LinkRow | null>;
+
 async function openLink(
   db: Db,
-  token: string,
+  token: string | LinkFinder,
   options: { lock: boolean; commentsFor?: Principal | null },
 ): Promise<OpenedLink> {
+  const find: LinkFinder = typeof token === 'string' ? (d, lock) => findLink(d, token, lock) : token;
   // Lock order (SPEC rule 13): the approval's row lock first, then the link's. Every change of an
   // approval that touches its links (removing a recipient revokes theirs) holds the approval's lock
   // first; taking the link's first here deadlocked with it under load. The link's approval never
   // changes, so it is found unlocked and read again, locked, once the approval's lock is held.
-  const found = await findLink(db, token, false);
+  const found = await find(db, false);
   if (!found) throw linkInactive();
   const ws = found.workspace_id;
   const workspace = await getWorkspace(db, ws);
@@ -56,7 +67,7 @@ async function openLink(
     ...(viewer !== undefined ? { comments: internal ? ('all' as const) : ('public' as const) } : {}),
   });
   if (!loaded) throw notFound('Approval');
-  const link = options.lock ? await findLink(db, token, true) : found;
+  const link = options.lock ? await find(db, true) : found;
   if (!link) throw linkInactive();
   const person = personOf(link);
   const holder = (await loadPeople(db, ws, [person])).get(personKey(person)) ?? null;
@@ -256,6 +267,78 @@ async function linkToActWith(
   return opened;
 }
 
+/**
+ * The decision a live link carries, made and committed for its person, and the link used up: one
+ * path for the response page (`email_link`) and an emailed reply (`email_reply`, SPEC §8.2). The
+ * caller has opened the link locked and checked it alive and theirs; a domain error comes back as is.
+ */
+export async function decideWithLink(
+  tx: Db,
+  opened: OpenedLink,
+  input: { decision: Decision; comment?: string | null | undefined },
+  channel: 'email_link' | 'email_reply',
+  now: Date,
+): Promise<Result<StoredApproval>> {
+  const { link, stored, person } = opened;
+  const ws = link.workspace_id;
+  const settings = opened.workspace.settings;
+  const comment = input.comment?.trim() ? input.comment.trim() : null;
+  const result =
+    link.step_index === APPEAL_STEP
+      ? core.decideAppeal(stored.state, person, input.decision, comment, channel, now)
+      : core.decide(
+          stored.state,
+          person,
+          input.decision,
+          comment,
+          channel,
+          await contextForRemainingSteps(tx, ws, stored, settings),
+          now,
+        );
+  if (!result.ok) return result;
+  const saved = await commit(tx, ws, stored, result.value, person, channel, settings);
+  await markUsed(tx, link.token_hash, now);
+  return { ok: true, value: saved };
+}
+
+/**
+ * The link of an approval email's reply token (SPEC §8.2), opened under the approval's row lock then
+ * its own (openLink's lock order); null when the token is unknown in this workspace or its approval is
+ * gone. Approvals turned off throw `approvals_disabled` like every other approval entry.
+ */
+export async function openLinkByReplyToken(
+  db: Db,
+  workspaceId: string,
+  replyToken: string,
+): Promise<OpenedLink | null> {
+  try {
+    return await openLink(db, (d, lock) => findLinkByReplyToken(d, workspaceId, replyToken, lock), {
+      lock: true,
+    });
+  } catch (error) {
+    if (error instanceof AppError && (error.code === 'link_inactive' || error.code === 'not_found'))
+      return null;
+    throw error;
+  }
+}
+
+/** Null while the link may still answer, else why not (SPEC §8.6's dead-link reasons). */
+export function linkDeadReason(opened: OpenedLink, now: Date): core.DeadLinkReason | null {
+  const { link, stored, holder } = opened;
+  return core.deadLinkReason(
+    {
+      stepIndex: link.step_index,
+      person: opened.person,
+      expiresAt: new Date(link.expires_at),
+      usedAt: link.used_at,
+      revokedAt: link.revoked_at,
+      personActive: holder?.active ?? false,
+    },
+    stored.state,
+    now,
+  );
+}
+
 export async function decideByLink(
   deps: AppDeps,
   token: string,
@@ -264,26 +347,9 @@ export async function decideByLink(
 ) {
   return inTransaction(deps.db, async (tx) => {
     const opened = await linkToActWith(tx, token, principal, deps.now(), true);
-    const { link, stored, person } = opened;
-    const ws = link.workspace_id;
-    const settings = opened.workspace.settings;
-    const now = deps.now();
-    const comment = input.comment?.trim() ? input.comment.trim() : null;
-    const result =
-      link.step_index === APPEAL_STEP
-        ? core.decideAppeal(stored.state, person, input.decision, comment, 'email_link', now)
-        : core.decide(
-            stored.state,
-            person,
-            input.decision,
-            comment,
-            'email_link',
-            await contextForRemainingSteps(tx, ws, stored, settings),
-            now,
-          );
+    const result = await decideWithLink(tx, opened, input, 'email_link', deps.now());
     if (!result.ok) throw toHttpError(result.error);
-    const saved = await commit(tx, ws, stored, result.value, person, 'email_link', settings);
-    await markUsed(tx, link.token_hash, now);
+    const saved = result.value;
     return {
       decision: input.decision,
       approval: {

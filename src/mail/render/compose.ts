@@ -22,7 +22,12 @@ const STATUSES = new Set([
 ]);
 
 /** The kinds that ask the recipient to decide: they carry the thread, the step and the links. */
-const ASKS_FOR_DECISION = new Set<MailKind>(['approval_requested', 'approval_reminder', 'appeal_requested']);
+const ASKS_FOR_DECISION = new Set<MailKind>([
+  'approval_requested',
+  'approval_reminder',
+  'appeal_requested',
+  'approval_link_resent',
+]);
 
 /** The kinds that report a decision, and so show its comment when there is one. */
 const SHOWS_DECISION = new Set<MailKind>([
@@ -38,6 +43,16 @@ type Words = { subject: MessageKey; headline: MessageKey; intro: MessageKey; aft
 function words(input: EmailInput): { keys: Words; by: string } {
   const { kind, decision, appeal, cancel } = input;
   switch (kind) {
+    case 'approval_link_resent':
+      return {
+        keys: {
+          subject: 'subject.approval_link_resent',
+          headline: 'headline.approval_link_resent',
+          intro: 'intro.approval_link_resent',
+          after: 'after.link_resent',
+        },
+        by: '',
+      };
     case 'approval_requested':
     case 'approval_reminder':
       return {

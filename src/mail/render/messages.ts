@@ -23,6 +23,7 @@ const en = {
     info_provided: '[Approval #{{number}}] {{title}} — {{by}} answered your question',
     comment_added: '[Approval #{{number}}] {{title}} — new comment from {{by}}',
     comment_added_internal: '[Approval #{{number}}] {{title}} — internal note from {{by}}',
+    approval_link_resent: '[Approval #{{number}}] {{title}} — use this link to record your answer',
   },
   headline: {
     approval_requested: 'Your approval is requested',
@@ -42,6 +43,7 @@ const en = {
     info_provided: 'Your question was answered',
     comment_added: '{{by}} commented on the request',
     comment_added_internal: '{{by}} left an internal note',
+    approval_link_resent: 'Your reply was kept as a comment',
   },
   intro: {
     approval_requested: '{{requester}} is asking for your approval on request #{{number}}, “{{title}}”.',
@@ -78,10 +80,14 @@ const en = {
     comment_added: '{{by}} commented on request #{{number}}, “{{title}}”.',
     comment_added_internal:
       '{{by}} left an internal note on request #{{number}}, “{{title}}”. Only members can see it.',
+    approval_link_resent:
+      'You replied by email to request #{{number}}, “{{title}}”, from {{requester}}. Your reply was kept as a comment on the request, but it did not record a decision.',
   },
   after: {
     closed: 'Nobody needs to answer it any more, and the links in earlier emails no longer work.',
     reminder: 'Please take a moment to answer it.',
+    link_resent:
+      'A reply by email records a decision only when it is sent from your own address and passes your email provider’s sender checks (DMARC), and a denial needs a comment when the request asks for one. To record your decision, use the buttons below.',
     appeal_requested:
       'Please review the reason below and decide whether the request should be approved after all.',
     step_has_no_approvers:
@@ -217,6 +223,8 @@ const fr = {
     info_provided: "[Demande d'approbation n° {{number}}] {{title}} — {{by}} a répondu à votre question",
     comment_added: "[Demande d'approbation n° {{number}}] {{title}} — nouveau commentaire de {{by}}",
     comment_added_internal: "[Demande d'approbation n° {{number}}] {{title}} — note interne de {{by}}",
+    approval_link_resent:
+      "[Demande d'approbation n° {{number}}] {{title}} — utilisez ce lien pour enregistrer votre réponse",
   },
   headline: {
     approval_requested: 'Votre approbation est demandée',
@@ -236,6 +244,7 @@ const fr = {
     info_provided: 'Votre question a reçu une réponse',
     comment_added: '{{by}} a commenté la demande',
     comment_added_internal: '{{by}} a laissé une note interne',
+    approval_link_resent: 'Votre réponse a été conservée comme commentaire',
   },
   intro: {
     approval_requested:
@@ -274,11 +283,15 @@ const fr = {
     comment_added: '{{by}} a commenté la demande n° {{number}}, « {{title}} ».',
     comment_added_internal:
       '{{by}} a laissé une note interne sur la demande n° {{number}}, « {{title}} ». Seuls les membres peuvent la voir.',
+    approval_link_resent:
+      "Vous avez répondu par e-mail à la demande n° {{number}}, « {{title}} », envoyée par {{requester}}. Votre réponse a été conservée comme commentaire sur la demande, mais elle n'a pas enregistré de décision.",
   },
   after: {
     closed:
       "Plus personne n'a besoin d'y répondre, et les liens des e-mails précédents ne fonctionnent plus.",
     reminder: 'Merci de prendre un moment pour y répondre.',
+    link_resent:
+      "Une réponse par e-mail n'enregistre une décision que si elle est envoyée depuis votre propre adresse et passe les contrôles d'expéditeur de votre messagerie (DMARC), et un refus demande un commentaire lorsque la demande l'exige. Pour enregistrer votre décision, utilisez les boutons ci-dessous.",
     appeal_requested:
       'Prenez connaissance du motif ci-dessous et décidez si la demande doit finalement être approuvée.',
     step_has_no_approvers:

@@ -24,7 +24,13 @@ export type ApprovalMailKind =
   | 'step_has_no_approvers'
   | 'needs_info'
   | 'info_provided'
-  | 'comment_added';
+  | 'comment_added'
+  /**
+   * A fresh link to an approver whose emailed reply could not decide (SPEC §8.2: sign-in required and
+   * the reply not authenticated as theirs, or a denial without the comment the template requires). Not a
+   * reminder: rule 8's limit does not count it.
+   */
+  | 'approval_link_resent';
 
 /** The emails that let a person into their own account; none of them exists for approvals. */
 export type AccountMailKind = 'sign_in_link' | 'password_reset' | 'invitation';

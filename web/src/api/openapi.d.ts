@@ -3936,7 +3936,7 @@ export interface components {
                 type: "member" | "contact";
             } | null;
             approvalId: string | null;
-            channel: ("agent_ui" | "portal" | "email_link" | "api") | null;
+            channel: ("agent_ui" | "portal" | "email_link" | "email_reply" | "api") | null;
             /** Format: date-time */
             createdAt: string;
             /** @description The entry's details, by type. */
@@ -3955,7 +3955,7 @@ export interface components {
                 type: "member" | "contact";
             } | null;
             approvalId: string | null;
-            channel: ("agent_ui" | "portal" | "email_link" | "api") | null;
+            channel: ("agent_ui" | "portal" | "email_link" | "email_reply" | "api") | null;
             createdAt: unknown;
             /** @description The entry's details, by type. */
             data: {
@@ -4029,7 +4029,7 @@ export interface components {
         };
         /** @description One person asked on a step, and their answer. */
         ApprovalAssignment: {
-            channel: ("agent_ui" | "portal" | "email_link" | "api") | null;
+            channel: ("agent_ui" | "portal" | "email_link" | "email_reply" | "api") | null;
             comment: string | null;
             commentInternal: boolean;
             decidedAt: string | null;
@@ -4041,7 +4041,7 @@ export interface components {
         };
         /** @description One person asked on a step, and their answer. */
         ApprovalAssignmentInput: {
-            channel: ("agent_ui" | "portal" | "email_link" | "api") | null;
+            channel: ("agent_ui" | "portal" | "email_link" | "email_reply" | "api") | null;
             comment: string | null;
             commentInternal: boolean;
             decidedAt?: unknown | null;
@@ -4355,7 +4355,7 @@ export interface components {
                         type: "member" | "contact";
                     };
                     /** @enum {string} */
-                    channel: "agent_ui" | "portal" | "email_link" | "api";
+                    channel: "agent_ui" | "portal" | "email_link" | "email_reply" | "api";
                     /** @description Null when none, or when internal and the visitor is not the link's member, signed in. */
                     comment: string | null;
                     /** @enum {string} */

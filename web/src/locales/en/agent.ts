@@ -114,6 +114,7 @@ export default {
     agent_ui: 'in the agent workspace',
     portal: 'in the customer portal',
     email_link: 'via email link',
+    email_reply: 'by replying to an email',
     api: 'through the API',
   },
   roles: {

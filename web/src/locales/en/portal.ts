@@ -93,6 +93,7 @@ export default {
     agent_ui: 'in the agent workspace',
     portal: 'in the portal',
     email_link: 'from an email link',
+    email_reply: 'by replying to an email',
     api: 'through the API',
   },
   approval: {

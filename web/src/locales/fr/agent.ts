@@ -118,6 +118,7 @@ const fr: Shape<typeof en> = {
     agent_ui: "depuis l'espace agent",
     portal: 'depuis le portail client',
     email_link: "via le lien de l'e-mail",
+    email_reply: 'en répondant à un e-mail',
     api: "via l'API",
   },
   roles: {

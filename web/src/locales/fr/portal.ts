@@ -96,6 +96,7 @@ const fr: Shape<typeof en> = {
     agent_ui: "depuis l'espace agent",
     portal: 'depuis le portail',
     email_link: 'depuis un lien reçu par e-mail',
+    email_reply: 'en répondant à un e-mail',
     api: "via l'API",
   },
   approval: {
