@@ -44,7 +44,11 @@ export function startBackground(options: {
   const worker = new DeliveryWorker({
     db,
     transport,
-    compose: outboxComposer({ publicUrl: config.publicUrl, mailFrom: config.mailFrom }),
+    compose: outboxComposer({
+      publicUrl: config.publicUrl,
+      mailFrom: config.mailFrom,
+      inboundDomain: config.inbound.domain,
+    }),
     messageIdDomain: new URL(config.publicUrl).hostname || 'signoff.local',
     policy: { defaultQuotaPerHour: config.emailQuotaPerHour, ...policy },
     log,

@@ -9,6 +9,7 @@ import { getWorkspace } from '../workspaces/repo.js';
 import { ACCOUNT_MAIL_KINDS, accountEmail } from './account-emails.js';
 import { displayName } from './render/account.js';
 import { type EmailInput, renderEmail } from './render/index.js';
+import { TICKET_MAIL_KINDS, ticketEmail } from './ticket-emails.js';
 import type { OutgoingEmail } from './transport.js';
 import type { OutboxRow } from './worker.js';
 
@@ -78,7 +79,13 @@ function otherNames(names: string[], locale: 'en' | 'fr'): string[] {
  * Renders one outbox row into an email. Links are minted here, at delivery:
  * the token exists only in the email, its hash in approval_links.
  */
-export function outboxComposer(options: { publicUrl: string; mailFrom: string }) {
+export function outboxComposer(options: {
+  publicUrl: string;
+  mailFrom: string;
+  /** The domain of the ticket reply addresses (config.inbound.domain); default: PUBLIC_URL's host. */
+  inboundDomain?: string;
+}) {
+  const inboundDomain = options.inboundDomain ?? (new URL(options.publicUrl).hostname || 'localhost');
   return async (
     db: Db,
     row: OutboxRow,
@@ -90,6 +97,7 @@ export function outboxComposer(options: { publicUrl: string; mailFrom: string })
     const payload = row.payload as Payload;
     const recipient: PersonRef = { type: row.recipient_type, id: row.recipient_id };
     if (ACCOUNT_MAIL_KINDS.has(kind)) return accountEmail(db, row, messageId, options);
+    if (TICKET_MAIL_KINDS.has(kind)) return ticketEmail(db, row, messageId, { ...options, inboundDomain }, cache);
     if (!row.approval_id) throw new Error(`outbox row ${row.id} has no approval`);
     const key = `${ws}:${row.approval_id}`;
     let loaded = cache.get(key) as ReturnType<typeof loadContext> | undefined;
