@@ -97,7 +97,8 @@ export function outboxComposer(options: {
     const payload = row.payload as Payload;
     const recipient: PersonRef = { type: row.recipient_type, id: row.recipient_id };
     if (ACCOUNT_MAIL_KINDS.has(kind)) return accountEmail(db, row, messageId, options);
-    if (TICKET_MAIL_KINDS.has(kind)) return ticketEmail(db, row, messageId, { ...options, inboundDomain }, cache);
+    if (TICKET_MAIL_KINDS.has(kind))
+      return ticketEmail(db, row, messageId, { ...options, inboundDomain }, cache);
     if (!row.approval_id) throw new Error(`outbox row ${row.id} has no approval`);
     const key = `${ws}:${row.approval_id}`;
     let loaded = cache.get(key) as ReturnType<typeof loadContext> | undefined;

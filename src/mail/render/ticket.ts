@@ -67,7 +67,11 @@ export function composeTicketEmail(input: TicketEmailInput): EmailDoc {
   const blocks: Block[] = [
     { type: 'paragraph', text: intro },
     { type: 'quote', label: t('ticket.message_by', vars), body: cut(input.message.body, MAX_BODY, t) },
-    { type: 'actions', heading: null, actions: [{ label: t('ticket.view'), url: input.viewUrl, tone: 'primary' }] },
+    {
+      type: 'actions',
+      heading: null,
+      actions: [{ label: t('ticket.view'), url: input.viewUrl, tone: 'primary' }],
+    },
     // Above the quoted history, so a reply written on top of it is the part the inbound pipeline keeps.
     { type: 'paragraph', text: t('ticket.reply_hint') },
   ];
