@@ -345,6 +345,7 @@ describe('SPEC §8.3 profile notification preferences', () => {
       { token: carl.token },
     );
     expect(res.status).toBe(400);
+    expect(res.body.code).toBe('invalid_request');
     expect(expectStatus(await env.api.get('/me', { token: carl.token }), 200).name).toBe('Carl Client');
   });
 });
