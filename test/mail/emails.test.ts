@@ -181,9 +181,9 @@ describe(`SPEC §4 emails, recipients and content in English and French (${engin
     firstEmails = await expectSentTo(approval.id, 'approval_requested', wanted);
     // Nobody else heard about it yet: not the requester, not step 2's approver, not the reviewer.
     const others = [ada, frank, grace, ivan, henry, jules].map((p) => p.email.toLowerCase());
-    expect(env.sink.messages.filter((m) => !isTicketEmail(m) && others.some((o) => m.to.includes(o)))).toEqual(
-      [],
-    );
+    expect(
+      env.sink.messages.filter((m) => !isTicketEmail(m) && others.some((o) => m.to.includes(o))),
+    ).toEqual([]);
   });
 
   it('§4 step started (en): request number and title, requester, description, ticket subject, public thread only, step, other approvers, three buttons with one personal token', async () => {
@@ -586,8 +586,7 @@ describe(`SPEC §4 recipients and locale rules (${engine})`, () => {
       201,
     );
     await drain(env.db, env.sink);
-    const of = (p: Person) =>
-      env.sink.messages.filter(nonTicketTo(p)).map(plain);
+    const of = (p: Person) => env.sink.messages.filter(nonTicketTo(p)).map(plain);
     expect(of(noLocale)).toHaveLength(1);
     expect(of(noLocale)[0]!.subject).toBe(
       `[Demande d'approbation n° ${a.number}] Locale check — votre approbation est demandée`,
