@@ -1,6 +1,6 @@
 import { type FormEvent, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Locale } from '../../api/types.js';
+import type { Locale, Me } from '../../api/types.js';
 import { ApiError, patch } from '../../api.js';
 import { ErrorMessage, Page } from '../../components/common.js';
 import { setLocale } from '../../i18n.js';
@@ -69,7 +69,8 @@ export function Profile() {
   );
 }
 
-type Switches = { newTickets: boolean; customerReplies: boolean };
+/** The member's switches, as the API answers them (`NotificationPreferences`). */
+type Switches = Extract<Me, { type: 'member' }>['notifications'];
 
 /**
  * A member's email switches (SPEC §8.2): new tickets and customer replies, for tickets assigned to them or
