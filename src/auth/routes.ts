@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { inTransaction } from '../shared/db/connect.js';
+import { type Db, inTransaction } from '../shared/db/connect.js';
 import { invalid, tooManyRequests } from '../shared/errors.js';
 import { noContent } from '../shared/http/responses.js';
 import { email, id, locale, password, personName } from '../shared/http/schemas.js';
@@ -10,7 +10,7 @@ import { setPassword } from './password-resets.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 import type { Principal } from './principal.js';
 import { accountKey, addressKey, hit, peek, withAttemptSlot } from './rate-limit.js';
-import { csrfAnswer, meAnswer, sessionAnswer } from './schemas.js';
+import { csrfAnswer, meAnswer, type notificationsAnswer, sessionAnswer } from './schemas.js';
 import { createSession, currentSessionHash, SESSION_TTL_MS } from './sessions.js';
 
 const loginBody = z.strictObject({
@@ -115,9 +115,10 @@ export function authRoutes(app: Api, { db, rateLimits, now, config }: AppDeps): 
     }),
   );
 
-  app.get('/me', { schema: { tags: ['auth'], response: { 200: meAnswer } } }, async (request) =>
-    meView(requirePrincipal(request)),
-  );
+  app.get('/me', { schema: { tags: ['auth'], response: { 200: meAnswer } } }, async (request) => {
+    const me = requirePrincipal(request);
+    return meView(me, await notificationsOf(db, me));
+  });
 
   // The person's own profile. Only they set their password, and only with the current one.
   app.patch(
@@ -125,7 +126,11 @@ export function authRoutes(app: Api, { db, rateLimits, now, config }: AppDeps): 
     { schema: { tags: ['auth'], body: mePatch, response: { 200: meAnswer } } },
     async (request) => {
       const me = requirePrincipal(request);
-      const { password: newPassword, currentPassword, ...profile } = request.body;
+      const { password: newPassword, currentPassword, notifications, ...profile } = request.body;
+      // The switches are about agents' emails (SPEC §8.2): a contact has none to turn off.
+      if (notifications !== undefined && me.type !== 'member') {
+        throw invalid('notifications', 'only members have notification preferences');
+      }
       const self = { type: me.type, id: me.id };
       const table = me.type === 'member' ? 'members' : 'contacts';
       let passwordHash: string | null = null;
@@ -167,6 +172,22 @@ export function authRoutes(app: Api, { db, rateLimits, now, config }: AppDeps): 
             .where('id', '=', me.id)
             .execute();
         }
+        const switches = {
+          ...(notifications?.newTickets !== undefined
+            ? { notify_new_tickets: notifications.newTickets }
+            : {}),
+          ...(notifications?.customerReplies !== undefined
+            ? { notify_customer_replies: notifications.customerReplies }
+            : {}),
+        };
+        if (me.type === 'member' && Object.keys(switches).length > 0) {
+          await tx
+            .updateTable('members')
+            .set(switches)
+            .where('workspace_id', '=', me.workspaceId)
+            .where('id', '=', me.id)
+            .execute();
+        }
         if (passwordHash) {
           const keep = currentSessionHash(request);
           await setPassword(
@@ -180,11 +201,14 @@ export function authRoutes(app: Api, { db, rateLimits, now, config }: AppDeps): 
           );
         }
       });
-      return meView({
-        ...me,
-        ...(profile.name !== undefined ? { name: profile.name } : {}),
-        ...(profile.locale !== undefined ? { locale: profile.locale } : {}),
-      });
+      return meView(
+        {
+          ...me,
+          ...(profile.name !== undefined ? { name: profile.name } : {}),
+          ...(profile.locale !== undefined ? { locale: profile.locale } : {}),
+        },
+        await notificationsOf(db, me),
+      );
     },
   );
 }
@@ -194,11 +218,36 @@ const mePatch = z.strictObject({
   locale: locale.nullable().optional(),
   password: password.optional(),
   currentPassword: z.string().max(200).optional(),
+  /** Members only (a contact's is 400); a switch left out keeps its value. */
+  notifications: z
+    .strictObject({ newTickets: z.boolean().optional(), customerReplies: z.boolean().optional() })
+    .optional(),
 });
 
-function meView(p: Principal): z.infer<typeof meAnswer> {
+type Notifications = z.infer<typeof notificationsAnswer>;
+
+/** A member's switches as stored (members.notify_*); null for a contact. */
+async function notificationsOf(db: Db, p: Principal): Promise<Notifications | null> {
+  if (p.type !== 'member') return null;
+  const row = await db
+    .selectFrom('members')
+    .select(['notify_new_tickets', 'notify_customer_replies'])
+    .where('workspace_id', '=', p.workspaceId)
+    .where('id', '=', p.id)
+    .executeTakeFirstOrThrow();
+  return { newTickets: row.notify_new_tickets, customerReplies: row.notify_customer_replies };
+}
+
+function meView(p: Principal, notifications: Notifications | null): z.infer<typeof meAnswer> {
   const base = { id: p.id, workspaceId: p.workspaceId, name: p.name, email: p.email, locale: p.locale };
-  return p.type === 'member' ? { type: 'member', ...base, role: p.role } : { type: 'contact', ...base };
+  return p.type === 'member'
+    ? {
+        type: 'member',
+        ...base,
+        role: p.role,
+        notifications: notifications ?? { newTickets: true, customerReplies: true },
+      }
+    : { type: 'contact', ...base };
 }
 
 /**

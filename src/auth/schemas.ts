@@ -3,7 +3,17 @@ import { personRefAnswer } from '../shared/http/responses.js';
 
 const localeAnswer = z.enum(['en', 'fr']).nullable();
 
-/** Who is signed in: members carry their role. */
+/** A member's email switches (SPEC §8.2, §8.3 "notification preferences"); contacts have none. */
+export const notificationsAnswer = z
+  .object({
+    newTickets: z.boolean().describe('Emailed when a ticket is opened (assigned to me, or unassigned)'),
+    customerReplies: z
+      .boolean()
+      .describe('Emailed when a customer replies on a ticket (assigned to me, or unassigned)'),
+  })
+  .meta({ id: 'NotificationPreferences' });
+
+/** Who is signed in: members carry their role and their notification switches. */
 export const meAnswer = z
   .discriminatedUnion('type', [
     z.object({
@@ -14,6 +24,7 @@ export const meAnswer = z
       email: z.string(),
       role: z.enum(['admin', 'agent']),
       locale: localeAnswer,
+      notifications: notificationsAnswer,
     }),
     z.object({
       type: z.literal('contact'),

@@ -10,6 +10,7 @@ import { getWorkspace } from '../workspaces/repo.js';
 import { ACCOUNT_MAIL_KINDS, accountEmail } from './account-emails.js';
 import { displayName } from './render/account.js';
 import { type EmailInput, renderEmail } from './render/index.js';
+import { TICKET_MAIL_KINDS, ticketEmail } from './ticket-emails.js';
 import type { OutgoingEmail } from './transport.js';
 import type { OutboxRow } from './worker.js';
 
@@ -101,7 +102,13 @@ function otherNames(names: string[], locale: 'en' | 'fr'): string[] {
  * Renders one outbox row into an email. Links are minted here, at delivery:
  * the token exists only in the email, its hash in approval_links.
  */
-export function outboxComposer(options: { publicUrl: string; mailFrom: string; inboundDomain: string }) {
+export function outboxComposer(options: {
+  publicUrl: string;
+  mailFrom: string;
+  /** The domain of the ticket reply addresses (config.inbound.domain); default: PUBLIC_URL's host. */
+  inboundDomain?: string;
+}) {
+  const inboundDomain = options.inboundDomain ?? (new URL(options.publicUrl).hostname || 'localhost');
   return async (
     db: Db,
     row: OutboxRow,
@@ -113,6 +120,8 @@ export function outboxComposer(options: { publicUrl: string; mailFrom: string; i
     const payload = row.payload as Payload;
     const recipient: PersonRef = { type: row.recipient_type, id: row.recipient_id };
     if (ACCOUNT_MAIL_KINDS.has(kind)) return accountEmail(db, row, messageId, options);
+    if (TICKET_MAIL_KINDS.has(kind))
+      return ticketEmail(db, row, messageId, { ...options, inboundDomain }, cache);
     if (!row.approval_id) throw new Error(`outbox row ${row.id} has no approval`);
     const key = `${ws}:${row.approval_id}`;
     let loaded = cache.get(key) as ReturnType<typeof loadContext> | undefined;
@@ -149,7 +158,7 @@ export function outboxComposer(options: { publicUrl: string; mailFrom: string; i
     let expiresAt: Date | null = null;
     // SPEC §8.6: an approval email's Reply-To is the approver's own reply address when it carries a
     // link, else the ticket's reply address (a reply then lands on the ticket's thread).
-    let replyTo = ticketReplyAddress(workspace.slug, ticketReplyToken, options.inboundDomain);
+    let replyTo = ticketReplyAddress(workspace.slug, ticketReplyToken, inboundDomain);
     if (LINK_KINDS.has(kind)) {
       expiresAt = new Date(Date.now() + workspace.settings.approvalLinkTtlHours * 3600_000);
       if (state.expiresAt && state.expiresAt < expiresAt) expiresAt = state.expiresAt;
@@ -163,7 +172,7 @@ export function outboxComposer(options: { publicUrl: string; mailFrom: string; i
       });
       const url = `${options.publicUrl}/respond/${token}`;
       links = { approve: `${url}?decision=approve`, deny: `${url}?decision=deny`, respond: url };
-      replyTo = approvalReplyAddress(workspace.slug, replyToken, options.inboundDomain);
+      replyTo = approvalReplyAddress(workspace.slug, replyToken, inboundDomain);
     }
 
     const stepAssignments = state.assignments.filter(

@@ -9,6 +9,7 @@ import { notFound } from '../shared/errors.js';
 import type { PersonRef } from '../shared/vocabulary.js';
 import { nextNumber } from '../workspaces/repo.js';
 import { recordActivities } from './activity.js';
+import { notifyMessageAdded, notifyTicketCreated } from './notifications.js';
 import type { TicketApprovalStatus } from './schemas.js';
 
 export type TicketView = {
@@ -233,11 +234,12 @@ export async function createTicket(
         .values(contactIds.map((contact_id) => ({ workspace_id: workspaceId, ticket_id: id, contact_id })))
         .execute();
     }
+    const firstMessageId = input.firstMessageId ?? randomUUID();
     await tx
       .insertInto('ticket_messages')
       .values({
         workspace_id: workspaceId,
-        id: input.firstMessageId ?? randomUUID(),
+        id: firstMessageId,
         ticket_id: id,
         author_type: author.type,
         author_id: author.id,
@@ -249,6 +251,15 @@ export async function createTicket(
     await recordActivities(tx, workspaceId, [
       { ticketId: id, type: 'ticket_created', actor: author, data: { number, subject: input.subject } },
     ]);
+    // SPEC §8.2: the acknowledgement and the agents' notice, in this transaction.
+    await notifyTicketCreated(
+      tx,
+      workspaceId,
+      { id, requesterId: input.requesterId, assigneeId: input.assigneeId },
+      firstMessageId,
+      author,
+      origin,
+    );
     return (await toTicketViews(tx, workspaceId, [row]))[0]!;
   });
 }
@@ -366,6 +377,8 @@ export async function addMessage(
         internal: !input.public,
       },
     ]);
+    // SPEC §8.2: an agent's public message to the customer, a customer's reply to the agents.
+    await notifyMessageAdded(tx, workspaceId, ticketId, row.id, author, input.public);
     return toMessage(row, []);
   });
 }

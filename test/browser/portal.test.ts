@@ -237,7 +237,8 @@ describe.skipIf(!browserAvailable())('browser: portal and approval links', { tim
       approvers: [memberRef(approver)],
     });
     const email = await env.waitForEmail(
-      (m) => m.to.address === approver.email && m.subject.includes('Parking'),
+      // The approval request, not the new-ticket notice about "Parking space" (SPEC §8.2).
+      (m) => m.to.address === approver.email && m.subject.includes('Parking') && respondLinks(m).length > 0,
     );
     const approveLink = respondLinks(email).find((l) => l.endsWith('?decision=approve'));
     expect(approveLink).toBeDefined();

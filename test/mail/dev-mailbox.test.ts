@@ -70,7 +70,13 @@ describe(`SPEC §4 dev mailbox without SMTP_URL (${engine})`, () => {
     expect(empty.status).toBe(200);
     expect(empty.body.items).toEqual([]);
 
-    const ws = await newWorkspace(api, { approvalsEnabled: true, requireSignInForEmailResponses: false });
+    // This is about the mailbox, so the ticket sends none of its own emails (SPEC §8.2): no acknowledgement,
+    // and it is assigned to its author, so no member is told of it.
+    const ws = await newWorkspace(api, {
+      approvalsEnabled: true,
+      requireSignInForEmailResponses: false,
+      acknowledgeNewTickets: false,
+    });
     const a = await addMember(api, ws, { name: 'Mia Mailbox' });
     const b = await addMember(api, ws, { name: 'Noah Mailbox', locale: 'fr' });
     const customer = expectStatus(
@@ -81,7 +87,7 @@ describe(`SPEC §4 dev mailbox without SMTP_URL (${engine})`, () => {
       ),
       201,
     );
-    const ticket = await ws.ticket(customer);
+    const ticket = await ws.ticket(customer, { assigneeId: ws.admin.id });
     const approval = expectStatus(
       await api.post(
         `/tickets/${ticket.id}/approvals`,

@@ -62,7 +62,10 @@ async function requestFrom(ws: Workspace, title: string, approvers: unknown[]) {
     ),
     201,
   );
-  const ticket = await ws.ticket(contact);
+  // Only the approval's emails count here: no acknowledgement to the customer, and the ticket is the author's
+  // own (assigned to the admin who opens it), so no new-ticket notice goes to the crowd (SPEC §8.2).
+  await ws.settings({ acknowledgeNewTickets: false });
+  const ticket = await ws.ticket(contact, { assigneeId: ws.admin.id });
   return expectStatus(
     await env.api.post(`/tickets/${ticket.id}/approvals`, { title, approvers }, { token: ws.admin.token }),
     201,

@@ -168,6 +168,16 @@ export function tokenOf(email: Pick<ReceivedEmail, 'text' | 'html'>): string {
 export const to = (person: { email: string }) => (m: ReceivedEmail) =>
   m.to.includes(person.email.toLowerCase());
 
+/**
+ * A helpdesk email of a ticket (SPEC §8.2: acknowledgement, agents' notices, relayed messages): its subject
+ * carries `[#number]`, which no approval or account email's does. Suites about other emails leave them out.
+ */
+export const isTicketEmail = (m: Pick<ReceivedEmail, 'subject'>): boolean => /\[#\d+\]/.test(m.subject);
+
+/** Emails to `person` other than the helpdesk's ticket emails. */
+export const nonTicketTo = (person: { email: string }) => (m: ReceivedEmail) =>
+  m.to.includes(person.email.toLowerCase()) && !isTicketEmail(m);
+
 /** Emails to `person` whose subject contains `subjectPart`. */
 export const mailTo =
   (person: { email: string }, subjectPart: string) =>

@@ -185,6 +185,25 @@ const en = {
     named: 'Hello {{name}},',
     anonymous: 'Hello,',
   },
+  ticket: {
+    subject: '[#{{number}}] {{subject}}',
+    subject_reply: 'Re: [#{{number}}] {{subject}}',
+    headline_ticket_message: '{{by}} replied to your ticket #{{number}}',
+    headline_ticket_acknowledged: 'We received your request',
+    headline_ticket_created_notice: 'New ticket #{{number}}',
+    headline_customer_replied: '{{by}} replied on ticket #{{number}}',
+    intro_ticket_message: '{{by}} replied to your ticket #{{number}}, “{{subject}}”.',
+    intro_ticket_acknowledged:
+      'Your request “{{subject}}” is ticket #{{number}}. Our team has it and will answer you here.',
+    intro_ticket_created_notice: '{{requester}} opened ticket #{{number}}, “{{subject}}”.',
+    intro_ticket_created_notice_by: '{{by}} opened ticket #{{number}}, “{{subject}}”, for {{requester}}.',
+    intro_customer_replied: '{{by}} replied on ticket #{{number}}, “{{subject}}”.',
+    message_by: '{{by}} wrote',
+    view: 'View the ticket',
+    reply_hint: 'Reply to this email to add to the ticket.',
+    history: 'Earlier in this conversation (newest first)',
+    footer: 'You receive this email from {{workspace}} because you take part in ticket #{{number}}.',
+  },
   footer: {
     reason:
       'You receive this email from {{workspace}} because you take part in approval request #{{number}}.',
@@ -391,6 +410,26 @@ const fr = {
   greeting: {
     named: 'Bonjour {{name}},',
     anonymous: 'Bonjour,',
+  },
+  ticket: {
+    subject: '[#{{number}}] {{subject}}',
+    subject_reply: 'Re: [#{{number}}] {{subject}}',
+    headline_ticket_message: '{{by}} a répondu à votre ticket n° {{number}}',
+    headline_ticket_acknowledged: 'Nous avons bien reçu votre demande',
+    headline_ticket_created_notice: 'Nouveau ticket n° {{number}}',
+    headline_customer_replied: '{{by}} a répondu sur le ticket n° {{number}}',
+    intro_ticket_message: '{{by}} a répondu à votre ticket n° {{number}}, « {{subject}} ».',
+    intro_ticket_acknowledged:
+      'Votre demande « {{subject}} » est enregistrée sous le ticket n° {{number}}. Notre équipe la prend en charge et vous répondra ici.',
+    intro_ticket_created_notice: '{{requester}} a ouvert le ticket n° {{number}}, « {{subject}} ».',
+    intro_ticket_created_notice_by:
+      '{{by}} a ouvert le ticket n° {{number}}, « {{subject}} », pour {{requester}}.',
+    intro_customer_replied: '{{by}} a répondu sur le ticket n° {{number}}, « {{subject}} ».',
+    message_by: '{{by}} a écrit',
+    view: 'Voir le ticket',
+    reply_hint: 'Répondez à cet e-mail pour compléter le ticket.',
+    history: 'Plus tôt dans cette conversation (du plus récent au plus ancien)',
+    footer: 'Cet e-mail vous est envoyé par {{workspace}}, car vous participez au ticket n° {{number}}.',
   },
   footer: {
     reason:

@@ -2614,6 +2614,10 @@ export interface paths {
                         currentPassword?: string;
                         locale?: ("en" | "fr") | null;
                         name?: string;
+                        notifications?: {
+                            customerReplies?: boolean;
+                            newTickets?: boolean;
+                        };
                         password?: string;
                     };
                 };
@@ -4447,6 +4451,7 @@ export interface components {
             id: string;
             locale: ("en" | "fr") | null;
             name: string;
+            notifications: components["schemas"]["NotificationPreferences"];
             /** @enum {string} */
             role: "admin" | "agent";
             /** @constant */
@@ -4488,6 +4493,18 @@ export interface components {
             items: components["schemas"]["Member"][];
             /** @description Pass as `cursor` for the next page; null on the last. */
             nextCursor: string | null;
+        };
+        NotificationPreferences: {
+            /** @description Emailed when a customer replies on a ticket (assigned to me, or unassigned) */
+            customerReplies: boolean;
+            /** @description Emailed when a ticket is opened (assigned to me, or unassigned) */
+            newTickets: boolean;
+        };
+        NotificationPreferencesInput: {
+            /** @description Emailed when a customer replies on a ticket (assigned to me, or unassigned) */
+            customerReplies: boolean;
+            /** @description Emailed when a ticket is opened (assigned to me, or unassigned) */
+            newTickets: boolean;
         };
         /** @description The password is set; every session ended, nobody is signed in. */
         PasswordSet: {

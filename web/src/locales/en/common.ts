@@ -14,6 +14,10 @@ export default {
   account: {
     profile: 'Profile',
     profileTitle: 'Your profile',
+    notificationsTitle: 'Email notifications',
+    notificationsHint: 'For tickets assigned to you, or to nobody. Changes are saved at once.',
+    notifyNewTickets: 'Email me when a new ticket comes in',
+    notifyCustomerReplies: 'Email me when a customer replies',
     name: 'Name',
     language: 'Language',
     languageDefault: 'Workspace default',

@@ -18,6 +18,11 @@ const fr: Shape<typeof en> = {
   account: {
     profile: 'Profil',
     profileTitle: 'Votre profil',
+    notificationsTitle: 'Notifications par e-mail',
+    notificationsHint:
+      'Pour les tickets qui vous sont attribués, ou à personne. Chaque changement est enregistré aussitôt.',
+    notifyNewTickets: 'M’écrire quand un nouveau ticket arrive',
+    notifyCustomerReplies: 'M’écrire quand un client répond',
     name: 'Nom',
     language: 'Langue',
     languageDefault: "Celle de l'espace de travail",

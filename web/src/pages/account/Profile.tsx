@@ -1,13 +1,13 @@
 import { type FormEvent, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Locale } from '../../api/types.js';
+import type { Locale, Me } from '../../api/types.js';
 import { ApiError, patch } from '../../api.js';
 import { ErrorMessage, Page } from '../../components/common.js';
 import { setLocale } from '../../i18n.js';
 import { useSession } from '../../session.js';
 import { NewPasswordFields, Outcome, PasswordField } from './fields.js';
 
-/** The signed-in person's profile (`/profile`, `/portal/profile`): name, language, password. */
+/** The signed-in person's profile (`/profile`, `/portal/profile`): name, language, email switches (members), password. */
 export function Profile() {
   const { t } = useTranslation();
   const { me, refresh } = useSession();
@@ -63,8 +63,70 @@ export function Profile() {
           {t('account.save')}
         </button>
       </form>
+      {me?.type === 'member' ? <Notifications /> : null}
       <ChangePassword />
     </Page>
+  );
+}
+
+/** The member's switches, as the API answers them (`NotificationPreferences`). */
+type Switches = Extract<Me, { type: 'member' }>['notifications'];
+
+/**
+ * A member's email switches (SPEC §8.2): new tickets and customer replies, for tickets assigned to them or
+ * unassigned. Each switch is saved as soon as it is flipped.
+ */
+function Notifications() {
+  const { t } = useTranslation();
+  const { me, refresh } = useSession();
+  const stored = me?.type === 'member' ? me.notifications : null;
+  const [values, setValues] = useState<Switches>(stored ?? { newTickets: true, customerReplies: true });
+  const [message, setMessage] = useState<{ kind: 'done' | 'error'; text: string } | null>(null);
+  const [busy, setBusy] = useState(false);
+  const ids = { heading: useId(), hint: useId(), newTickets: useId(), customerReplies: useId() };
+
+  async function flip(key: keyof Switches, value: boolean) {
+    const before = values;
+    setValues({ ...values, [key]: value });
+    setBusy(true);
+    setMessage(null);
+    try {
+      await patch('/me', { notifications: { [key]: value } });
+      await refresh();
+      setMessage({ kind: 'done', text: t('account.saved') });
+    } catch {
+      setValues(before);
+      setMessage({ kind: 'error', text: t('account.failed') });
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const row = (key: keyof Switches, label: string) => (
+    <div>
+      <input
+        id={ids[key]}
+        type="checkbox"
+        role="switch"
+        checked={values[key]}
+        aria-checked={values[key]}
+        disabled={busy}
+        onChange={(e) => void flip(key, e.target.checked)}
+      />{' '}
+      <label htmlFor={ids[key]}>{label}</label>
+    </div>
+  );
+
+  return (
+    <section className="card form narrow" aria-labelledby={ids.heading} aria-describedby={ids.hint}>
+      <h2 id={ids.heading}>{t('account.notificationsTitle')}</h2>
+      <p id={ids.hint} className="field-hint">
+        {t('account.notificationsHint')}
+      </p>
+      {row('newTickets', t('account.notifyNewTickets'))}
+      {row('customerReplies', t('account.notifyCustomerReplies'))}
+      <Outcome message={message} />
+    </section>
   );
 }
 
