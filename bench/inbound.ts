@@ -18,6 +18,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { cpus } from 'node:os';
+import { simpleParser } from 'mailparser';
 import nodemailer from 'nodemailer';
 import { SMTPServer } from 'smtp-server';
 import { buildApp } from '../src/app.js';
@@ -44,22 +45,15 @@ async function sink() {
     disabledCommands: ['STARTTLS'],
     logger: false,
     onData(stream, session, callback) {
-      let head = '';
-      stream.on('data', (chunk: Buffer) => {
-        if (head.length < 16_384) head += chunk.toString('utf8');
-      });
-      stream.on('end', () => {
-        const headers = head.split(/\r?\n\r?\n/)[0]!.replace(/\r?\n[ \t]+/g, ' ');
-        const header = (name: string) => new RegExp(`^${name}:\\s*(.+)$`, 'im').exec(headers)?.[1]?.trim() ?? null;
-        const replyTo = header('Reply-To');
-        emails.push({
-          to: session.envelope.rcptTo.map((r) => r.address.toLowerCase()),
-          replyTo: replyTo ? (/<([^>]+)>/.exec(replyTo)?.[1] ?? replyTo) : null,
-          messageId: header('Message-ID'),
-          subject: header('Subject') ?? '',
-        });
-        callback();
-      });
+      const to = session.envelope.rcptTo.map((r) => r.address.toLowerCase());
+      simpleParser(stream).then(
+        (parsed) => {
+          const replyTo = parsed.replyTo?.value[0]?.address ?? null;
+          emails.push({ to, replyTo, messageId: parsed.messageId ?? null, subject: parsed.subject ?? '' });
+          callback();
+        },
+        (error: Error) => callback(error),
+      );
     },
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -278,7 +272,7 @@ async function run(engine: Engine) {
         15_000,
       );
       if (!email) {
-        replyNote = 'the approval email did not arrive';
+        replyNote = `the approval email did not arrive (${mail.emails.length} emails: ${mail.emails.map((e) => e.subject).slice(0, 3).join('; ')})`;
         break;
       }
       if (!email.replyTo?.includes('+a')) {
