@@ -20,11 +20,13 @@ import { passwordResetRoutes } from './auth/password-resets.js';
 import { authRoutes } from './auth/routes.js';
 import { signInLinkRoutes } from './auth/sign-in-links.js';
 import { type SmtpListener, type SmtpListenerOptions, startSmtpListener } from './inbound/smtp-listener.js';
+import { inboundRoutes } from './inbound/routes.js';
 import { mailRoutes } from './mail/routes.js';
 import { peopleRoutes } from './people/routes.js';
 import type { Config } from './shared/config.js';
 import type { DatabaseHandle } from './shared/db/connect.js';
 import { ping } from './shared/db/connect.js';
+import type { DnsResolver } from './shared/email/dns.js';
 import { problem, unauthorized } from './shared/errors.js';
 import { clientError, frameworkErrors, registerInputGuards } from './shared/http/input.js';
 import { withComponentsAndErrorCodes, withProblemResponses } from './shared/http/openapi.js';
@@ -49,6 +51,8 @@ export type AppOptions = {
   webDist?: string;
   /** Overrides of the inbound SMTP listener's limits (tests, benches); it starts only when INBOUND_SMTP_PORT is set. */
   inboundSmtp?: Pick<SmtpListenerOptions, 'maxMessageBytes' | 'maxClients' | 'socketTimeoutMs'>;
+  /** DNS for inbound mail's SPF/DKIM/DMARC checks (tests give a table); node's resolver when absent. */
+  dnsResolver?: DnsResolver;
 };
 
 /** Fastify takes a hop count at run time but its types do not: the same rule as a function (trust the first `hops`). */
@@ -95,6 +99,7 @@ export async function buildApp(options: AppOptions) {
     config: options.config,
     rateLimits: { ...DEFAULT_RATE_LIMITS, ...options.rateLimits },
     now: options.now ?? (() => new Date()),
+    ...(options.dnsResolver ? { dnsResolver: options.dnsResolver } : {}),
   };
 
   let ready = true;
@@ -215,6 +220,7 @@ export async function buildApp(options: AppOptions) {
       approvalRoutes(typed, deps);
       linkRoutes(typed, deps);
       mailRoutes(typed, deps);
+      inboundRoutes(typed, deps);
     },
     { prefix: '/api/v1' },
   );
@@ -234,7 +240,7 @@ function registerInboundSmtp(app: FastifyInstance, deps: AppDeps, options: AppOp
   if (smtpPort === null) return;
   let listener: SmtpListener | null = null;
   app.addHook('onReady', async () => {
-    listener = await startSmtpListener(deps, {
+    listener = await startSmtpListener({ ...deps, log: app.log }, {
       ...options.inboundSmtp,
       host: smtpHost,
       port: smtpPort,

@@ -1,10 +1,9 @@
 import type { AddressInfo } from 'node:net';
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
-import type { Db } from '../shared/db/connect.js';
 import { parseInboundAddress } from '../shared/email/addresses.js';
 import { AppError } from '../shared/errors.js';
-import type { AppDeps } from '../shared/http/types.js';
-import { type InboundEnvelope, type InboundOutcome, receiveInbound } from './receive.js';
+import { type InboundDeps, type InboundEnvelope, type InboundOutcome, receiveInbound } from './receive.js';
+import { findWorkspaceAddress } from './workspace-address.js';
 
 /**
  * The SMTP door of inbound mail (SPEC §8.2): MX records (or a relay) point at it, it takes mail for the
@@ -50,8 +49,6 @@ export type SmtpListener = {
   close(): Promise<void>;
 };
 
-type ListenerDeps = Pick<AppDeps, 'db' | 'config' | 'now'>;
-
 /** An SMTP reply for the sending MTA: the code, and a text that starts with its RFC 3463 status. */
 class SmtpReply extends Error {
   constructor(
@@ -78,28 +75,12 @@ export function smtpReplyFor(error: unknown, maxMessageBytes: number): SmtpReply
   return tryLater();
 }
 
-/**
- * True when `address` is a workspace's address (`{slug}@`, `{slug}+t…@`, `{slug}+a…@` on INBOUND_DOMAIN)
- * of an existing workspace. Only the slug decides: whether a ticket or approval token is known is the
- * pipeline's business (an unknown token still reaches the workspace).
- */
-async function isWorkspaceAddress(db: Db, domain: string, address: string): Promise<boolean> {
-  const parsed = parseInboundAddress(address, domain);
-  if (!parsed) return false;
-  const row = await db
-    .selectFrom('workspaces')
-    .select('id')
-    .where((eb) => eb(eb.fn('lower', ['slug']), '=', parsed.slug))
-    .executeTakeFirst();
-  return row !== undefined;
-}
-
 /** What a log line may say of a recipient: its kind, never its token (an approval reply token is a credential). */
 function recipientKinds(addresses: string[], domain: string): string[] {
   return addresses.map((a) => parseInboundAddress(a, domain)?.kind ?? 'other');
 }
 
-export async function startSmtpListener(deps: ListenerDeps, options: SmtpListenerOptions): Promise<SmtpListener> {
+export async function startSmtpListener(deps: InboundDeps, options: SmtpListenerOptions): Promise<SmtpListener> {
   const { log } = options;
   const domain = deps.config.inbound.domain;
   const maxMessageBytes = options.maxMessageBytes ?? SMTP_MAX_MESSAGE_BYTES;
@@ -124,8 +105,10 @@ export async function startSmtpListener(deps: ListenerDeps, options: SmtpListene
     logger: false,
 
     onRcptTo(address, session, callback) {
-      isWorkspaceAddress(deps.db, domain, address.address).then(
-        (ok) => callback(ok ? null : unknownRecipient()),
+      // Only the slug decides (the pipeline's findWorkspaceAddress): whether a `+t`/`+a` token is known is the
+      // pipeline's business, an unknown token still reaches the workspace.
+      findWorkspaceAddress(deps.db, domain, [address.address]).then(
+        (found) => callback(found ? null : unknownRecipient()),
         (error: unknown) => {
           log.warn({ err: error, smtpSession: session.id }, 'inbound SMTP recipient check failed');
           callback(tryLater());

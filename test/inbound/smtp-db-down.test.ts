@@ -10,6 +10,7 @@ import { type DatabaseHandle, openAndMigrate } from '../../src/shared/db/connect
 import { createWorkspace } from '../../src/workspaces/repo.js';
 import { createPostgresDatabase, engine } from '../support/database.js';
 import { testConfig } from '../support/server.js';
+import { fakeResolver } from '../support/inbound.js';
 import { rawEmail, rawSmtpSession, sendSmtp } from '../support/smtp-client.js';
 
 /**
@@ -91,6 +92,7 @@ beforeAll(async () => {
     },
     config,
     now: () => new Date(),
+    dnsResolver: fakeResolver(),
   };
   listener = await startSmtpListener(deps, { host: '127.0.0.1', port: 0, log: silent });
 }, 60_000);

@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SMTP_MAX_MESSAGE_BYTES, startSmtpListener } from '../../src/inbound/smtp-listener.js';
 import { client } from '../support/client.js';
+import { fakeResolver } from '../support/inbound.js';
 import { type TestServer, startServer, testConfig } from '../support/server.js';
 import { rawEmail, rawSmtpSession, sendSmtp } from '../support/smtp-client.js';
 import { newWorkspace, type Workspace } from '../support/workspace.js';
@@ -46,7 +47,7 @@ const inboundRows = async (messageId: string) =>
   );
 
 beforeAll(async () => {
-  server = await startServer({ env: ENV });
+  server = await startServer({ env: ENV, dnsResolver: fakeResolver() });
   api = client(server.url);
   expect(server.smtpPort).toBeGreaterThan(0);
   smtpPort = server.smtpPort!;

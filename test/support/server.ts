@@ -34,6 +34,8 @@ export async function startServer(
     env?: NodeJS.ProcessEnv;
     webDist?: string;
     inboundSmtp?: AppOptions['inboundSmtp'];
+    /** DNS for inbound mail's SPF/DKIM/DMARC (test/support/inbound.ts fakeResolver). */
+    dnsResolver?: AppOptions['dnsResolver'];
   } = {},
 ): Promise<TestServer> {
   const database = await openTestDatabase();
@@ -45,6 +47,7 @@ export async function startServer(
     logger: options.logger ?? false,
     ...(options.webDist ? { webDist: options.webDist } : {}),
     ...(options.inboundSmtp ? { inboundSmtp: options.inboundSmtp } : {}),
+    ...(options.dnsResolver ? { dnsResolver: options.dnsResolver } : {}),
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.server.address() as AddressInfo;
