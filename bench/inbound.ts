@@ -258,8 +258,18 @@ async function run(engine: Engine) {
       token,
     );
     const requester = await call('POST', '/contacts', { name: 'Requester', email: 'req@r.bench' }, token);
-    const ticket = await call('POST', '/tickets', { subject: 'Laptop', body: 'Please', requesterId: requester.id }, token);
-    const replier = nodemailer.createTransport({ host: '127.0.0.1', port: smtpPort, secure: false, ignoreTLS: true });
+    const ticket = await call(
+      'POST',
+      '/tickets',
+      { subject: 'Laptop', body: 'Please', requesterId: requester.id },
+      token,
+    );
+    const replier = nodemailer.createTransport({
+      host: '127.0.0.1',
+      port: smtpPort,
+      secure: false,
+      ignoreTLS: true,
+    });
     for (let i = 0; i < REPLIES; i++) {
       const approval = await call(
         'POST',
@@ -268,15 +278,22 @@ async function run(engine: Engine) {
         token,
       );
       const email = await waitFor(
-        () => mail.emails.find((e) => e.to.includes('approver@approver.bench') && e.subject.includes(`Purchase ${i}`)),
+        () =>
+          mail.emails.find(
+            (e) => e.to.includes('approver@approver.bench') && e.subject.includes(`Purchase ${i}`),
+          ),
         15_000,
       );
       if (!email) {
-        replyNote = `the approval email did not arrive (${mail.emails.length} emails: ${mail.emails.map((e) => e.subject).slice(0, 3).join('; ')})`;
+        replyNote = `the approval email did not arrive (${mail.emails.length} emails: ${mail.emails
+          .map((e) => e.subject)
+          .slice(0, 3)
+          .join('; ')})`;
         break;
       }
       if (!email.replyTo?.includes('+a')) {
-        replyNote = 'approval emails carry no per-approver Reply-To on this commit (reply-approve branch not merged)';
+        replyNote =
+          'approval emails carry no per-approver Reply-To on this commit (reply-approve branch not merged)';
         break;
       }
       const t0 = performance.now();
@@ -326,8 +343,17 @@ async function run(engine: Engine) {
     engine,
     messages: MESSAGES,
     connections: CONNECTIONS,
-    smtp: { ms: Math.round(smtpMs), perSecond: perSecond(MESSAGES, smtpMs), stored: smtpStored, refused: smtpRefused, firstRefusal },
-    httpDoor: httpMs === null ? null : { ms: Math.round(httpMs), perSecond: perSecond(MESSAGES, httpMs), stored: httpStored },
+    smtp: {
+      ms: Math.round(smtpMs),
+      perSecond: perSecond(MESSAGES, smtpMs),
+      stored: smtpStored,
+      refused: smtpRefused,
+      firstRefusal,
+    },
+    httpDoor:
+      httpMs === null
+        ? null
+        : { ms: Math.round(httpMs), perSecond: perSecond(MESSAGES, httpMs), stored: httpStored },
     apiTickets: { ms: Math.round(apiMs), perSecond: perSecond(MESSAGES, apiMs) },
     ratioToHttpDoor: httpMs === null ? null : Math.round((httpMs / smtpMs) * 100) / 100,
     ratioToApiTickets: Math.round((apiMs / smtpMs) * 100) / 100,
@@ -340,7 +366,10 @@ async function run(engine: Engine) {
   };
 }
 
-async function waitFor<T>(probe: () => T | undefined | Promise<T | undefined>, timeoutMs: number): Promise<T | undefined> {
+async function waitFor<T>(
+  probe: () => T | undefined | Promise<T | undefined>,
+  timeoutMs: number,
+): Promise<T | undefined> {
   const end = performance.now() + timeoutMs;
   while (performance.now() < end) {
     const value = await probe();
@@ -350,7 +379,8 @@ async function waitFor<T>(probe: () => T | undefined | Promise<T | undefined>, t
   return undefined;
 }
 
-const engines: Engine[] = (process.env.BENCH_ENGINES?.split(',') as Engine[] | undefined) ??
+const engines: Engine[] =
+  (process.env.BENCH_ENGINES?.split(',') as Engine[] | undefined) ??
   (PG_URL ? ['pglite', 'postgres'] : ['pglite']);
 const results = [];
 for (const engine of engines) {

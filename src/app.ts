@@ -19,8 +19,8 @@ import { CSRF_COOKIE, SESSION_COOKIE, secureCookies } from './auth/cookies.js';
 import { passwordResetRoutes } from './auth/password-resets.js';
 import { authRoutes } from './auth/routes.js';
 import { signInLinkRoutes } from './auth/sign-in-links.js';
-import { type SmtpListener, type SmtpListenerOptions, startSmtpListener } from './inbound/smtp-listener.js';
 import { inboundRoutes } from './inbound/routes.js';
+import { type SmtpListener, type SmtpListenerOptions, startSmtpListener } from './inbound/smtp-listener.js';
 import { mailRoutes } from './mail/routes.js';
 import { peopleRoutes } from './people/routes.js';
 import type { Config } from './shared/config.js';
@@ -240,12 +240,15 @@ function registerInboundSmtp(app: FastifyInstance, deps: AppDeps, options: AppOp
   if (smtpPort === null) return;
   let listener: SmtpListener | null = null;
   app.addHook('onReady', async () => {
-    listener = await startSmtpListener({ ...deps, log: app.log }, {
-      ...options.inboundSmtp,
-      host: smtpHost,
-      port: smtpPort,
-      log: app.log,
-    });
+    listener = await startSmtpListener(
+      { ...deps, log: app.log },
+      {
+        ...options.inboundSmtp,
+        host: smtpHost,
+        port: smtpPort,
+        log: app.log,
+      },
+    );
     state.port = listener.port;
   });
   app.addHook('onClose', async () => {

@@ -80,7 +80,10 @@ function recipientKinds(addresses: string[], domain: string): string[] {
   return addresses.map((a) => parseInboundAddress(a, domain)?.kind ?? 'other');
 }
 
-export async function startSmtpListener(deps: InboundDeps, options: SmtpListenerOptions): Promise<SmtpListener> {
+export async function startSmtpListener(
+  deps: InboundDeps,
+  options: SmtpListenerOptions,
+): Promise<SmtpListener> {
   const { log } = options;
   const domain = deps.config.inbound.domain;
   const maxMessageBytes = options.maxMessageBytes ?? SMTP_MAX_MESSAGE_BYTES;

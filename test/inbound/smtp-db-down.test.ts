@@ -9,8 +9,8 @@ import { type SmtpListener, startSmtpListener } from '../../src/inbound/smtp-lis
 import { type DatabaseHandle, openAndMigrate } from '../../src/shared/db/connect.js';
 import { createWorkspace } from '../../src/workspaces/repo.js';
 import { createPostgresDatabase, engine } from '../support/database.js';
-import { testConfig } from '../support/server.js';
 import { fakeResolver } from '../support/inbound.js';
+import { testConfig } from '../support/server.js';
 import { rawEmail, rawSmtpSession, sendSmtp } from '../support/smtp-client.js';
 
 /**
@@ -25,7 +25,12 @@ const DOMAIN = 'inbound.test';
 const config = testConfig({ INBOUND_DOMAIN: DOMAIN });
 const silent = { info() {}, warn() {}, error() {} };
 
-type Breakable = { db: () => DatabaseHandle['db']; down(): Promise<void>; up(): Promise<void>; close(): Promise<void> };
+type Breakable = {
+  db: () => DatabaseHandle['db'];
+  down(): Promise<void>;
+  up(): Promise<void>;
+  close(): Promise<void>;
+};
 
 async function breakablePostgres(baseUrl: string): Promise<Breakable> {
   const created = await createPostgresDatabase(baseUrl);
@@ -81,7 +86,8 @@ let listener: SmtpListener;
 let address: string;
 
 beforeAll(async () => {
-  database = engine === 'postgres' ? await breakablePostgres(process.env.TEST_DATABASE_URL!) : await breakablePglite();
+  database =
+    engine === 'postgres' ? await breakablePostgres(process.env.TEST_DATABASE_URL!) : await breakablePglite();
   const slug = `help-${randomBytes(3).toString('hex')}`;
   await createWorkspace(database.db(), { name: 'Help', slug });
   address = `${slug}@${DOMAIN}`;

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SMTP_MAX_MESSAGE_BYTES, startSmtpListener } from '../../src/inbound/smtp-listener.js';
 import { client } from '../support/client.js';
 import { fakeResolver } from '../support/inbound.js';
-import { type TestServer, startServer, testConfig } from '../support/server.js';
+import { startServer, type TestServer, testConfig } from '../support/server.js';
 import { rawEmail, rawSmtpSession, sendSmtp } from '../support/smtp-client.js';
 import { newWorkspace, type Workspace } from '../support/workspace.js';
 
@@ -40,7 +40,9 @@ async function ticketsOf(w: Workspace): Promise<any[]> {
 const inboundRows = async (messageId: string) =>
   Number(
     (
-      await sql<{ n: number }>`SELECT count(*)::int AS n FROM inbound_messages WHERE message_id = ${messageId}`.execute(
+      await sql<{
+        n: number;
+      }>`SELECT count(*)::int AS n FROM inbound_messages WHERE message_id = ${messageId}`.execute(
         server.database.handle.db,
       )
     ).rows[0]!.n,
@@ -123,7 +125,12 @@ describe('SMTP door', () => {
   it('SPEC §8.2 SIZE is announced; a message over it is refused with 552 5.3.4, declared (MAIL FROM … SIZE=) or not', async () => {
     const limit = 64 * 1024;
     const listener = await startSmtpListener(
-      { db: server.database.handle.db, config: testConfig(ENV), now: () => new Date(), dnsResolver: fakeResolver() },
+      {
+        db: server.database.handle.db,
+        config: testConfig(ENV),
+        now: () => new Date(),
+        dnsResolver: fakeResolver(),
+      },
       { host: '127.0.0.1', port: 0, log: silent, maxMessageBytes: limit },
     );
     try {
@@ -132,7 +139,10 @@ describe('SMTP door', () => {
         from: 'carla@customer.example',
         to: address,
         subject: 'Big',
-        text: 'x'.repeat(76).concat('\n').repeat(Math.ceil((limit * 1.5) / 77)),
+        text: 'x'
+          .repeat(76)
+          .concat('\n')
+          .repeat(Math.ceil((limit * 1.5) / 77)),
         messageId,
       });
       // nodemailer does not declare the size of a raw message: the whole message is sent, counted, refused.
@@ -144,7 +154,9 @@ describe('SMTP door', () => {
       const ehlo = await session.command('EHLO client.example\r\n');
       expect(ehlo.text).toContain(`SIZE ${limit}`);
       // Declared: refused before any data is sent.
-      expect((await session.command(`MAIL FROM:<carla@customer.example> SIZE=${limit + 1}\r\n`)).code).toBe(552);
+      expect((await session.command(`MAIL FROM:<carla@customer.example> SIZE=${limit + 1}\r\n`)).code).toBe(
+        552,
+      );
       // Undeclared, by hand.
       expect((await session.command('MAIL FROM:<carla@customer.example>\r\n')).code).toBe(250);
       expect((await session.command(`RCPT TO:<${address}>\r\n`)).code).toBe(250);
@@ -165,11 +177,19 @@ describe('SMTP door', () => {
     expect(ehlo.text).toContain(`SIZE ${SMTP_MAX_MESSAGE_BYTES}`);
     // 25 MiB of attachments in base64 is 4/3 of it: the announced limit leaves room for that.
     expect(SMTP_MAX_MESSAGE_BYTES).toBeGreaterThan(Math.ceil((25 * 1024 * 1024 * 4) / 3));
-    expect((await session.command(`MAIL FROM:<c@customer.example> SIZE=${SMTP_MAX_MESSAGE_BYTES + 1}\r\n`)).code).toBe(552);
+    expect(
+      (await session.command(`MAIL FROM:<c@customer.example> SIZE=${SMTP_MAX_MESSAGE_BYTES + 1}\r\n`)).code,
+    ).toBe(552);
     session.close();
     // Undeclared (nodemailer sends a raw message without SIZE=): all of it is sent, then refused.
     const messageId = `${unique()}@customer.example`;
-    const header = rawEmail({ from: 'carla@customer.example', to: address, subject: 'Huge', text: '', messageId });
+    const header = rawEmail({
+      from: 'carla@customer.example',
+      to: address,
+      subject: 'Huge',
+      text: '',
+      messageId,
+    });
     const huge = Buffer.concat([Buffer.from(header), Buffer.alloc(SMTP_MAX_MESSAGE_BYTES + 1024, 0x61)]);
     const sent = await sendSmtp(smtpPort, { from: 'carla@customer.example', to: [address], raw: huge });
     expect(sent).toMatchObject({ ok: false, responseCode: 552 });

@@ -133,12 +133,20 @@ describe(`SMTP listener under malformed mail (${engine})`, () => {
   it('SPEC §8.2 ~200 broken SMTP payloads: always an SMTP reply, never 451, never a crash; /readyz and a good message afterwards', async () => {
     console.log(`[smtp-fuzz] seed ${SEED} (replay with SMTP_FUZZ_SEED=${SEED})`);
     const r = prng(SEED);
-    const kinds = ['random bytes', 'truncated MIME', 'giant header', 'NUL bytes', 'bad encodings', 'commands'];
+    const kinds = [
+      'random bytes',
+      'truncated MIME',
+      'giant header',
+      'NUL bytes',
+      'bad encodings',
+      'commands',
+    ];
     const replies: Record<string, number> = {};
     const bad: string[] = [];
     const check = (what: string, reply: SmtpReply) => {
       replies[reply.code] = (replies[reply.code] ?? 0) + 1;
-      if (reply.code < 200 || reply.code > 599 || reply.code === 451) bad.push(`${what}: ${reply.text.slice(0, 200)}`);
+      if (reply.code < 200 || reply.code > 599 || reply.code === 451)
+        bad.push(`${what}: ${reply.text.slice(0, 200)}`);
     };
     for (let i = 0; i < CASES; i++) {
       const kind = kinds[i % kinds.length]!;
@@ -160,7 +168,9 @@ describe(`SMTP listener under malformed mail (${engine})`, () => {
           // What is not a command line is still answered, or the connection closed (too many bad commands).
           const reply = await session
             .command(Buffer.concat([Buffer.from('EHLO fuzz.example\r\n')]))
-            .then(() => session.command(Buffer.concat([line.filter((b) => b !== 10 && b !== 13), Buffer.from('\r\n')])))
+            .then(() =>
+              session.command(Buffer.concat([line.filter((b) => b !== 10 && b !== 13), Buffer.from('\r\n')])),
+            )
             .catch((error: Error) => ({ code: 0, text: `no reply: ${error.message}` }));
           if (reply.code !== 0) check(what, reply);
           else bad.push(`${what}: ${reply.text}`);
@@ -176,7 +186,10 @@ describe(`SMTP listener under malformed mail (${engine})`, () => {
         }
         const body = stuffed(payload(r, kind, address, i));
         const ends = body.length === 0 || body.subarray(-2).toString() === '\r\n';
-        const reply = await session.command(Buffer.concat([body, Buffer.from(ends ? '.\r\n' : '\r\n.\r\n')]), 30_000);
+        const reply = await session.command(
+          Buffer.concat([body, Buffer.from(ends ? '.\r\n' : '\r\n.\r\n')]),
+          30_000,
+        );
         check(what, reply);
       } finally {
         session.close();
