@@ -20,6 +20,7 @@ import { passwordResetRoutes } from './auth/password-resets.js';
 import { authRoutes } from './auth/routes.js';
 import { signInLinkRoutes } from './auth/sign-in-links.js';
 import { inboundRoutes } from './inbound/routes.js';
+import { type SmtpListener, type SmtpListenerOptions, startSmtpListener } from './inbound/smtp-listener.js';
 import { mailRoutes } from './mail/routes.js';
 import { peopleRoutes } from './people/routes.js';
 import type { Config } from './shared/config.js';
@@ -48,6 +49,8 @@ export type AppOptions = {
   logger?: FastifyServerOptions['logger'];
   /** The built web app to serve (tests point it at a folder of their own). */
   webDist?: string;
+  /** Overrides of the inbound SMTP listener's limits (tests, benches); it starts only when INBOUND_SMTP_PORT is set. */
+  inboundSmtp?: Pick<SmtpListenerOptions, 'maxMessageBytes' | 'maxClients' | 'socketTimeoutMs'>;
   /** DNS for inbound mail's SPF/DKIM/DMARC checks (tests give a table); node's resolver when absent. */
   dnsResolver?: DnsResolver;
 };
@@ -199,6 +202,7 @@ export async function buildApp(options: AppOptions) {
   });
 
   await registerWebApp(app, options.webDist ?? WEB_DIST, options.config.production);
+  registerInboundSmtp(app, deps, options);
 
   await app.register(
     async (api) => {
@@ -222,6 +226,34 @@ export async function buildApp(options: AppOptions) {
   );
 
   return app;
+}
+
+/**
+ * The SMTP door of inbound mail (SPEC §8.2) lives and dies with the HTTP server: it starts when the app is
+ * ready (a port already taken fails the start, like the HTTP port) and closes with it, before the database
+ * handle is closed, so that a message in flight still finishes its transaction.
+ */
+function registerInboundSmtp(app: FastifyInstance, deps: AppDeps, options: AppOptions) {
+  const { smtpPort, smtpHost } = options.config.inbound;
+  const state: { port: number | null } = { port: null };
+  app.decorate('inboundSmtp', state);
+  if (smtpPort === null) return;
+  let listener: SmtpListener | null = null;
+  app.addHook('onReady', async () => {
+    listener = await startSmtpListener(
+      { ...deps, log: app.log },
+      {
+        ...options.inboundSmtp,
+        host: smtpHost,
+        port: smtpPort,
+        log: app.log,
+      },
+    );
+    state.port = listener.port;
+  });
+  app.addHook('onClose', async () => {
+    await listener?.close();
+  });
 }
 
 /** `/readyz` answers within this, whatever the database does. */
@@ -307,5 +339,7 @@ async function registerWebApp(app: FastifyInstance, root: string, production: bo
 declare module 'fastify' {
   interface FastifyInstance {
     markNotReady(): void;
+    /** The bound port of the inbound SMTP listener; null when INBOUND_SMTP_PORT is unset. */
+    inboundSmtp: { port: number | null };
   }
 }

@@ -7,6 +7,8 @@ import { openTestDatabase, type TestDatabase } from './database.js';
 export type TestServer = {
   url: string;
   database: TestDatabase;
+  /** The inbound SMTP listener's port when the test set INBOUND_SMTP_PORT (0: any free port), else null. */
+  smtpPort: number | null;
   close(): Promise<void>;
 };
 
@@ -31,6 +33,7 @@ export async function startServer(
     logger?: AppOptions['logger'];
     env?: NodeJS.ProcessEnv;
     webDist?: string;
+    inboundSmtp?: AppOptions['inboundSmtp'];
     /** DNS for inbound mail's SPF/DKIM/DMARC (test/support/inbound.ts fakeResolver). */
     dnsResolver?: AppOptions['dnsResolver'];
   } = {},
@@ -43,6 +46,7 @@ export async function startServer(
     rateLimits: { ...GENEROUS, ...options.rateLimits },
     logger: options.logger ?? false,
     ...(options.webDist ? { webDist: options.webDist } : {}),
+    ...(options.inboundSmtp ? { inboundSmtp: options.inboundSmtp } : {}),
     ...(options.dnsResolver ? { dnsResolver: options.dnsResolver } : {}),
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
@@ -50,6 +54,7 @@ export async function startServer(
   return {
     url: `http://127.0.0.1:${port}`,
     database,
+    smtpPort: app.inboundSmtp.port,
     async close() {
       await app.close();
       await database.close();
