@@ -168,4 +168,14 @@ export const ENDPOINTS: Record<string, Prepare> = {
   'GET /api/v1/outbox/dead': async () => call('GET', '/outbox/dead'),
   'POST /api/v1/outbox/{id}/retry': async (fx) => call('POST', `/outbox/${await freshDeadLetter(fx)}/retry`),
   'GET /api/v1/dev/mailbox': async () => call('GET', '/dev/mailbox'),
+  // The dev mailbox's door answers this machine, whoever calls (issue 14): each role sends a new email in.
+  'POST /api/v1/dev/mailbox/inbound': async (fx) => {
+    const settings = await fx.api.get<{ inboundAddress: string }>('/settings', { token: fx.ws.admin.token });
+    return call('POST', '/dev/mailbox/inbound', {
+      from: `sender-${unique()}@example.test`,
+      to: settings.body.inboundAddress,
+      subject: 'Printer on fire',
+      text: 'It is on fire.',
+    });
+  },
 };

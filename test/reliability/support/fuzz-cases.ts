@@ -393,6 +393,18 @@ export function baselines(fx: FuzzFixture): Record<string, Baseline[]> {
     [`GET ${v1}/outbox/dead`]: [{ token: admin, query: { limit: '10' } }],
     [`POST ${v1}/outbox/{id}/retry`]: [{ token: admin, params: { id: m.outbox } }],
     [`GET ${v1}/dev/mailbox`]: [{ token: null, isPublic: true }],
+    [`POST ${v1}/dev/mailbox/inbound`]: [
+      {
+        token: null,
+        isPublic: true,
+        body: {
+          from: 'fuzz-sender@example.test',
+          to: fx.inboundAddress,
+          subject: 'Printer on fire',
+          text: 'It is on fire.',
+        },
+      },
+    ],
   };
 }
 
