@@ -5,13 +5,13 @@ import MailComposer from 'nodemailer/lib/mail-composer';
 import { z } from 'zod';
 import { requireAdmin } from '../auth/authenticate.js';
 import { isUuid } from '../auth/tokens.js';
+import { receiveInbound } from '../inbound/receive.js';
+import { workspaceAddress } from '../shared/email/addresses.js';
 import { forbidden, notFound } from '../shared/errors.js';
 import { decodeCursor, paginationQuery, seqCursor, toPage } from '../shared/http/pagination.js';
 import { pageOf, personRefAnswer } from '../shared/http/responses.js';
 import { email as emailAddress, idParams, personName } from '../shared/http/schemas.js';
 import type { Api, AppDeps } from '../shared/http/types.js';
-import { receiveInbound } from '../inbound/receive.js';
-import { workspaceAddress } from '../shared/email/addresses.js';
 import { devMailbox, recordInMailbox } from './transport.js';
 
 /** An email whose last attempt failed: why, and to whom (never its content, which may hold a live link). */
@@ -36,7 +36,9 @@ const mailboxAnswer = z
         id: z.string(),
         direction: z
           .enum(['inbound', 'outbound'])
-          .describe('outbound: sent by Signoff; inbound: sent in from this page (POST /dev/mailbox/inbound).'),
+          .describe(
+            'outbound: sent by Signoff; inbound: sent in from this page (POST /dev/mailbox/inbound).',
+          ),
         messageId: z.string(),
         from: z.string(),
         to: z.object({ name: z.string(), address: z.string() }),

@@ -41,7 +41,8 @@ export function toFormProblem(error: unknown, t: Translate): FormProblem {
     }));
     // A conflict that belongs to one field is shown next to it, not only above the form.
     const field = FIELD_OF_CODE[code];
-    if (field && issues.length === 0) issues.push({ field, message: t(`problems.${code}`, { defaultValue: detail }) });
+    if (field && issues.length === 0)
+      issues.push({ field, message: t(`problems.${code}`, { defaultValue: detail }) });
     if (code === 'not_found' && issues.length === 0 && /no longer|does not exist|not found/i.test(detail)) {
       return { message: t('validation.notFound'), issues };
     }
