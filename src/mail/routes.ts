@@ -7,6 +7,7 @@ import { requireAdmin } from '../auth/authenticate.js';
 import { isUuid } from '../auth/tokens.js';
 import { receiveInbound } from '../inbound/receive.js';
 import { workspaceAddress } from '../shared/email/addresses.js';
+import type { DnsResolver } from '../shared/email/dns.js';
 import { forbidden, notFound } from '../shared/errors.js';
 import { decodeCursor, paginationQuery, seqCursor, toPage } from '../shared/http/pagination.js';
 import { pageOf, personRefAnswer } from '../shared/http/responses.js';
@@ -219,7 +220,11 @@ export function mailRoutes(app: Api, deps: AppDeps): void {
         })
           .compile()
           .build();
-        const result = await receiveInbound(deps, raw, { via: 'dev', mailFrom: b.from, rcptTo: [b.to] });
+        const result = await receiveInbound({ ...deps, dnsResolver: noDns }, raw, {
+          via: 'dev',
+          mailFrom: b.from,
+          rcptTo: [b.to],
+        });
         recordInMailbox(mailboxDir(config.dataDir), {
           direction: 'inbound',
           messageId,
@@ -237,6 +242,15 @@ export function mailRoutes(app: Api, deps: AppDeps): void {
     );
   }
 }
+
+/**
+ * The dev mailbox's emails come from no domain at all: SPF, DKIM and DMARC are `none` at once instead of
+ * waiting on lookups a developer's machine may not be able to make. So a reply sent from here is, to
+ * reply-to-approve, an unauthenticated one (SPEC §8.2) — as a forged email would be.
+ */
+const noDns: DnsResolver = async (name) => {
+  throw Object.assign(new Error(`dev mailbox: no DNS lookup of ${name}`), { code: 'ENOTFOUND' });
+};
 
 const LOOPBACK = /^(?:127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|::ffff:127\.\d{1,3}\.\d{1,3}\.\d{1,3})$/;
 
