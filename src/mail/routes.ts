@@ -11,7 +11,7 @@ import type { DnsResolver } from '../shared/email/dns.js';
 import { forbidden, notFound } from '../shared/errors.js';
 import { decodeCursor, paginationQuery, seqCursor, toPage } from '../shared/http/pagination.js';
 import { pageOf, personRefAnswer } from '../shared/http/responses.js';
-import { email as emailAddress, idParams, personName } from '../shared/http/schemas.js';
+import { idParams, personName } from '../shared/http/schemas.js';
 import type { Api, AppDeps } from '../shared/http/types.js';
 import { devMailbox, recordInMailbox } from './transport.js';
 
@@ -72,11 +72,20 @@ const headerLine = (max: number) =>
     .refine((v) => !/[\r\n]/.test(v), 'one line');
 const messageIdSchema = headerLine(998).regex(/^<[^<>\s]+@[^<>\s]+>$/, 'a Message-ID: <local@domain>');
 
+/**
+ * An address as a mail client takes it: `local@domain`, kept as typed (a reply token is case-sensitive)
+ * and without the TLD a stricter check would want (`demo@localhost`, `slug@127.0.0.1` are real here).
+ */
+const mailAddress = headerLine(320).regex(
+  /^[^\s@<>,;:"()[\]\\]+@[^\s@<>,;:"()[\]\\]+$/,
+  'an address: local@domain',
+);
+
 const devInboundBody = z
   .strictObject({
-    from: emailAddress,
+    from: mailAddress,
     fromName: personName.optional(),
-    to: emailAddress.describe('A workspace address ({slug}@{INBOUND_DOMAIN}) or a reply address.'),
+    to: mailAddress.describe('A workspace address ({slug}@{INBOUND_DOMAIN}) or a reply address.'),
     subject: headerLine(200).pipe(z.string().min(1)),
     text: z.string().min(1).max(100_000),
     inReplyTo: messageIdSchema.optional().describe('The Message-ID answered: the email threads as a reply.'),
