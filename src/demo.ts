@@ -5,12 +5,15 @@ import { createGroup } from './approvals/groups/repo.js';
 import { createTemplate } from './approvals/templates/repo.js';
 import { createContact, createMember } from './people/repo.js';
 import { type Db, inTransaction } from './shared/db/connect.js';
+import { workspaceAddress } from './shared/email/addresses.js';
 import { createTicket } from './tickets/repo.js';
 import { createWorkspace } from './workspaces/repo.js';
 
 /** What DATA_DIR/demo-credentials.json keeps: who to sign in as, never the password. */
 export type DemoAccounts = {
   workspaceId: string;
+  /** Its inbound address is `{slug}@{INBOUND_DOMAIN}` (SPEC §8.2); absent from files of older versions. */
+  slug?: string;
   admin: string;
   agent: string;
   contact: string;
@@ -37,8 +40,16 @@ export async function ensureDemoWorkspace(db: Db, dataDir: string): Promise<Demo
     if (!existsSync(file)) return null;
     const stored = JSON.parse(readFileSync(file, 'utf8')) as DemoAccounts & { password?: string };
     const accounts = accountsOf(stored);
-    // A file written by an older version still holds the password: rewritten without it.
-    if ('password' in stored) writeAccounts(file, accounts);
+    if (!accounts.slug) {
+      const ws = await db
+        .selectFrom('workspaces')
+        .select('slug')
+        .where('id', '=', accounts.workspaceId)
+        .executeTakeFirst();
+      if (ws) accounts.slug = ws.slug;
+    }
+    // A file written by an older version still holds the password, or lacks the slug: rewritten.
+    if ('password' in stored || accounts.slug !== stored.slug) writeAccounts(file, accounts);
     return { created: false, ...accounts };
   }
   // Before the transaction: a DATA_DIR that cannot be made fails the start before anything is committed,
@@ -48,6 +59,8 @@ export async function ensureDemoWorkspace(db: Db, dataDir: string): Promise<Demo
   const accounts = await inTransaction(db, async (tx) => {
     const ws = await createWorkspace(tx, {
       name: 'Demo Helpdesk',
+      // A short inbound address to type in the dev mailbox: demo@{INBOUND_DOMAIN}.
+      slug: 'demo',
       settings: {
         approvalsEnabled: true,
         contactsCanViewApprovals: true,
@@ -98,7 +111,13 @@ export async function ensureDemoWorkspace(db: Db, dataDir: string): Promise<Demo
       contactIds: [manager.id],
       assigneeId: agent.id,
     });
-    return { workspaceId: ws.id, admin: admin.email, agent: agent.email, contact: contact.email };
+    return {
+      workspaceId: ws.id,
+      slug: ws.slug,
+      admin: admin.email,
+      agent: agent.email,
+      contact: contact.email,
+    };
   });
   writeAccounts(file, accounts);
   return { created: true, password, ...accounts };
@@ -107,6 +126,7 @@ export async function ensureDemoWorkspace(db: Db, dataDir: string): Promise<Demo
 function accountsOf(stored: DemoAccounts): DemoAccounts {
   return {
     workspaceId: stored.workspaceId,
+    ...(stored.slug ? { slug: stored.slug } : {}),
     admin: stored.admin,
     agent: stored.agent,
     contact: stored.contact,
@@ -118,7 +138,7 @@ function writeAccounts(file: string, accounts: DemoAccounts): void {
 }
 
 /** The lines printed at start: the password on the first start only, and how to set a new one. */
-export function demoBanner(demo: DemoWorkspace, publicUrl: string): string[] {
+export function demoBanner(demo: DemoWorkspace, publicUrl: string, inboundDomain?: string): string[] {
   const password = demo.created
     ? [
         `  password:    ${demo.password}  (the same for all three; shown this once, not stored)`,
@@ -141,6 +161,13 @@ export function demoBanner(demo: DemoWorkspace, publicUrl: string): string[] {
     ...password,
     `  sign in:     POST ${publicUrl}/api/v1/auth/login {"workspaceId","email","password"}`,
     `  API docs:    ${publicUrl}/docs`,
+    ...(demo.slug && inboundDomain
+      ? [
+          `  inbound:     ${workspaceAddress(demo.slug, inboundDomain)}  (email it: each new email is a ticket)`,
+          `  try it:      without SMTP_URL, ${publicUrl}/dev/mailbox sends mail in too ("New email",`,
+          '               or "Reply" to an email Signoff sent: answer an agent, approve by replying)',
+        ]
+      : []),
     '',
   ];
 }

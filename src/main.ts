@@ -21,7 +21,7 @@ const app = await buildApp({
 // By default on the embedded database only; SIGNOFF_DEMO=0 or 1 decides on both engines (loadConfig).
 if (config.demo) {
   const demo = await ensureDemoWorkspace(database.db, config.dataDir);
-  if (demo) process.stdout.write(`${demoBanner(demo, config.publicUrl).join('\n')}\n`);
+  if (demo) process.stdout.write(`${demoBanner(demo, config.publicUrl, config.inbound.domain).join('\n')}\n`);
 }
 
 await app.listen({ port: config.port, host: config.host });

@@ -1,14 +1,19 @@
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { FastifyRequest } from 'fastify';
+import MailComposer from 'nodemailer/lib/mail-composer';
 import { z } from 'zod';
 import { requireAdmin } from '../auth/authenticate.js';
 import { isUuid } from '../auth/tokens.js';
+import { receiveInbound } from '../inbound/receive.js';
+import { workspaceAddress } from '../shared/email/addresses.js';
+import type { DnsResolver } from '../shared/email/dns.js';
 import { forbidden, notFound } from '../shared/errors.js';
 import { decodeCursor, paginationQuery, seqCursor, toPage } from '../shared/http/pagination.js';
 import { pageOf, personRefAnswer } from '../shared/http/responses.js';
-import { idParams } from '../shared/http/schemas.js';
+import { idParams, personName } from '../shared/http/schemas.js';
 import type { Api, AppDeps } from '../shared/http/types.js';
-import { devMailbox } from './transport.js';
+import { devMailbox, recordInMailbox } from './transport.js';
 
 /** An email whose last attempt failed: why, and to whom (never its content, which may hold a live link). */
 const deadEmailAnswer = z
@@ -24,11 +29,17 @@ const deadEmailAnswer = z
   .meta({ id: 'DeadEmail' });
 const deadEmailPage = pageOf(deadEmailAnswer, 'DeadEmailPage');
 const retriedAnswer = z.object({ id: z.string(), status: z.literal('pending') }).meta({ id: 'RetriedEmail' });
+const inboundOutcome = z.enum(['ticket_created', 'reply_added', 'approval_reply', 'duplicate', 'dropped']);
 const mailboxAnswer = z
   .object({
     items: z.array(
       z.object({
         id: z.string(),
+        direction: z
+          .enum(['inbound', 'outbound'])
+          .describe(
+            'outbound: sent by Signoff; inbound: sent in from this page (POST /dev/mailbox/inbound).',
+          ),
         messageId: z.string(),
         from: z.string(),
         to: z.object({ name: z.string(), address: z.string() }),
@@ -36,16 +47,60 @@ const mailboxAnswer = z
         text: z.string(),
         html: z.string(),
         receivedAt: z.string(),
+        replyTo: z.string().nullable().describe('Where a reply goes (the ticket or approver reply address).'),
+        inReplyTo: z.string().nullable(),
+        references: z.array(z.string()),
+        outcome: inboundOutcome.nullable().describe('An inbound email: what Signoff made of it.'),
+        ticketId: z.string().nullable(),
       }),
     ),
+    addresses: z
+      .array(z.object({ workspace: z.string(), address: z.string() }))
+      .describe('Every workspace’s inbound address, to send a new email to.'),
   })
-  .meta({ id: 'DevMailbox', description: 'Newest first, at most 500 emails, with their live links.' });
+  .meta({
+    id: 'DevMailbox',
+    description: 'Newest first, at most 500 emails (sent and sent in), with their live links.',
+  });
+
+/** One line of a header: no CR or LF, so that a field never adds a header of its own. */
+const headerLine = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .refine((v) => !/[\r\n]/.test(v), 'one line');
+const messageIdSchema = headerLine(998).regex(/^<[^<>\s]+@[^<>\s]+>$/, 'a Message-ID: <local@domain>');
+
+/**
+ * An address as a mail client takes it: `local@domain`, kept as typed (a reply token is case-sensitive)
+ * and without the TLD a stricter check would want (`demo@localhost`, `slug@127.0.0.1` are real here).
+ */
+const mailAddress = headerLine(320).regex(
+  /^[^\s@<>,;:"()[\]\\]+@[^\s@<>,;:"()[\]\\]+$/,
+  'an address: local@domain',
+);
+
+const devInboundBody = z
+  .strictObject({
+    from: mailAddress,
+    fromName: personName.optional(),
+    to: mailAddress.describe('A workspace address ({slug}@{INBOUND_DOMAIN}) or a reply address.'),
+    subject: headerLine(200).pipe(z.string().min(1)),
+    text: z.string().min(1).max(100_000),
+    inReplyTo: messageIdSchema.optional().describe('The Message-ID answered: the email threads as a reply.'),
+  })
+  .meta({ id: 'DevInboundEmail' });
+const devInboundAnswer = z
+  .object({ outcome: inboundOutcome, ticketId: z.string().nullable(), messageId: z.string() })
+  .meta({ id: 'DevInboundResult' });
 
 export function mailboxDir(dataDir: string): string {
   return join(dataDir, 'mailbox');
 }
 
-export function mailRoutes(app: Api, { db, config }: AppDeps): void {
+export function mailRoutes(app: Api, deps: AppDeps): void {
+  const { db, config } = deps;
   const tags = ['email'];
 
   // Dead letters: emails whose last attempt failed. Admins see why and may send them again.
@@ -114,21 +169,97 @@ export function mailRoutes(app: Api, { db, config }: AppDeps): void {
   // The developer's inbox, present exactly when no SMTP server is configured (SPEC §7). It holds
   // every email with its live links, so only the developer's own machine reads it (issue 12).
   if (!config.smtpUrl) {
+    const onlyThisMachine = (request: FastifyRequest) => {
+      if (!config.devMailboxPublic && !isFromThisMachine(request)) {
+        throw forbidden(
+          'dev_mailbox_local_only',
+          'The dev mailbox answers only requests from this machine (127.0.0.1 or ::1); set DEV_MAILBOX_PUBLIC=1 to open it',
+        );
+      }
+    };
     app.get(
       '/dev/mailbox',
       { config: { public: true }, schema: { tags, response: { 200: mailboxAnswer } } },
       async (request) => {
-        if (!config.devMailboxPublic && !isFromThisMachine(request)) {
-          throw forbidden(
-            'dev_mailbox_local_only',
-            'The dev mailbox answers only requests from this machine (127.0.0.1 or ::1); set DEV_MAILBOX_PUBLIC=1 to open it',
-          );
-        }
-        return { items: devMailbox(mailboxDir(config.dataDir)) };
+        onlyThisMachine(request);
+        const workspaces = await db
+          .selectFrom('workspaces')
+          .select(['name', 'slug'])
+          .orderBy('created_at')
+          .limit(100)
+          .execute();
+        return {
+          items: devMailbox(mailboxDir(config.dataDir)).map((e) => ({
+            ...e,
+            direction: e.direction ?? ('outbound' as const),
+            replyTo: e.replyTo ?? null,
+            inReplyTo: e.inReplyTo ?? null,
+            references: e.references ?? [],
+            outcome: inboundOutcome.safeParse(e.outcome).data ?? null,
+            ticketId: e.ticketId ?? null,
+          })),
+          addresses: workspaces.map((w) => ({
+            workspace: w.name,
+            address: workspaceAddress(w.slug, config.inbound.domain),
+          })),
+        };
+      },
+    );
+
+    // A developer "sends" an email into the product (SPEC §8.2, issue 14): composed as a mail client
+    // would, then handed to the same pipeline as both doors. JSON only, so a page of another site
+    // cannot post here without a preflight the server never grants.
+    app.post(
+      '/dev/mailbox/inbound',
+      {
+        config: { public: true },
+        schema: { tags, body: devInboundBody, response: { 202: devInboundAnswer } },
+      },
+      async (request, reply) => {
+        onlyThisMachine(request);
+        const b = request.body;
+        const messageId = `<${randomUUID()}@dev-mailbox.signoff>`;
+        const raw = await new MailComposer({
+          from: b.fromName ? { name: b.fromName, address: b.from } : b.from,
+          to: b.to,
+          subject: b.subject,
+          text: b.text,
+          messageId,
+          ...(b.inReplyTo ? { inReplyTo: b.inReplyTo, references: [b.inReplyTo] } : {}),
+        })
+          .compile()
+          .build();
+        const result = await receiveInbound({ ...deps, dnsResolver: noDns }, raw, {
+          via: 'dev',
+          mailFrom: b.from,
+          rcptTo: [b.to],
+        });
+        recordInMailbox(mailboxDir(config.dataDir), {
+          direction: 'inbound',
+          messageId,
+          from: b.fromName ? `${b.fromName} <${b.from}>` : b.from,
+          to: { name: '', address: b.to },
+          subject: b.subject,
+          text: b.text,
+          html: '',
+          ...(b.inReplyTo ? { inReplyTo: b.inReplyTo, references: [b.inReplyTo] } : {}),
+          outcome: result.outcome,
+          ticketId: result.ticketId,
+        });
+        return reply.code(202).send({ outcome: result.outcome, ticketId: result.ticketId, messageId });
       },
     );
   }
 }
+
+/**
+ * The dev mailbox's emails come from no domain at all: SPF, DKIM and DMARC are `none` at once instead of
+ * waiting on lookups a developer's machine may not be able to make. So a reply sent from here is, to
+ * reply-to-approve, an unauthenticated one (SPEC §8.2) — as a forged email would be.
+ */
+const noDns: DnsResolver = async (name) => {
+  throw Object.assign(new Error(`dev mailbox: no DNS lookup of ${name}`), { code: 'ENOTFOUND' });
+};
 
 const LOOPBACK = /^(?:127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|::ffff:127\.\d{1,3}\.\d{1,3}\.\d{1,3})$/;
 

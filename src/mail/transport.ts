@@ -97,6 +97,11 @@ export function smtpTransport(url: string, options: { maxConnections?: number } 
 
 export type MailboxEntry = {
   id: string;
+  /**
+   * `outbound`: an email Signoff sent; `inbound`: one a developer sent in from the dev mailbox page
+   * (SPEC §8.2, issue 14). Files written before issue 14 have none: they are outbound.
+   */
+  direction?: 'inbound' | 'outbound';
   messageId: string;
   from: string;
   to: { name: string; address: string };
@@ -104,6 +109,13 @@ export type MailboxEntry = {
   text: string;
   html: string;
   receivedAt: string;
+  /** Kept so that the page can answer an email as a mail client would (Reply-To, threading). */
+  replyTo?: string;
+  inReplyTo?: string;
+  references?: string[];
+  /** An inbound entry: what the pipeline made of it. */
+  outcome?: string;
+  ticketId?: string | null;
 };
 
 /**
@@ -126,6 +138,16 @@ export function devMailbox(dir: string, keep = 500): MailboxEntry[] {
 
 let sequence = 0;
 
+/** Keeps one email in the mailbox folder (readable by the developer's account only). */
+export function recordInMailbox(dir: string, email: Omit<MailboxEntry, 'id' | 'receivedAt'>): MailboxEntry {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const receivedAt = new Date().toISOString();
+  const id = `${Date.now().toString().padStart(15, '0')}-${process.pid}-${(sequence++).toString().padStart(6, '0')}`;
+  const entry: MailboxEntry = { id, receivedAt, ...email };
+  writeFileSync(join(dir, `${id}.json`), JSON.stringify(entry), { mode: 0o600 });
+  return entry;
+}
+
 export function devMailboxTransport(dir: string): MailTransport {
   // The emails carry live links (approval, sign-in, password reset): the developer's account alone reads
   // them. chmod too, as mkdir leaves the mode of a folder made by an older version alone.
@@ -134,10 +156,8 @@ export function devMailboxTransport(dir: string): MailTransport {
   return {
     kind: 'dev-mailbox',
     async send(email) {
-      const receivedAt = new Date().toISOString();
-      const id = `${Date.now().toString().padStart(15, '0')}-${process.pid}-${(sequence++).toString().padStart(6, '0')}`;
-      const entry: MailboxEntry = { id, receivedAt, ...email };
-      writeFileSync(join(dir, `${id}.json`), JSON.stringify(entry), { mode: 0o600 });
+      // Reply-To, In-Reply-To and References ride along in `email`: the page's Reply needs them.
+      recordInMailbox(dir, { direction: 'outbound', ...email });
     },
     async close() {},
   };

@@ -111,6 +111,9 @@ describe('issue 12 item 2: the demo password is shown once and never stored in p
     try {
       const output = second.output();
       expect(output).toContain('Signoff demo workspace');
+      // SPEC §8.2 (issue 14): the demo has an inbound address, printed with the dev mailbox's way in.
+      expect(output).toMatch(/inbound: +demo@\S+/);
+      expect(output).toContain('/dev/mailbox sends mail in');
       expect(output).not.toContain(password);
       expect(output).toContain('printed on the first start only');
       expect(output).toContain('/api/v1/auth/password-resets');

@@ -13,6 +13,7 @@ import type { Db } from '../../src/shared/db/connect.js';
 import type { RateLimits } from '../../src/shared/http/types.js';
 import { type Client, client } from '../support/client.js';
 import { openTestDatabase } from '../support/database.js';
+import { fakeResolver, INBOUND_ENV } from '../support/inbound.js';
 
 /**
  * The browser suites' world: the real server (web app and API) on a fresh test database, the
@@ -118,6 +119,10 @@ const quiet = { info() {}, warn() {}, error() {} };
 
 export type MailboxEntry = {
   id: string;
+  /** Issue 14: `inbound` for an email sent in from the dev mailbox page. */
+  direction: 'inbound' | 'outbound';
+  messageId: string;
+  replyTo: string | null;
   to: { name: string; address: string };
   subject: string;
   text: string;
@@ -165,12 +170,16 @@ export async function startBrowserEnv(): Promise<BrowserEnv> {
     SMTP_URL: '',
     DATA_DIR: dataDir,
     NODE_ENV: 'test',
+    // The HTTP door of inbound mail (SPEC §8.2) is open, with the suites' secret and domain.
+    ...INBOUND_ENV,
   };
   const app = await buildApp({
     database: database.handle,
     config: loadConfig(env),
     rateLimits: GENEROUS,
     logger: false,
+    // The machine has no DNS: SPF/DKIM/DMARC lookups are answered from a table at once.
+    dnsResolver: fakeResolver(),
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.server.address() as AddressInfo;

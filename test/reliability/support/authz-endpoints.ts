@@ -172,4 +172,14 @@ export const ENDPOINTS: Record<string, Prepare> = {
   'POST /api/v1/inbound/email': async () => call('POST', '/inbound/email', {}),
   'GET /api/v1/tickets/{id}/attachments/{attachmentId}': async (fx) =>
     call('GET', `/tickets/${fx.ticket.id}/attachments/${fx.attachment}`),
+  // The dev mailbox's door answers this machine, whoever calls (issue 14): each role sends a new email in.
+  'POST /api/v1/dev/mailbox/inbound': async (fx) => {
+    const settings = await fx.api.get<{ inboundAddress: string }>('/settings', { token: fx.ws.admin.token });
+    return call('POST', '/dev/mailbox/inbound', {
+      from: `sender-${unique()}@example.test`,
+      to: settings.body.inboundAddress,
+      subject: 'Printer on fire',
+      text: 'It is on fire.',
+    });
+  },
 };

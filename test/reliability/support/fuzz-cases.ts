@@ -402,6 +402,18 @@ export function baselines(fx: FuzzFixture): Record<string, Baseline[]> {
     [`GET ${v1}/tickets/{id}/attachments/{attachmentId}`]: [
       { token: admin, params: { id: m.ticket.id, attachmentId: m.attachment } },
     ],
+    [`POST ${v1}/dev/mailbox/inbound`]: [
+      {
+        token: null,
+        isPublic: true,
+        body: {
+          from: 'fuzz-sender@example.test',
+          to: fx.inboundAddress,
+          subject: 'Printer on fire',
+          text: 'It is on fire.',
+        },
+      },
+    ],
   };
 }
 

@@ -54,6 +54,8 @@ export type FuzzFixture = {
   badTokens: Record<string, string>;
   /** Approval-link tokens: one still active, the others dead in every way a link dies. */
   links: { active: string; dead: Record<string, string> };
+  /** Where the dev mailbox sends mail in (SPEC §8.2): the workspace's inbound address. */
+  inboundAddress: string;
 };
 
 const unique = () => randomBytes(3).toString('hex');
@@ -315,6 +317,7 @@ export async function buildFuzzFixture(): Promise<FuzzFixture> {
       'lower-cased': ws.admin.token.toLowerCase(),
     },
     links: { active, dead },
+    inboundAddress: (await api.get('/settings', { token: ws.admin.token })).body.inboundAddress as string,
   };
 }
 

@@ -2492,6 +2492,63 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/dev/mailbox/inbound": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["DevInboundEmailInput"];
+                };
+            };
+            responses: {
+                /** @description The request was refused: a problem whose `code` says why (see x-error-codes). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description internal_error or service_unavailable (retry after Retry-After). */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Accepted */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DevInboundResult"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/inbound/email": {
         parameters: {
             query?: never;
@@ -4243,16 +4300,59 @@ export interface components {
             /** @description Pass as `cursor` for the next page; null on the last. */
             nextCursor: string | null;
         };
-        /** @description Newest first, at most 500 emails, with their live links. */
+        DevInboundEmail: {
+            from: string;
+            fromName?: string;
+            /** @description The Message-ID answered: the email threads as a reply. */
+            inReplyTo?: string;
+            subject: string;
+            text: string;
+            /** @description A workspace address ({slug}@{INBOUND_DOMAIN}) or a reply address. */
+            to: string;
+        };
+        DevInboundEmailInput: {
+            from: string;
+            fromName?: string;
+            /** @description The Message-ID answered: the email threads as a reply. */
+            inReplyTo?: string;
+            subject: string;
+            text: string;
+            /** @description A workspace address ({slug}@{INBOUND_DOMAIN}) or a reply address. */
+            to: string;
+        };
+        DevInboundResult: {
+            messageId: string;
+            /** @enum {string} */
+            outcome: "ticket_created" | "reply_added" | "approval_reply" | "duplicate" | "dropped";
+            ticketId: string | null;
+        };
+        /** @description Newest first, at most 500 emails (sent and sent in), with their live links. */
         DevMailbox: {
+            /** @description Every workspace’s inbound address, to send a new email to. */
+            addresses: {
+                address: string;
+                workspace: string;
+            }[];
             items: {
+                /**
+                 * @description outbound: sent by Signoff; inbound: sent in from this page (POST /dev/mailbox/inbound).
+                 * @enum {string}
+                 */
+                direction: "inbound" | "outbound";
                 from: string;
                 html: string;
                 id: string;
+                inReplyTo: string | null;
                 messageId: string;
+                /** @description An inbound email: what Signoff made of it. */
+                outcome: ("ticket_created" | "reply_added" | "approval_reply" | "duplicate" | "dropped") | null;
                 receivedAt: string;
+                references: string[];
+                /** @description Where a reply goes (the ticket or approver reply address). */
+                replyTo: string | null;
                 subject: string;
                 text: string;
+                ticketId: string | null;
                 to: {
                     address: string;
                     name: string;

@@ -172,6 +172,8 @@ export type TicketApprovalStatus = NonNullable<Ticket['approvalStatus']>;
 export type Ticket = Schemas['Ticket'];
 export type TicketPage = Schemas['TicketPage'];
 export type Message = Schemas['TicketMessage'];
+/** A file kept with a message (SPEC §8.2), downloaded at `/tickets/{ticketId}/attachments/{id}`. */
+export type Attachment = Schemas['TicketAttachment'];
 export type TicketMessagePage = Schemas['TicketMessagePage'];
 /** `messages`: the newest ones, oldest of them first; older ones from `messagesNextCursor` on. */
 export type TicketDetail = Schemas['TicketWithMessages'];
@@ -192,6 +194,10 @@ export type Session = Schemas['Session'];
 /** `GET /dev/mailbox` (SPEC §4, §7). */
 export type DevMailbox = Schemas['DevMailbox'];
 export type MailboxEmail = DevMailbox['items'][number];
+export type MailboxAddress = DevMailbox['addresses'][number];
+/** `POST /dev/mailbox/inbound` (issue 14): an email a developer sends into the product. */
+export type DevInboundEmail = Schemas['DevInboundEmail'];
+export type DevInboundResult = Schemas['DevInboundResult'];
 
 // ---------------------------------------------------------------- the public response page (SPEC §4)
 

@@ -55,6 +55,7 @@ export default {
       'The approvals module is turned off for this workspace. Turn it on in Settings to manage approval groups and templates.',
     group_in_use:
       'This group is still used by an approval template (in a step or as an appeal reviewer). Remove it from those templates first, then delete it.',
+    slug_taken: 'Another workspace already uses this address name.',
     email_taken: 'Someone in this workspace already uses this email address.',
     not_found: 'It no longer exists. Reload the page.',
     admins_only: 'Only admins can do this.',
@@ -73,6 +74,24 @@ export default {
     contactsSection: 'Customers and email',
     linksSection: 'Approval links and reminders',
     generalSection: 'General',
+    emailSection: 'Email',
+    emailIntro:
+      'Customers can write to this address: each new email becomes a ticket, and replies to Signoff’s emails land in their ticket.',
+    inboundAddress: 'Inbound address',
+    inboundAddressHelp: 'Give it to your customers, or forward your support mailbox to it.',
+    copy: 'Copy',
+    copied: 'Address copied.',
+    copyFailed: 'Could not copy: select the address and copy it by hand.',
+    slug: 'Address name',
+    slugHelp:
+      'The part before the @: 3 to 40 lower-case letters, digits or hyphens. Changing it changes the address; mail sent to the old one no longer arrives.',
+    slugInvalid: 'Use 3 to 40 lower-case letters (a–z), digits or hyphens.',
+    acceptMailFromUnknownSenders: 'Accept mail from unknown senders',
+    acceptMailFromUnknownSendersHelp:
+      'An email from an address nobody in the workspace has makes a new contact and a ticket. Off: such emails are dropped (and logged); only known contacts can write in.',
+    acknowledgeNewTickets: 'Acknowledge new tickets',
+    acknowledgeNewTicketsHelp:
+      'The requester of a new ticket is emailed that it was received, with its number, so they can reply to it.',
     approvalsEnabled: 'Approvals',
     approvalsEnabledHelp:
       'Turns the approvals module on: agents can ask members and contacts to approve or deny a ticket, and you can manage approval groups and templates.',

@@ -120,6 +120,11 @@ export default {
   error: 'Something went wrong: {{message}}',
   notFound: 'This page does not exist.',
   locales: { en: 'English', fr: 'Français' },
+  message: {
+    viaEmail: 'via email',
+    attachments_one: 'Attachment',
+    attachments_other: '{{count}} attachments',
+  },
   olderMessages: {
     show: 'Show older messages',
     loading: 'Loading older messages…',

@@ -59,6 +59,7 @@ const fr: Shape<typeof en> = {
       "Le module d'approbation est désactivé pour cet espace de travail. Activez-le dans les Paramètres pour gérer les groupes d'approbation et les modèles.",
     group_in_use:
       "Ce groupe est encore utilisé par un modèle d'approbation (dans une étape ou comme réviseur des appels). Retirez-le d'abord de ces modèles, puis supprimez-le.",
+    slug_taken: 'Un autre espace de travail utilise déjà ce nom d’adresse.',
     email_taken: 'Cette adresse e-mail est déjà utilisée dans cet espace de travail.',
     not_found: "L'élément n'existe plus. Rechargez la page.",
     admins_only: 'Seuls les administrateurs peuvent faire cela.',
@@ -77,6 +78,24 @@ const fr: Shape<typeof en> = {
     contactsSection: 'Clients et e-mails',
     linksSection: "Liens d'approbation et relances",
     generalSection: 'Général',
+    emailSection: 'E-mail',
+    emailIntro:
+      'Vos clients peuvent écrire à cette adresse : chaque nouvel e-mail devient un ticket, et les réponses aux e-mails de Signoff arrivent dans leur ticket.',
+    inboundAddress: 'Adresse de réception',
+    inboundAddressHelp: 'Donnez-la à vos clients, ou faites-y suivre votre boîte de support.',
+    copy: 'Copier',
+    copied: 'Adresse copiée.',
+    copyFailed: 'Copie impossible : sélectionnez l’adresse et copiez-la à la main.',
+    slug: 'Nom de l’adresse',
+    slugHelp:
+      'La partie avant le @ : 3 à 40 lettres minuscules, chiffres ou tirets. Le changer change l’adresse ; le courrier envoyé à l’ancienne n’arrive plus.',
+    slugInvalid: 'Utilisez 3 à 40 lettres minuscules (a–z), chiffres ou tirets.',
+    acceptMailFromUnknownSenders: 'Accepter le courrier d’expéditeurs inconnus',
+    acceptMailFromUnknownSendersHelp:
+      'Un e-mail d’une adresse inconnue de l’espace de travail crée un contact et un ticket. Désactivé : ces e-mails sont écartés (et journalisés) ; seuls les contacts connus peuvent écrire.',
+    acknowledgeNewTickets: 'Accuser réception des nouveaux tickets',
+    acknowledgeNewTicketsHelp:
+      'Le demandeur d’un nouveau ticket reçoit un e-mail confirmant sa réception, avec son numéro, pour pouvoir y répondre.',
     approvalsEnabled: 'Approbations',
     approvalsEnabledHelp:
       "Active le module d'approbation : les agents peuvent demander à des membres et à des contacts d'approuver ou de refuser un ticket, et vous pouvez gérer les groupes d'approbation et les modèles.",

@@ -133,6 +133,11 @@ const fr: Shape<typeof en> = {
   error: "Une erreur s'est produite : {{message}}",
   notFound: "Cette page n'existe pas.",
   locales: { en: 'English', fr: 'Français' },
+  message: {
+    viaEmail: 'par e-mail',
+    attachments_one: 'Pièce jointe',
+    attachments_other: '{{count}} pièces jointes',
+  },
   olderMessages: {
     show: 'Afficher les messages précédents',
     loading: 'Chargement des messages précédents…',

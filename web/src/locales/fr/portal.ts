@@ -188,7 +188,7 @@ const fr: Shape<typeof en> = {
   },
   devMailbox: {
     title: 'Boîte mail de développement',
-    note: "Les e-mails envoyés par le serveur, conservés ici faute de serveur SMTP configuré (SMTP_URL n'est pas défini). Cette boîte n'existe pas lorsqu'un serveur SMTP est configuré.",
+    note: "Les e-mails envoyés par le serveur, conservés ici faute de serveur SMTP configuré (SMTP_URL n'est pas défini). Cette boîte n'existe pas lorsqu'un serveur SMTP est configuré. « Nouvel e-mail » et « Répondre » envoient un e-mail à Signoff depuis cette page.",
     refresh: 'Actualiser',
     empty: "Aucun e-mail pour l'instant.",
     listLabel: 'E-mails, du plus récent au plus ancien',
@@ -201,6 +201,33 @@ const fr: Shape<typeof en> = {
       'Ses e-mails contiennent des liens actifs (approbations, connexion, réinitialisation du mot de passe) : elle ne répond qu’à cette machine (127.0.0.1 ou ::1), sauf si le serveur est lancé avec DEV_MAILBOX_PUBLIC=1.',
     localOnly:
       'La boîte mail de développement ne répond qu’aux requêtes venant de la machine du serveur (127.0.0.1 ou ::1), car ses e-mails contiennent des liens actifs. Ouvrez-la depuis cette machine, ou lancez le serveur avec DEV_MAILBOX_PUBLIC=1.',
+    inbound: 'Envoyé à Signoff',
+    outbound: 'Envoyé par Signoff',
+    replyTo: 'Répondre à',
+    outcome: 'Ce qu’en a fait Signoff',
+    openTicket: 'Ouvrir le ticket',
+    reply: 'Répondre',
+    newEmail: 'Nouvel e-mail',
+    newTitle: 'Envoyer un e-mail à Signoff',
+    replyTitle: 'Répondre à cet e-mail',
+    composeNote:
+      'Envoyé à Signoff comme depuis un logiciel de messagerie : à l’adresse d’un espace de travail, il crée un ticket ; à une adresse de réponse, il répond à un ticket ou à une approbation (« Approuvé », « Refusé »).',
+    inReplyTo: 'En réponse à {{messageId}}',
+    fromName: 'Nom de l’expéditeur (facultatif)',
+    toHint: 'L’adresse d’un espace de travail (proposée) ou l’adresse « Répondre à » d’un e-mail.',
+    subject: 'Objet',
+    text: 'Message',
+    send: 'Envoyer',
+    sending: 'Envoi…',
+    cancel: 'Annuler',
+    sent: 'Envoyé : {{outcome}}',
+    outcomes: {
+      ticket_created: 'un nouveau ticket a été créé.',
+      reply_added: 'ajouté à son ticket.',
+      approval_reply: 'pris comme réponse à l’approbation.',
+      duplicate: 'déjà reçu (même Message-ID) : ignoré.',
+      dropped: 'écarté (expéditeur inconnu refusé, ou trop d’e-mails de cet expéditeur).',
+    },
   },
 };
 

@@ -1,6 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Locale, Settings } from '../../api/types.js';
+import type { Locale, Settings, SettingsUpdate } from '../../api/types.js';
 import { get, patch } from '../../api.js';
 import { ErrorMessage, Loading, Page, useAsync } from '../../components/common.js';
 import { useSession } from '../../session.js';
@@ -13,7 +13,9 @@ type BooleanSetting =
   | 'contactsCanViewApprovals'
   | 'contactApprovalEmails'
   | 'appealsEnabled'
-  | 'requireSignInForEmailResponses';
+  | 'requireSignInForEmailResponses'
+  | 'acceptMailFromUnknownSenders'
+  | 'acknowledgeNewTickets';
 
 /** The form's state: numbers as typed, so that a half-typed value can be shown and corrected. */
 type Draft = {
@@ -24,6 +26,8 @@ type Draft = {
   autoRemindAfterHours: string;
   maxAutoReminders: string;
   maxApproversPerStep: string;
+  /** The workspace's inbound address is `{slug}@{INBOUND_DOMAIN}` (SPEC §8.2). */
+  slug: string;
 };
 
 function toDraft(s: Settings): Draft {
@@ -34,6 +38,8 @@ function toDraft(s: Settings): Draft {
       contactApprovalEmails: s.contactApprovalEmails,
       appealsEnabled: s.appealsEnabled,
       requireSignInForEmailResponses: s.requireSignInForEmailResponses,
+      acceptMailFromUnknownSenders: s.acceptMailFromUnknownSenders,
+      acknowledgeNewTickets: s.acknowledgeNewTickets,
     },
     approvalLinkTtlHours: String(s.approvalLinkTtlHours),
     defaultLocale: s.defaultLocale,
@@ -41,8 +47,12 @@ function toDraft(s: Settings): Draft {
     autoRemindAfterHours: String(s.autoRemindAfterHours ?? 24),
     maxAutoReminders: String(s.maxAutoReminders),
     maxApproversPerStep: String(s.maxApproversPerStep),
+    slug: s.slug,
   };
 }
+
+/** SPEC §8.6: 3 to 40 of a-z, 0-9 and -, unique ignoring case (the server lowers it too). */
+const SLUG = /^[a-z0-9-]{3,40}$/;
 
 type NumberSetting =
   | 'approvalLinkTtlHours'
@@ -66,7 +76,10 @@ function fromDraft(d: Draft, t: (key: string, o?: Record<string, unknown>) => st
     if (n === null) issues.push({ field, message: t('validation.wholeNumber', { min, max }) });
     return n ?? min;
   };
-  const body: Settings = {
+  const slug = d.slug.trim().toLowerCase();
+  if (!SLUG.test(slug)) issues.push({ field: 'slug', message: t('settings.slugInvalid') });
+  const body: SettingsUpdate = {
+    slug,
     ...d.switches,
     approvalLinkTtlHours: whole(
       'approvalLinkTtlHours',
@@ -91,10 +104,46 @@ const APPROVAL_SWITCHES: BooleanSetting[] = [
   'requireSignInForEmailResponses',
 ];
 
+/** The mail switches (SPEC §8.2), shown in the Email section. */
+const MAIL_SWITCHES: BooleanSetting[] = ['acceptMailFromUnknownSenders', 'acknowledgeNewTickets'];
+
+/**
+ * The inbound address as text a person can select, and a button that copies it. The button says it
+ * copied in a status message, read by screen readers too.
+ */
+function InboundAddress({ address }: { address: string }) {
+  const { t } = useTranslation('admin');
+  const [copied, setCopied] = useState('');
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(address);
+      setCopied(t('settings.copied'));
+    } catch {
+      setCopied(t('settings.copyFailed'));
+    }
+  };
+  return (
+    <div className="admin-field">
+      <dl>
+        <dt>{t('settings.inboundAddress')}</dt>
+        <dd className="row">
+          <code data-testid="inbound-address">{address}</code>
+          <button type="button" onClick={() => void copy()}>
+            {t('settings.copy')}
+          </button>
+          <StatusMessage message={copied} />
+        </dd>
+      </dl>
+      <p className="muted admin-hint">{t('settings.inboundAddressHelp')}</p>
+    </div>
+  );
+}
+
 function SettingsForm({ initial }: { initial: Settings }) {
   const { t } = useTranslation('admin');
   const session = useSession();
   const [draft, setDraft] = useState(() => toDraft(initial));
+  const [inboundAddress, setInboundAddress] = useState(initial.inboundAddress);
   const form = useFormProblem(draft, (d) => fromDraft(d, t).issues);
   const problem = form.problem;
   const [status, setStatus] = useState('');
@@ -130,6 +179,7 @@ function SettingsForm({ initial }: { initial: Settings }) {
     try {
       const saved = await patch<Settings>('/settings', body);
       setDraft(toDraft(saved));
+      setInboundAddress(saved.inboundAddress);
       await session.refresh();
       setStatus(t('settings.saved'));
     } catch (e) {
@@ -178,6 +228,33 @@ function SettingsForm({ initial }: { initial: Settings }) {
         {draft.autoRemind ? numberField('autoRemindAfterHours') : null}
         {numberField('maxAutoReminders')}
         {numberField('maxApproversPerStep')}
+      </section>
+
+      <section className="card form" aria-labelledby="settings-email" id="settings-email-section">
+        <h2 id="settings-email">{t('settings.emailSection')}</h2>
+        <p className="muted">{t('settings.emailIntro')}</p>
+        <InboundAddress address={inboundAddress} />
+        <Field label={t('settings.slug')} hint={t('settings.slugHelp')} error={issueFor(problem, 'slug')}>
+          {(a11y) => (
+            <input
+              {...a11y}
+              autoComplete="off"
+              spellCheck={false}
+              maxLength={40}
+              value={draft.slug}
+              onChange={(e) => set('slug', e.target.value)}
+            />
+          )}
+        </Field>
+        {MAIL_SWITCHES.map((key) => (
+          <SwitchField
+            key={key}
+            label={t(`settings.${key}`)}
+            help={t(`settings.${key}Help`)}
+            checked={draft.switches[key]}
+            onChange={(v) => setSwitch(key, v)}
+          />
+        ))}
       </section>
 
       <section className="card form" aria-labelledby="settings-general">

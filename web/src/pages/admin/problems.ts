@@ -28,6 +28,9 @@ function translateIssue(message: string, t: Translate): string {
   return message;
 }
 
+/** Problems about one field of the body, though the API answers them without `errors`. */
+const FIELD_OF_CODE: Record<string, string> = { slug_taken: 'slug' };
+
 /** The form problem for an error thrown by api.ts (or anything else). */
 export function toFormProblem(error: unknown, t: Translate): FormProblem {
   if (error instanceof ApiError) {
@@ -36,6 +39,10 @@ export function toFormProblem(error: unknown, t: Translate): FormProblem {
       field: e.field.replace(/^body\.?/, ''),
       message: translateIssue(e.message, t),
     }));
+    // A conflict that belongs to one field is shown next to it, not only above the form.
+    const field = FIELD_OF_CODE[code];
+    if (field && issues.length === 0)
+      issues.push({ field, message: t(`problems.${code}`, { defaultValue: detail }) });
     if (code === 'not_found' && issues.length === 0 && /no longer|does not exist|not found/i.test(detail)) {
       return { message: t('validation.notFound'), issues };
     }

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { Message } from '../../api/types.js';
 import { post } from '../../api.js';
 import { ActionError, useAction } from '../../components/approval/feedback.js';
+import { MessageAttachments, ViaEmailBadge } from '../../components/MessageEmail.js';
 import { ShowOlderMessages, useConversation } from '../../components/OlderMessages.js';
 import { formatDate } from '../../i18n.js';
 
@@ -33,9 +34,11 @@ export function ConversationTab({
             <div className="row">
               <strong>{m.author?.name ?? t('people.unknown')}</strong>
               <span className="muted">{formatDate(m.createdAt, i18n.language)}</span>
+              <ViaEmailBadge message={m} />
               {m.public ? null : <span className="ag-tag">{t('conversation.internalTag')}</span>}
             </div>
             <p className="ag-pre-wrap">{m.body}</p>
+            <MessageAttachments ticketId={ticketId} messageId={m.id} attachments={m.attachments} />
           </li>
         ))}
       </ol>

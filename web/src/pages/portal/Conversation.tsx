@@ -3,11 +3,12 @@ import { useTranslation } from 'react-i18next';
 import { COMMENT_MAX, type Message } from '../../api/types.js';
 import { post } from '../../api.js';
 import { ErrorMessage } from '../../components/common.js';
+import { MessageAttachments, ViaEmailBadge } from '../../components/MessageEmail.js';
 import { ShowOlderMessages, useConversation } from '../../components/OlderMessages.js';
 import { formatDate } from '../../i18n.js';
 import { isBlank } from './util.js';
 
-function MessageItem({ message }: { message: Message }) {
+function MessageItem({ ticketId, message }: { ticketId: string; message: Message }) {
   const { t, i18n } = useTranslation('portal');
   return (
     <li className="message">
@@ -16,8 +17,10 @@ function MessageItem({ message }: { message: Message }) {
         <time className="muted" dateTime={message.createdAt}>
           {formatDate(message.createdAt, i18n.language)}
         </time>
+        <ViaEmailBadge message={message} />
       </div>
       <p className="message-body pre-wrap">{message.body}</p>
+      <MessageAttachments ticketId={ticketId} messageId={message.id} attachments={message.attachments} />
     </li>
   );
 }
@@ -110,7 +113,7 @@ export function Conversation({
       ) : (
         <ol className="portal-list-plain" aria-label={t('conversation.title')}>
           {visible.map((m) => (
-            <MessageItem key={m.id} message={m} />
+            <MessageItem key={m.id} ticketId={ticketId} message={m} />
           ))}
         </ol>
       )}
