@@ -73,15 +73,12 @@ function bareAddresses(value: string): string[] {
  * (`Precedence: bulk|list|junk`) or a mailing-list one (`List-Id`) must not be answered automatically.
  */
 function isAutomatic(parsed: ParsedMail): boolean {
-  const autoSubmitted = String(parsed.headers.get('auto-submitted') ?? '')
-    .trim()
-    .toLowerCase();
+  // The header lines as written: mailparser folds List-* headers into a structure of its own.
+  const first = (name: string) => (rawHeaderValues(parsed, name)[0] ?? '').trim().toLowerCase();
+  const autoSubmitted = first('auto-submitted');
   if (autoSubmitted && !/^no\b/.test(autoSubmitted)) return true;
-  const precedence = String(parsed.headers.get('precedence') ?? '')
-    .trim()
-    .toLowerCase();
-  if (['bulk', 'list', 'junk'].includes(precedence)) return true;
-  return parsed.headers.has('list-id');
+  if (['bulk', 'list', 'junk'].includes(first('precedence'))) return true;
+  return rawHeaderValues(parsed, 'list-id').length > 0;
 }
 
 /**
@@ -111,7 +108,7 @@ export async function parseInbound(raw: Buffer, envelopeRecipients: string[] = [
     ...addressesOf(parsed.to),
     ...addressesOf(parsed.cc),
   ].map((a) => a.trim());
-  const text = (parsed.text ?? '').replace(/\r\n/g, '\n').trim();
+  const text = (parsed.text || (await htmlAsText(parsed.html)) || '').replace(/\r\n/g, '\n').trim();
   const reply = text ? new EmailReplyParser().parseReply(text).trim() : '';
   return {
     // No Message-ID: one made from the content, so a second delivery of the same bytes is still recognised.
@@ -134,6 +131,21 @@ export async function parseInbound(raw: Buffer, envelopeRecipients: string[] = [
       content: a.content,
     })),
   };
+}
+
+/**
+ * The text of an HTML-only message. mailparser converts HTML to text only for a top-level HTML part (not one
+ * inside multipart/related, as mail with inline images has it): the HTML is parsed again as a message of
+ * its own, so the same converter, with mailparser's size and nesting limits, does it.
+ */
+async function htmlAsText(html: string | false | undefined): Promise<string> {
+  if (!html) return '';
+  try {
+    const wrapped = await simpleParser(Buffer.from(`Content-Type: text/html; charset=utf-8\r\n\r\n${html}`));
+    return wrapped.text ?? '';
+  } catch {
+    return '';
+  }
 }
 
 /** PostgreSQL text holds neither U+0000 nor an unpaired surrogate: a message may carry both. */

@@ -256,7 +256,7 @@ async function storeAttachments(
   messageId: string,
   message: InboundMessage,
 ): Promise<void> {
-  for (const a of message.attachments) {
+  for (const [i, a] of message.attachments.entries()) {
     await db
       .insertInto('ticket_attachments')
       .values({
@@ -268,6 +268,8 @@ async function storeAttachments(
         content_type: a.contentType.slice(0, 255),
         size_bytes: a.size,
         content: a.content,
+        // Listed by (created_at, id): a microsecond apart each, they keep the email's order.
+        created_at: sql<Date>`now() + ${i} * interval '1 microsecond'`,
       })
       .execute();
   }

@@ -1,7 +1,8 @@
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import { dkimSign } from 'mailauth';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import type Mail from 'nodemailer/lib/mailer';
+import type { Db } from '../../src/shared/db/connect.js';
 import type { DnsResolver } from '../../src/shared/email/dns.js';
 import type { Client } from './client.js';
 
@@ -110,4 +111,39 @@ export async function inboundAddressOf(api: Client, adminToken: string): Promise
   const res = await api.get('/settings', { token: adminToken });
   if (res.status !== 200) throw new Error(`settings: ${res.status}`);
   return res.body.inboundAddress as string;
+}
+
+/**
+ * A file on the first message of a ticket, written straight to the table (fixtures whose tickets were made
+ * through the API, not by email). Returns the attachment's id.
+ */
+export async function attachFile(
+  db: Db,
+  workspaceId: string,
+  ticketId: string,
+  file: { filename?: string; contentType?: string; content?: Buffer } = {},
+): Promise<string> {
+  const message = await db
+    .selectFrom('ticket_messages')
+    .select('id')
+    .where('workspace_id', '=', workspaceId)
+    .where('ticket_id', '=', ticketId)
+    .orderBy('seq')
+    .executeTakeFirstOrThrow();
+  const content = file.content ?? Buffer.from('fixture file\n');
+  const id = randomUUID();
+  await db
+    .insertInto('ticket_attachments')
+    .values({
+      workspace_id: workspaceId,
+      id,
+      ticket_id: ticketId,
+      message_id: message.id,
+      filename: file.filename ?? 'fixture.txt',
+      content_type: file.contentType ?? 'text/plain',
+      size_bytes: content.length,
+      content,
+    })
+    .execute();
+  return id;
 }

@@ -178,4 +178,8 @@ export const ENDPOINTS: Record<string, Prepare> = {
       text: 'It is on fire.',
     });
   },
+  // The inbound door takes only INBOUND_SECRET (SPEC §8.2): every session, and no session, is 401.
+  'POST /api/v1/inbound/email': async () => call('POST', '/inbound/email', {}),
+  'GET /api/v1/tickets/{id}/attachments/{attachmentId}': async (fx) =>
+    call('GET', `/tickets/${fx.ticket.id}/attachments/${fx.attachment}`),
 };

@@ -2549,6 +2549,65 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/inbound/email": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Take in one email (raw RFC 5322, message/rfc822) posted by a mail provider */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            /** @description The raw RFC 5322 message (message/rfc822). */
+            requestBody: {
+                content: {
+                    "message/rfc822": string;
+                };
+            };
+            responses: {
+                /** @description The request was refused: a problem whose `code` says why (see x-error-codes). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description internal_error or service_unavailable (retry after Retry-After). */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Accepted */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["InboundResult"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me": {
         parameters: {
             query?: never;
@@ -3756,6 +3815,63 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tickets/{id}/attachments/{attachmentId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download a file of a message (whoever may see the message) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    attachmentId: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The request was refused: a problem whose `code` says why (see x-error-codes). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description internal_error or service_unavailable (retry after Retry-After). */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The file, with its own Content-Type. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tickets/{id}/messages": {
         parameters: {
             query?: never;
@@ -4181,17 +4297,13 @@ export interface components {
             nextCursor: string | null;
         };
         DevInboundEmail: {
-            /** Format: email */
             from: string;
             fromName?: string;
             /** @description The Message-ID answered: the email threads as a reply. */
             inReplyTo?: string;
             subject: string;
             text: string;
-            /**
-             * Format: email
-             * @description A workspace address ({slug}@{INBOUND_DOMAIN}) or a reply address.
-             */
+            /** @description A workspace address ({slug}@{INBOUND_DOMAIN}) or a reply address. */
             to: string;
         };
         DevInboundEmailInput: {
@@ -4278,6 +4390,15 @@ export interface components {
             items: components["schemas"]["Group"][];
             /** @description Pass as `cursor` for the next page; null on the last. */
             nextCursor: string | null;
+        };
+        InboundResult: {
+            /**
+             * @description What became of the message; `duplicate`: this Message-ID was taken before, nothing changed.
+             * @enum {string}
+             */
+            outcome: "ticket_created" | "reply_added" | "approval_reply" | "duplicate" | "dropped";
+            /** @description The ticket the message made or joined, if any. */
+            ticketId: string | null;
         };
         LinkComment: {
             author: {
