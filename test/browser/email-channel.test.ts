@@ -102,7 +102,7 @@ describe.skipIf(!browserAvailable())('browser: email is a channel (SPEC §8.2)',
     await mailbox.getByRole('status').filter({ hasText: 'added to its ticket' }).waitFor();
     // The list marks it as sent in.
     await mailbox
-      .getByRole('navigation')
+      .getByRole('navigation', { name: 'Emails, newest first' })
       .getByRole('button')
       .filter({ hasText: 'Sent in' })
       .first()
@@ -123,7 +123,7 @@ describe.skipIf(!browserAvailable())('browser: email is a channel (SPEC §8.2)',
     const page = await env.newPage();
     await signIn(page, ws.id, ws.admin.email);
     await page.goto('/admin');
-    const section = page.getByRole('region', { name: 'Email' });
+    const section = page.getByRole('region', { name: 'Email', exact: true });
     await section.getByText(address, { exact: true }).waitFor();
     await section.getByRole('switch', { name: /Accept mail from unknown senders/ }).waitFor();
     await section.getByRole('switch', { name: /Acknowledge new tickets/ }).waitFor();

@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
+import { mailboxDir } from '../../src/mail/routes.js';
+import { devMailboxTransport } from '../../src/mail/transport.js';
 import { type Client, client } from '../support/client.js';
 import { openTestDatabase } from '../support/database.js';
 import { INBOUND_DOMAIN, INBOUND_ENV, inboundAddressOf } from '../support/inbound.js';
@@ -93,6 +95,34 @@ describe('SPEC §8.2 (issue 14): POST /api/v1/dev/mailbox/inbound', () => {
     const mailbox = await api.get('/dev/mailbox');
     const entry = mailbox.body.items.find((e: { messageId: string }) => e.messageId === reply.body.messageId);
     expect(entry).toMatchObject({ inReplyTo: first.body.messageId, references: [first.body.messageId] });
+  });
+
+  it('SPEC §8.2: an email Signoff sent keeps its Reply-To and threading in the mailbox, marked outbound, so the page can answer it', async () => {
+    await devMailboxTransport(mailboxDir(dataDir)).send({
+      messageId: '<agent-reply-1@signoff.test>',
+      from: 'Acme <acme@in.signoff.test>',
+      to: { name: 'Nora Newcomer', address: 'nora@customer.test' },
+      subject: '[#1] Printer on fire',
+      text: 'We are on it.',
+      html: '',
+      locale: 'en',
+      replyTo: `acme+tAbCdEfGh123@${INBOUND_DOMAIN}`,
+      inReplyTo: '<first@customer.test>',
+      references: ['<first@customer.test>'],
+      autoSubmitted: null,
+    });
+    const mailbox = await api.get('/dev/mailbox');
+    const entry = mailbox.body.items.find(
+      (e: { messageId: string }) => e.messageId === '<agent-reply-1@signoff.test>',
+    );
+    expect(entry).toMatchObject({
+      direction: 'outbound',
+      replyTo: `acme+tAbCdEfGh123@${INBOUND_DOMAIN}`,
+      inReplyTo: '<first@customer.test>',
+      references: ['<first@customer.test>'],
+      outcome: null,
+      ticketId: null,
+    });
   });
 
   it('SPEC §8.6: an address that is no workspace’s is 422 no_workspace_address, and nothing is recorded', async () => {

@@ -394,14 +394,6 @@ export function baselines(fx: FuzzFixture): Record<string, Baseline[]> {
     [`GET ${v1}/outbox/dead`]: [{ token: admin, query: { limit: '10' } }],
     [`POST ${v1}/outbox/{id}/retry`]: [{ token: admin, params: { id: m.outbox } }],
     [`GET ${v1}/dev/mailbox`]: [{ token: null, isPublic: true }],
-    // The door's bearer is INBOUND_SECRET, not a session; its body is a raw message, not JSON (the
-    // body-node cases do not apply: the fuzzer's requests carry none, which is malformed_message).
-    [`POST ${v1}/inbound/email`]: [
-      { token: INBOUND_SECRET, isPublic: true, headers: { 'content-type': 'message/rfc822' } },
-    ],
-    [`GET ${v1}/tickets/{id}/attachments/{attachmentId}`]: [
-      { token: admin, params: { id: m.ticket.id, attachmentId: m.attachment } },
-    ],
     [`POST ${v1}/dev/mailbox/inbound`]: [
       {
         token: null,
@@ -413,6 +405,14 @@ export function baselines(fx: FuzzFixture): Record<string, Baseline[]> {
           text: 'It is on fire.',
         },
       },
+    ],
+    // The door's bearer is INBOUND_SECRET, not a session; its body is a raw message, not JSON (the
+    // body-node cases do not apply: the fuzzer's requests carry none, which is malformed_message).
+    [`POST ${v1}/inbound/email`]: [
+      { token: INBOUND_SECRET, isPublic: true, headers: { 'content-type': 'message/rfc822' } },
+    ],
+    [`GET ${v1}/tickets/{id}/attachments/{attachmentId}`]: [
+      { token: admin, params: { id: m.ticket.id, attachmentId: m.attachment } },
     ],
   };
 }

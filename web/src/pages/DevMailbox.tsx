@@ -1,4 +1,12 @@
-import { type CSSProperties, type FormEvent, type ReactNode, useId, useState } from 'react';
+import {
+  type CSSProperties,
+  type FormEvent,
+  type ReactNode,
+  useEffect,
+  useId,
+  useRef,
+  useState,
+} from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import type {
@@ -229,6 +237,12 @@ function ComposeForm({
   };
   const [draft, setDraft] = useState(initial);
   const [busy, setBusy] = useState(false);
+  // The form opens above the list: focus moves into it (the message of a reply, the sender of a new email).
+  const fromRef = useRef<HTMLInputElement>(null);
+  const textRef = useRef<HTMLTextAreaElement>(null);
+  useEffect(() => {
+    (initial.inReplyTo ? textRef.current : fromRef.current)?.focus();
+  }, [initial]);
   const [error, setError] = useState<unknown>(null);
   const set = (key: keyof Draft) => (e: { target: { value: string } }) =>
     setDraft((d) => ({ ...d, [key]: e.target.value }));
@@ -263,6 +277,7 @@ function ComposeForm({
       ) : null}
       <label htmlFor={ids.from}>{t('devMailbox.from')}</label>
       <input
+        ref={fromRef}
         id={ids.from}
         type="email"
         required
@@ -296,6 +311,7 @@ function ComposeForm({
       <input id={ids.subject} required maxLength={200} value={draft.subject} onChange={set('subject')} />
       <label htmlFor={ids.text}>{t('devMailbox.text')}</label>
       <textarea
+        ref={textRef}
         id={ids.text}
         required
         rows={6}
