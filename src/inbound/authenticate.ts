@@ -1,7 +1,7 @@
 import { authenticate } from 'mailauth';
 import { type DnsResolver, defaultDnsResolver } from '../shared/email/dns.js';
 import type { AuthVerdict, MailAuthResults } from '../shared/email/inbound-message.js';
-import type { InboundEnvelope } from './receive.js';
+import type { InboundEnvelope } from './envelope.js';
 
 const VERDICTS = new Set<AuthVerdict>([
   'pass',

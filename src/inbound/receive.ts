@@ -10,27 +10,13 @@ import type { AppDeps } from '../shared/http/types.js';
 import type { PersonRef } from '../shared/vocabulary.js';
 import { addMessage, createTicket } from '../tickets/repo.js';
 import { authenticateMessage } from './authenticate.js';
+import type { InboundEnvelope, InboundVia } from './envelope.js';
 import { parseInbound } from './parse.js';
 import { findOrCreateContact, findSender, mayWriteInto } from './sender.js';
 import { type ThreadTicket, ticketByReplyToken, ticketByThread } from './thread.js';
 import { findWorkspaceAddress, type WorkspaceAddress } from './workspace-address.js';
 
-/**
- * The one entry of inbound mail (SPEC §8.2): both doors (the SMTP listener, `POST /inbound/email`) and
- * the dev mailbox hand it a raw RFC 5322 message.
- */
-export type InboundVia = 'smtp' | 'http' | 'dev';
-
-export type InboundEnvelope = {
-  via: InboundVia;
-  /** SMTP MAIL FROM, when the message came by SMTP. */
-  mailFrom?: string | null;
-  /** SMTP RCPT TO (or the provider's envelope recipients). */
-  rcptTo?: string[];
-  /** The sending client's IP address (SPF), and its HELO name. */
-  remoteAddress?: string | null;
-  heloName?: string | null;
-};
+export type { InboundEnvelope, InboundVia } from './envelope.js';
 
 export type InboundOutcome = {
   outcome: 'ticket_created' | 'reply_added' | 'approval_reply' | 'duplicate' | 'dropped';
@@ -256,7 +242,7 @@ async function storeAttachments(
   messageId: string,
   message: InboundMessage,
 ): Promise<void> {
-  for (const a of message.attachments) {
+  for (const [i, a] of message.attachments.entries()) {
     await db
       .insertInto('ticket_attachments')
       .values({
@@ -268,6 +254,8 @@ async function storeAttachments(
         content_type: a.contentType.slice(0, 255),
         size_bytes: a.size,
         content: a.content,
+        // Listed by (created_at, id): a microsecond apart each, they keep the email's order.
+        created_at: sql<Date>`now() + ${i} * interval '1 microsecond'`,
       })
       .execute();
   }

@@ -87,6 +87,8 @@ export function ticketRoutes(app: Api, deps: AppDeps): void {
         tags,
         summary: 'Download a file of a message (whoever may see the message)',
         params: attachmentParams,
+        // The bytes under their own type: the document lists the answer as a binary download.
+        produces: ['application/octet-stream'],
         response: { 200: attachmentContent },
       },
     },

@@ -71,8 +71,9 @@ describe(`OpenAPI responses of templates, groups, links and tickets (${engine})`
 
   it('every operation of these modules is listed above', () => {
     const ours = /^\/api\/v1\/(approval-templates|approval-groups|approval-links|tickets)(\/|$)/;
-    // The ticket's approvals (other than the preview) are the approvals module's.
-    const theirs = /^\/api\/v1\/tickets\/\{id\}\/approvals$/;
+    // The ticket's approvals (other than the preview) are the approvals module's; a message's file is
+    // bytes, not JSON (checked below).
+    const theirs = /^\/api\/v1\/tickets\/\{id\}\/(approvals|attachments\/\{attachmentId\})$/;
     const listed = new Set(OPERATIONS.map(([method, path]) => `${method} /api/v1${path}`));
     const inDocument = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(
       ([path, item]) =>
@@ -83,6 +84,16 @@ describe(`OpenAPI responses of templates, groups, links and tickets (${engine})`
           : [],
     );
     expect(inDocument.filter((op) => !listed.has(op))).toEqual([]);
+  });
+
+  it('SPEC §8.2: GET /tickets/{id}/attachments/{attachmentId} answers the file as a binary download', () => {
+    const operation = doc.paths?.['/api/v1/tickets/{id}/attachments/{attachmentId}']?.get;
+    expect(operation).toBeDefined();
+    expect(Object.keys(operation.responses).filter((code) => code.startsWith('2'))).toEqual(['200']);
+    expect(operation.responses['200'].content['application/octet-stream'].schema).toMatchObject({
+      type: 'string',
+      format: 'binary',
+    });
   });
 
   it('the public response page names people by type and name only: no email, no person id, no form data', () => {

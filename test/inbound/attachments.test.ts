@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Client, client } from '../support/client.js';
 import { fakeResolver, INBOUND_ENV, inboundAddressOf, postInbound, rawMessage } from '../support/inbound.js';
@@ -124,5 +125,66 @@ describe('SPEC §8.2 attachments are kept with the message', () => {
     expect(image).toMatchObject({ contentType: 'image/png', size: 200 });
     expect(image.filename).toMatch(/^attachment-1\.png$/);
     expect(ticket.body.messages[0].body).toContain('Look:');
+  });
+
+  it('SPEC §8.2: one transaction per message: a database error leaves nothing, and the retried delivery is taken once', async () => {
+    const db = server.database.handle.db;
+    // A fault in the last write of the message (its attachment), injected by a trigger.
+    await sql`
+      CREATE FUNCTION test_refuse_attachment() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.filename = 'explode.txt' THEN RAISE EXCEPTION 'injected fault'; END IF;
+        RETURN NEW;
+      END $$;
+      CREATE TRIGGER test_refuse_attachment BEFORE INSERT ON ticket_attachments
+        FOR EACH ROW EXECUTE FUNCTION test_refuse_attachment();`.execute(db);
+    const counts = async () => {
+      const { rows } = await sql<Record<string, number>>`
+        SELECT (SELECT count(*)::int FROM inbound_messages WHERE workspace_id = ${ws.id}) AS inbound,
+               (SELECT count(*)::int FROM tickets WHERE workspace_id = ${ws.id}) AS tickets,
+               (SELECT count(*)::int FROM ticket_messages WHERE workspace_id = ${ws.id}) AS messages,
+               (SELECT count(*)::int FROM contacts WHERE workspace_id = ${ws.id}) AS contacts,
+               (SELECT count(*)::int FROM activities WHERE workspace_id = ${ws.id}) AS activities`.execute(
+        db,
+      );
+      return rows[0]!;
+    };
+    const raw = await rawMessage({
+      from: 'Fresh Face <fresh@customer.test>',
+      to: address,
+      subject: 'Fragile',
+      text: 'x',
+      attachments: [{ filename: 'explode.txt', content: 'boom' }],
+    });
+    const before = await counts();
+    try {
+      const failed = await postInbound(server.url, raw);
+      expect(failed.status).toBe(500);
+      expect(await counts()).toEqual(before);
+    } finally {
+      await sql`DROP TRIGGER test_refuse_attachment ON ticket_attachments;
+        DROP FUNCTION test_refuse_attachment();`.execute(db);
+    }
+    const retried = await postInbound(server.url, raw);
+    expect(retried.body.outcome).toBe('ticket_created');
+    expect((await postInbound(server.url, raw)).body.outcome).toBe('duplicate');
+    const after = await counts();
+    expect([after.inbound, after.tickets, after.contacts]).toEqual([
+      before.inbound! + 1,
+      before.tickets! + 1,
+      before.contacts! + 1,
+    ]);
+  });
+
+  it('SPEC §8.2: the same message delivered twice at the same time is taken once', async () => {
+    const raw = await rawMessage({ from: requester.email, to: address, subject: 'Racing', text: 'x' });
+    const answers = await Promise.all([postInbound(server.url, raw), postInbound(server.url, raw)]);
+    expect(answers.map((a) => a.status)).toEqual([202, 202]);
+    expect(answers.map((a) => a.body.outcome).sort()).toEqual(['duplicate', 'ticket_created']);
+    const { rows } = await sql<{ n: number }>`
+      SELECT count(*)::int AS n FROM tickets WHERE workspace_id = ${ws.id} AND subject = 'Racing'`.execute(
+      server.database.handle.db,
+    );
+    expect(rows[0]!.n).toBe(1);
   });
 });

@@ -3802,7 +3802,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": string;
+                        "application/octet-stream": string;
                     };
                 };
             };
