@@ -262,6 +262,16 @@ async function run(engine: Engine) {
     database,
   });
   try {
+    // The intake queued acknowledgements and agent notices (hundreds): let them leave first, so that the
+    // approval email is not measured behind that backlog.
+    await waitFor(async () => {
+      const row = await database.db
+        .selectFrom('outbox')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('status', '=', 'pending')
+        .executeTakeFirstOrThrow();
+      return Number(row.n) === 0 ? true : undefined;
+    }, 300_000);
     const approver = await call(
       'POST',
       '/members',

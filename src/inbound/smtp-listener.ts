@@ -194,10 +194,16 @@ function envelopeOf(session: SMTPServerSession): InboundEnvelope {
   return {
     via: 'smtp',
     mailFrom: mailFrom ? mailFrom.address : null,
-    rcptTo: rcptTo.map((r) => r.address.toLowerCase()),
+    // The domain in lower case, the local part as written: a `+a`/`+t` token is case-sensitive (base64url).
+    rcptTo: rcptTo.map((r) => lowerDomain(r.address)),
     remoteAddress: session.remoteAddress,
     heloName: session.hostNameAppearsAs || null,
   };
+}
+
+function lowerDomain(address: string): string {
+  const at = address.lastIndexOf('@');
+  return at === -1 ? address : address.slice(0, at + 1) + address.slice(at + 1).toLowerCase();
 }
 
 /**
