@@ -19,11 +19,13 @@ import { CSRF_COOKIE, SESSION_COOKIE, secureCookies } from './auth/cookies.js';
 import { passwordResetRoutes } from './auth/password-resets.js';
 import { authRoutes } from './auth/routes.js';
 import { signInLinkRoutes } from './auth/sign-in-links.js';
+import { inboundRoutes } from './inbound/routes.js';
 import { mailRoutes } from './mail/routes.js';
 import { peopleRoutes } from './people/routes.js';
 import type { Config } from './shared/config.js';
 import type { DatabaseHandle } from './shared/db/connect.js';
 import { ping } from './shared/db/connect.js';
+import type { DnsResolver } from './shared/email/dns.js';
 import { problem, unauthorized } from './shared/errors.js';
 import { clientError, frameworkErrors, registerInputGuards } from './shared/http/input.js';
 import { withComponentsAndErrorCodes, withProblemResponses } from './shared/http/openapi.js';
@@ -46,6 +48,8 @@ export type AppOptions = {
   logger?: FastifyServerOptions['logger'];
   /** The built web app to serve (tests point it at a folder of their own). */
   webDist?: string;
+  /** DNS for inbound mail's SPF/DKIM/DMARC checks (tests give a table); node's resolver when absent. */
+  dnsResolver?: DnsResolver;
 };
 
 /** Fastify takes a hop count at run time but its types do not: the same rule as a function (trust the first `hops`). */
@@ -92,6 +96,7 @@ export async function buildApp(options: AppOptions) {
     config: options.config,
     rateLimits: { ...DEFAULT_RATE_LIMITS, ...options.rateLimits },
     now: options.now ?? (() => new Date()),
+    ...(options.dnsResolver ? { dnsResolver: options.dnsResolver } : {}),
   };
 
   let ready = true;
@@ -211,6 +216,7 @@ export async function buildApp(options: AppOptions) {
       approvalRoutes(typed, deps);
       linkRoutes(typed, deps);
       mailRoutes(typed, deps);
+      inboundRoutes(typed, deps);
     },
     { prefix: '/api/v1' },
   );

@@ -13,6 +13,13 @@ import {
 } from './schemas.js';
 import { addMessage, addMessageBody } from './use-cases/add-message.js';
 import { createTicket, createTicketBody } from './use-cases/create-ticket.js';
+import {
+  attachmentContent,
+  attachmentParams,
+  contentDisposition,
+  downloadAttachment,
+  safeContentType,
+} from './use-cases/download-attachment.js';
 import { getTicket } from './use-cases/get-ticket.js';
 import { listActivity } from './use-cases/list-activity.js';
 import { listMessages } from './use-cases/list-messages.js';
@@ -71,5 +78,31 @@ export function ticketRoutes(app: Api, deps: AppDeps): void {
     '/tickets/:id/activity',
     { schema: { tags, params: idParams, querystring: pageQuery, response: { 200: activityPage } } },
     async (request) => listActivity(deps, requirePrincipal(request), request.params.id, request.query),
+  );
+
+  app.get(
+    '/tickets/:id/attachments/:attachmentId',
+    {
+      schema: {
+        tags,
+        summary: 'Download a file of a message (whoever may see the message)',
+        params: attachmentParams,
+        response: { 200: attachmentContent },
+      },
+    },
+    async (request, reply) => {
+      const file = await downloadAttachment(
+        deps,
+        requirePrincipal(request),
+        request.params.id,
+        request.params.attachmentId,
+      );
+      return reply
+        .type(safeContentType(file.contentType))
+        .header('content-disposition', contentDisposition(file.filename))
+        .header('x-content-type-options', 'nosniff')
+        .header('cache-control', 'private, no-store')
+        .send(file.content);
+    },
   );
 }

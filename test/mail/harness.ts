@@ -62,10 +62,15 @@ export type MailEnv = {
 };
 
 export async function startMailEnv(
-  options: { policy?: Partial<DeliveryPolicy> | null; worker?: boolean } = {},
+  options: {
+    policy?: Partial<DeliveryPolicy> | null;
+    worker?: boolean;
+    /** Extra environment of the API server (INBOUND_SECRET for the inbound door, …). */
+    serverEnv?: NodeJS.ProcessEnv;
+  } = {},
 ): Promise<MailEnv> {
   const sink = await startSmtpSink();
-  const server = await startServer();
+  const server = await startServer(options.serverEnv ? { env: options.serverEnv } : {});
   const dataDir = mkdtempSync(join(tmpdir(), 'signoff-mail-'));
   const config = mailConfig({ publicUrl: server.url, smtpUrl: sink.url, dataDir });
   const log = recordingLog();

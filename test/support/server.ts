@@ -31,6 +31,8 @@ export async function startServer(
     logger?: AppOptions['logger'];
     env?: NodeJS.ProcessEnv;
     webDist?: string;
+    /** DNS for inbound mail's SPF/DKIM/DMARC (test/support/inbound.ts fakeResolver). */
+    dnsResolver?: AppOptions['dnsResolver'];
   } = {},
 ): Promise<TestServer> {
   const database = await openTestDatabase();
@@ -41,6 +43,7 @@ export async function startServer(
     rateLimits: { ...GENEROUS, ...options.rateLimits },
     logger: options.logger ?? false,
     ...(options.webDist ? { webDist: options.webDist } : {}),
+    ...(options.dnsResolver ? { dnsResolver: options.dnsResolver } : {}),
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.server.address() as AddressInfo;

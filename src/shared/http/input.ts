@@ -56,7 +56,8 @@ function badInput(value: unknown, path: string, depth = 0): { field: string; mes
     const message = unstorable(value);
     return message ? { field: path, message } : null;
   }
-  if (value === null || typeof value !== 'object') return null;
+  // A raw body (the inbound door's message/rfc822) is bytes, not a document to walk.
+  if (value === null || typeof value !== 'object' || Buffer.isBuffer(value)) return null;
   if (depth >= MAX_BODY_DEPTH)
     return { field: path, message: `is nested more than ${MAX_BODY_DEPTH} levels deep` };
   for (const [key, child] of Object.entries(value)) {

@@ -142,6 +142,9 @@ export function registerProblemHandlers(app: FastifyInstance): void {
       case 'FST_CSRF_INVALID_TOKEN':
         return sendProblem(reply, 'csrf_failed', 'Missing or invalid CSRF token (send x-csrf-token)');
       case 'FST_ERR_CTP_BODY_TOO_LARGE':
+        // The inbound door (SPEC §8.2) takes messages up to 25 MiB: over its own limit, the message is too large.
+        if (request.routeOptions.url?.endsWith('/inbound/email'))
+          return sendProblem(reply, 'message_too_large', 'The message is larger than 25 MiB');
         return sendProblem(reply, 'payload_too_large', 'The request body is larger than 1 MiB');
       case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
         return sendProblem(reply, 'unsupported_media_type', 'Send the body as application/json');

@@ -8,6 +8,7 @@ import type {
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Config } from '../config.js';
 import type { Db, Engine } from '../db/connect.js';
+import type { DnsResolver } from '../email/dns.js';
 
 export type Api = FastifyInstance<
   RawServerDefault,
@@ -36,4 +37,6 @@ export type AppDeps = {
   config: Config;
   rateLimits: RateLimits;
   now: () => Date;
+  /** DNS for inbound mail's SPF/DKIM/DMARC (tests answer from a table); node's resolver when absent. */
+  dnsResolver?: DnsResolver;
 };

@@ -168,4 +168,8 @@ export const ENDPOINTS: Record<string, Prepare> = {
   'GET /api/v1/outbox/dead': async () => call('GET', '/outbox/dead'),
   'POST /api/v1/outbox/{id}/retry': async (fx) => call('POST', `/outbox/${await freshDeadLetter(fx)}/retry`),
   'GET /api/v1/dev/mailbox': async () => call('GET', '/dev/mailbox'),
+  // The inbound door takes only INBOUND_SECRET (SPEC §8.2): every session, and no session, is 401.
+  'POST /api/v1/inbound/email': async () => call('POST', '/inbound/email', {}),
+  'GET /api/v1/tickets/{id}/attachments/{attachmentId}': async (fx) =>
+    call('GET', `/tickets/${fx.ticket.id}/attachments/${fx.attachment}`),
 };

@@ -6,6 +6,7 @@ import { sha256 } from '../../../src/auth/tokens.js';
 import { FAST_POLICY, type MailEnv, startMailEnv } from '../../mail/harness.js';
 import { contactRef, expectStatus, memberRef } from '../../support/approvals.js';
 import type { Client } from '../../support/client.js';
+import { attachFile, INBOUND_ENV } from '../../support/inbound.js';
 import { login, newWorkspace, PASSWORD, type Person, type Workspace } from '../../support/workspace.js';
 import { linkToken, waitForOutbox } from './fuzz-fixture.js';
 
@@ -49,6 +50,8 @@ export type AuthzFixture = {
   people: Record<Exclude<Role, 'anonymous' | 'expiredToken' | 'revokedToken' | 'otherAdmin'>, Person>;
   tokens: Record<Role, string | null>;
   ticket: { id: string; number: number };
+  /** A file on the ticket's first message (public: the requester may download it). */
+  attachment: string;
   group: string;
   template: string;
   /** A template PUT rewrites (the same content each time). */
@@ -66,7 +69,8 @@ let counter = 0;
 export const unique = () => `${randomBytes(3).toString('hex')}${counter++}`;
 
 export async function buildAuthzFixture(freshLinkCount: number): Promise<AuthzFixture> {
-  const env = await startMailEnv({ policy: FAST_POLICY });
+  // The inbound door (SPEC §8.2) open, so the matrix shows how it answers sessions (it takes only its secret).
+  const env = await startMailEnv({ policy: FAST_POLICY, serverEnv: INBOUND_ENV });
   const api = env.api;
   const ws = await newWorkspace(api, {
     approvalsEnabled: true,
@@ -152,6 +156,7 @@ export async function buildAuthzFixture(freshLinkCount: number): Promise<AuthzFi
       revokedToken,
     },
     ticket,
+    attachment: await attachFile(env.db, ws.id, ticket.id),
     group,
     template,
     putTemplate,

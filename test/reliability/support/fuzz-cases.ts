@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { MAX_BODY_DEPTH } from '../../../src/shared/http/input.js';
 import { contactRef, groupRef, memberRef } from '../../support/approvals.js';
+import { INBOUND_SECRET } from '../../support/inbound.js';
 import { PASSWORD } from '../../support/workspace.js';
 import type { FuzzFixture } from './fuzz-fixture.js';
 import {
@@ -393,6 +394,14 @@ export function baselines(fx: FuzzFixture): Record<string, Baseline[]> {
     [`GET ${v1}/outbox/dead`]: [{ token: admin, query: { limit: '10' } }],
     [`POST ${v1}/outbox/{id}/retry`]: [{ token: admin, params: { id: m.outbox } }],
     [`GET ${v1}/dev/mailbox`]: [{ token: null, isPublic: true }],
+    // The door's bearer is INBOUND_SECRET, not a session; its body is a raw message, not JSON (the
+    // body-node cases do not apply: the fuzzer's requests carry none, which is malformed_message).
+    [`POST ${v1}/inbound/email`]: [
+      { token: INBOUND_SECRET, isPublic: true, headers: { 'content-type': 'message/rfc822' } },
+    ],
+    [`GET ${v1}/tickets/{id}/attachments/{attachmentId}`]: [
+      { token: admin, params: { id: m.ticket.id, attachmentId: m.attachment } },
+    ],
   };
 }
 

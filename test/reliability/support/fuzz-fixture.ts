@@ -4,6 +4,7 @@ import { sha256 } from '../../../src/auth/tokens.js';
 import { FAST_POLICY, type MailEnv, mailTo, startMailEnv, tokenOf } from '../../mail/harness.js';
 import { contactRef, expectStatus, groupRef, memberRef } from '../../support/approvals.js';
 import type { Client } from '../../support/client.js';
+import { attachFile, INBOUND_ENV } from '../../support/inbound.js';
 import { login, newWorkspace, type Person, type Workspace } from '../../support/workspace.js';
 
 /**
@@ -37,6 +38,8 @@ export type FuzzFixture = {
     /** A session of its own for POST /auth/logout to end. */
     throwaway: string;
     ticket: { id: string; number: number };
+    /** A file on the ticket's first message (GET /tickets/{id}/attachments/{attachmentId}). */
+    attachment: string;
     group: string;
     /** A group and a template that PUT/DELETE requests aim at. */
     targetGroup: string;
@@ -76,7 +79,8 @@ async function adHoc(
 }
 
 export async function buildFuzzFixture(): Promise<FuzzFixture> {
-  const env = await startMailEnv({ policy: FAST_POLICY });
+  // The inbound door (SPEC §8.2) is open only with a secret: the fuzzer reaches it with INBOUND_SECRET.
+  const env = await startMailEnv({ policy: FAST_POLICY, serverEnv: INBOUND_ENV });
   const api = env.api;
   const ws = await newWorkspace(api, {
     approvalsEnabled: true,
@@ -277,6 +281,7 @@ export async function buildFuzzFixture(): Promise<FuzzFixture> {
       targetContact,
       throwaway: await login(api, ws.id, targetMember.email),
       ticket,
+      attachment: await attachFile(env.db, ws.id, ticket.id),
       group,
       targetGroup,
       template,
