@@ -236,8 +236,11 @@ describe(`answers match their schemas and carry no secret (${engine})`, () => {
       email: ws.admin.email,
       role: 'admin',
       locale: null,
+      // SPEC §8.2: a member's email switches, on by default; a contact has none.
+      notifications: { newTickets: true, customerReplies: true },
     });
     expect(answers[10]).not.toHaveProperty('role');
+    expect(answers[10]).not.toHaveProperty('notifications');
     expect(answers[14].items.map((e: any) => e.kind)).toEqual(
       expect.arrayContaining(['member_deactivated', 'password_changed']),
     );

@@ -62,9 +62,9 @@ async function requestFrom(ws: Workspace, title: string, approvers: unknown[]) {
     ),
     201,
   );
-  // Only the approval's emails count here: no acknowledgement to the customer, and the ticket is the author's
-  // own (assigned to the admin who opens it), so no new-ticket notice goes to the crowd (SPEC §8.2).
-  await ws.settings({ acknowledgeNewTickets: false });
+  // Only the approval's emails count here: no acknowledgement to the customer (the workspaces are made with
+  // acknowledgeNewTickets off), and the ticket is the author's own (assigned to the admin who opens it), so no
+  // new-ticket notice goes to the crowd (SPEC §8.2).
   const ticket = await ws.ticket(contact, { assigneeId: ws.admin.id });
   return expectStatus(
     await env.api.post(`/tickets/${ticket.id}/approvals`, { title, approvers }, { token: ws.admin.token }),
@@ -80,8 +80,12 @@ afterAll(() => env?.close());
 
 describe(`issue 10 item 5: fair delivery across workspaces (${engine})`, () => {
   it("workspace B's email reaches the SMTP server within 5 s while workspace A has 2,000 queued", async () => {
-    const a = await newWorkspace(env.api, { approvalsEnabled: true, maxApproversPerStep: 2000 });
-    const b = await newWorkspace(env.api, { approvalsEnabled: true });
+    const a = await newWorkspace(env.api, {
+      approvalsEnabled: true,
+      acknowledgeNewTickets: false,
+      maxApproversPerStep: 2000,
+    });
+    const b = await newWorkspace(env.api, { approvalsEnabled: true, acknowledgeNewTickets: false });
     // A's quota raised by the operator: this is about fairness, not quotas.
     await setQuota(a, 100_000);
     const bApprover = await addMember(env.api, b, { name: 'Bea Fair' });
@@ -115,8 +119,8 @@ describe(`issue 10 item 5: sending quotas (${engine})`, () => {
   it("emails over a workspace's hourly quota wait for the next hour, pending, and then leave", async () => {
     // What is left of the first test's backlog must not count here.
     await env.db.deleteFrom('outbox').where('status', '=', 'pending').execute();
-    const c = await newWorkspace(env.api, { approvalsEnabled: true });
-    const d = await newWorkspace(env.api, { approvalsEnabled: true });
+    const c = await newWorkspace(env.api, { approvalsEnabled: true, acknowledgeNewTickets: false });
+    const d = await newWorkspace(env.api, { approvalsEnabled: true, acknowledgeNewTickets: false });
     await setQuota(c, 5);
     const crowd = await seedMembers(c, 12);
     const dApprover = await addMember(env.api, d, { name: 'Dee Unhurried' });
@@ -172,7 +176,7 @@ describe(`issue 10 item 5: sending quotas (${engine})`, () => {
   }, 60_000);
 
   it('a new workspace gets the instance default quota (EMAIL_QUOTA_PER_HOUR, 500 unless set)', async () => {
-    const e = await newWorkspace(env.api, { approvalsEnabled: true });
+    const e = await newWorkspace(env.api, { approvalsEnabled: true, acknowledgeNewTickets: false });
     const row = await env.db
       .selectFrom('workspaces')
       .select('email_quota_per_hour')
