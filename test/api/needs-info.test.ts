@@ -211,7 +211,7 @@ describe(`needs information (${engine})`, () => {
 
   it('§8.1 from an email link: asks without using up the link; sign-in and the link owner rules apply', async () => {
     const { id } = await pending();
-    const token = await mintLink(db(), {
+    const { token } = await mintLink(db(), {
       workspaceId: ws.id,
       approvalId: id,
       stepIndex: 0,

@@ -42,7 +42,8 @@ function hasSuccessSchema(op: Operation): boolean {
     ([status, response]) =>
       status === '204' ||
       (response.description !== 'Default Response' &&
-        response.content?.['application/json']?.schema !== undefined),
+        // JSON for every answer but a file download (application/octet-stream, issue 14).
+        Object.values(response.content ?? {}).some((media: any) => media?.schema !== undefined)),
   );
 }
 
