@@ -5,7 +5,7 @@ export type InboundEnvelope = {
   via: InboundVia;
   /** SMTP MAIL FROM, when the message came by SMTP. */
   mailFrom?: string | null;
-  /** SMTP RCPT TO (or the provider's envelope recipients). */
+  /** SMTP RCPT TO (or the provider's envelope recipients): the domain lower case, the local part as written (a `+a` token is case-sensitive). */
   rcptTo?: string[];
   /** The sending client's IP address (SPF), and its HELO name. */
   remoteAddress?: string | null;
