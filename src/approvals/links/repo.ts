@@ -60,23 +60,23 @@ export async function mintLink(
   return { token, replyToken };
 }
 
+/** What a link's checks read: the same row whether it is found by its token or by its reply token. */
+const LINK_COLUMNS = [
+  'token_hash',
+  'workspace_id',
+  'approval_id',
+  'step_index',
+  'person_type',
+  'person_id',
+  'expires_at',
+  'used_at',
+  'revoked_at',
+] as const;
+
 /** The link of a token; null for a malformed or unknown one (both answer 410 alike). */
 export async function findLink(db: Db, token: string, lock = false): Promise<LinkRow | null> {
   if (!TOKEN.test(token)) return null;
-  let q = db
-    .selectFrom('approval_links')
-    .select([
-      'token_hash',
-      'workspace_id',
-      'approval_id',
-      'step_index',
-      'person_type',
-      'person_id',
-      'expires_at',
-      'used_at',
-      'revoked_at',
-    ])
-    .where('token_hash', '=', sha256(token));
+  let q = db.selectFrom('approval_links').select(LINK_COLUMNS).where('token_hash', '=', sha256(token));
   if (lock) q = q.forUpdate();
   return (await q.executeTakeFirst()) ?? null;
 }
@@ -94,17 +94,7 @@ export async function findLinkByReplyToken(
   if (!TOKEN.test(replyToken)) return null;
   let q = db
     .selectFrom('approval_links')
-    .select([
-      'token_hash',
-      'workspace_id',
-      'approval_id',
-      'step_index',
-      'person_type',
-      'person_id',
-      'expires_at',
-      'used_at',
-      'revoked_at',
-    ])
+    .select(LINK_COLUMNS)
     .where('workspace_id', '=', workspaceId)
     .where('reply_token_hash', '=', sha256(replyToken));
   if (lock) q = q.forUpdate();

@@ -89,15 +89,8 @@ const isHolder = (principal: Principal | null, opened: OpenedLink): principal is
  * requires sign-in: they learn the reason only, nothing about the approval.
  */
 function assertAlive(opened: OpenedLink, principal: Principal | null, now: Date): void {
-  const { link, stored, holder } = opened;
-  const facts: core.LinkFacts = {
-    stepIndex: link.step_index,
-    person: opened.person,
-    expiresAt: new Date(link.expires_at),
-    usedAt: link.used_at,
-    revokedAt: link.revoked_at,
-    personActive: holder?.active ?? false,
-  };
+  const { stored } = opened;
+  const facts = linkFacts(opened);
   const reason = core.deadLinkReason(facts, stored.state, now);
   if (reason === null) return;
   const mayKnow = !opened.workspace.settings.requireSignInForEmailResponses || isHolder(principal, opened);
@@ -324,19 +317,19 @@ export async function openLinkByReplyToken(
 
 /** Null while the link may still answer, else why not (SPEC §8.6's dead-link reasons). */
 export function linkDeadReason(opened: OpenedLink, now: Date): core.DeadLinkReason | null {
-  const { link, stored, holder } = opened;
-  return core.deadLinkReason(
-    {
-      stepIndex: link.step_index,
-      person: opened.person,
-      expiresAt: new Date(link.expires_at),
-      usedAt: link.used_at,
-      revokedAt: link.revoked_at,
-      personActive: holder?.active ?? false,
-    },
-    stored.state,
-    now,
-  );
+  return core.deadLinkReason(linkFacts(opened), opened.stored.state, now);
+}
+
+/** The link as the core judges it (alive, or dead and why). */
+function linkFacts({ link, person, holder }: OpenedLink): core.LinkFacts {
+  return {
+    stepIndex: link.step_index,
+    person,
+    expiresAt: new Date(link.expires_at),
+    usedAt: link.used_at,
+    revokedAt: link.revoked_at,
+    personActive: holder?.active ?? false,
+  };
 }
 
 export async function decideByLink(
