@@ -53,12 +53,7 @@ async function loadContext(db: Db, ws: string, approvalId: string) {
       : []),
   ];
   // The ticket's reply address (SPEC §8.6): the Reply-To of the approval emails that carry no link.
-  const { reply_token: ticketReplyToken } = await db
-    .selectFrom('tickets')
-    .select('reply_token')
-    .where('workspace_id', '=', ws)
-    .where('id', '=', meta.ticketId)
-    .executeTakeFirstOrThrow();
+  const ticketReplyToken = ticket.reply_token;
   return {
     workspace,
     meta,

@@ -54,6 +54,8 @@ const ticketColumns = [
   'tickets.approvals_total',
   'tickets.created_at',
   'tickets.updated_at',
+  // The per-ticket reply address (SPEC §8.2): read with the row by the emails that print it.
+  'tickets.reply_token',
 ] as const;
 
 export type TicketFacts = {
