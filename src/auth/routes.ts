@@ -14,7 +14,8 @@ import { csrfAnswer, meAnswer, type notificationsAnswer, sessionAnswer } from '.
 import { createSession, currentSessionHash, SESSION_TTL_MS } from './sessions.js';
 
 const loginBody = z.strictObject({
-  workspaceId: id,
+  /** SPEC §8.3: optional; without it, `409 choose_workspace` when the password matches in several. */
+  workspaceId: id.optional(),
   email,
   password: z.string().min(1).max(200),
   /** `cookie`: the web app's sign-in; the session goes into an HttpOnly cookie instead of the answer. */
@@ -30,7 +31,8 @@ export function authRoutes(app: Api, { db, rateLimits, now, config }: AppDeps): 
     },
     async (request, reply) => {
       const { workspaceId, email: address, password: given } = request.body;
-      const ws = workspaceId.trim().toLowerCase();
+      // FOUNDATION PLACEHOLDER: the sign-in branch finds the workspace(s) by email when it is omitted.
+      const ws = (workspaceId ?? '').trim().toLowerCase();
       const account = accountKey(ws, address);
       const clientAddress = addressKey(request.ip);
       // Refused (429): one address that keeps failing, on one account or on any. Never refused:

@@ -151,6 +151,12 @@ export const ERROR_CODES = {
     title: 'Conflict',
     description: 'The requester may not approve their own request here.',
   },
+  choose_workspace: {
+    status: 409,
+    title: 'Conflict',
+    description:
+      'The email and password match accounts in several workspaces: sign in again with one of `workspaces` ({id, name, slug}).',
+  },
   slug_taken: {
     status: 409,
     title: 'Conflict',

@@ -4,7 +4,7 @@ import type { Principal } from '../auth/principal.js';
 import { isUuid } from '../auth/tokens.js';
 import { assertPeopleExist } from '../people/repo.js';
 import { type Db, inTransaction } from '../shared/db/connect.js';
-import type { MessageChannel, TicketStatus } from '../shared/db/schema.js';
+import type { MessageChannel, TicketPriority, TicketStatus } from '../shared/db/schema.js';
 import { notFound } from '../shared/errors.js';
 import type { PersonRef } from '../shared/vocabulary.js';
 import { nextNumber } from '../workspaces/repo.js';
@@ -21,6 +21,8 @@ export type TicketView = {
   requester: { id: string; name: string } | null;
   contactIds: string[];
   assigneeId: string | null;
+  priority: TicketPriority;
+  tags: string[];
   approvalStatus: TicketApprovalStatus | null;
   /** SPEC §8.1: approvals not canceled, and how many of them are unfinished. */
   approvalCounts: { unfinished: number; total: number };
@@ -35,6 +37,8 @@ type TicketRow = {
   status: TicketStatus;
   requester_id: string;
   assignee_id: string | null;
+  priority: TicketPriority;
+  tags: string[];
   approval_status: string | null;
   approvals_unfinished: number;
   approvals_total: number;
@@ -49,6 +53,8 @@ const ticketColumns = [
   'tickets.status',
   'tickets.requester_id',
   'tickets.assignee_id',
+  'tickets.priority',
+  'tickets.tags',
   'tickets.approval_status',
   'tickets.approvals_unfinished',
   'tickets.approvals_total',
@@ -168,6 +174,8 @@ export async function toTicketViews(db: Db, workspaceId: string, rows: TicketRow
     requester: names.has(r.requester_id) ? { id: r.requester_id, name: names.get(r.requester_id)! } : null,
     contactIds: contacts.filter((c) => c.ticket_id === r.id).map((c) => c.contact_id),
     assigneeId: r.assignee_id,
+    priority: r.priority,
+    tags: r.tags,
     // Written only by ticket_approval_summary (migration 008), which yields these statuses.
     approvalStatus: r.approval_status as TicketApprovalStatus | null,
     approvalCounts: { unfinished: r.approvals_unfinished, total: r.approvals_total },

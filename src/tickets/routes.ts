@@ -5,13 +5,18 @@ import { idParams } from '../shared/http/schemas.js';
 import type { Api, AppDeps } from '../shared/http/types.js';
 import {
   activityPage,
+  bulkUpdateAnswer,
+  bulkUpdateBody,
   ticket,
   ticketMessage,
   ticketMessagePage,
   ticketPage,
+  ticketViewCounts,
   ticketWithMessages,
 } from './schemas.js';
 import { addMessage, addMessageBody } from './use-cases/add-message.js';
+import { bulkUpdateTickets } from './use-cases/bulk-update.js';
+import { countTicketViews } from './use-cases/count-views.js';
 import { createTicket, createTicketBody } from './use-cases/create-ticket.js';
 import {
   attachmentContent,
@@ -45,6 +50,31 @@ export function ticketRoutes(app: Api, deps: AppDeps): void {
     '/tickets',
     { schema: { tags, querystring: listTicketsQuery, response: { 200: ticketPage } } },
     async (request) => listTickets(deps, requirePrincipal(request), request.query),
+  );
+
+  app.get(
+    '/tickets/views',
+    {
+      schema: {
+        tags,
+        summary: 'How many tickets each saved view holds (members)',
+        response: { 200: ticketViewCounts },
+      },
+    },
+    async (request) => countTicketViews(deps, requireMember(request)),
+  );
+
+  app.post(
+    '/tickets/bulk',
+    {
+      schema: {
+        tags,
+        summary: 'The same change to many tickets, one result per ticket (members)',
+        body: bulkUpdateBody,
+        response: { 200: bulkUpdateAnswer },
+      },
+    },
+    async (request) => bulkUpdateTickets(deps, requireMember(request), request.body),
   );
 
   app.get(

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { pageOf } from '../shared/http/responses.js';
+import { id } from '../shared/http/schemas.js';
 
 /**
  * What the ticket routes answer (issue 13 item 1), the same for members and contacts: what a contact
@@ -8,6 +9,23 @@ import { pageOf } from '../shared/http/responses.js';
  */
 
 export const ticketStatus = z.enum(['open', 'pending', 'on_hold', 'solved', 'closed']);
+
+/** SPEC §8.3: `low < normal < high < urgent`; new tickets are `normal`. */
+export const ticketPriority = z.enum(['low', 'normal', 'high', 'urgent']);
+
+/** A tag as stored: trimmed, lower case, 1–40 characters, no spaces or commas. */
+export const ticketTag = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .min(1)
+  .max(40)
+  .regex(/^[^\s,]+$/, 'has no spaces or commas');
+/** A ticket's tags: at most 20, duplicates dropped. */
+export const ticketTags = z
+  .array(ticketTag)
+  .max(20)
+  .transform((tags) => [...new Set(tags)]);
 
 /** SPEC §8.6: the most urgent unfinished approval's status, else the last finished one's. */
 export const ticketApprovalStatus = z.enum([
@@ -34,6 +52,8 @@ export const ticket = z
     requester: z.object({ id: z.string(), name: z.string() }).nullable(),
     contactIds: z.array(z.string()),
     assigneeId: z.string().nullable(),
+    priority: ticketPriority,
+    tags: z.array(z.string()),
     approvalStatus: ticketApprovalStatus
       .nullable()
       .describe('Null without approvals, and for contacts when approvals are hidden from them (rule 2).'),
@@ -118,3 +138,57 @@ export const activityEntry = z
   .meta({ id: 'ActivityEntry' });
 
 export const activityPage = pageOf(activityEntry, 'ActivityPage');
+
+/**
+ * The web app's saved views (SPEC §8.3), defined here once: `GET /tickets?view=` applies one, and
+ * `GET /tickets/views` counts them. Members only; "unsolved" is open, pending or on hold.
+ * - `mine`: unsolved, assigned to me; `unassigned`: unsolved, nobody assigned;
+ * - `awaiting_approval`: an approval is unfinished; `needs_my_approval`: I am asked to answer one now;
+ * - `all_open`: unsolved; `solved`: solved or closed.
+ */
+export const ticketView = z.enum([
+  'mine',
+  'unassigned',
+  'awaiting_approval',
+  'needs_my_approval',
+  'all_open',
+  'solved',
+]);
+export type TicketViewName = z.infer<typeof ticketView>;
+
+export const ticketViewCounts = z
+  .object({
+    views: z.array(z.object({ id: ticketView, count: z.number().int() })).describe('In the order above.'),
+  })
+  .meta({ id: 'TicketViewCounts' });
+
+/** `POST /tickets/bulk`: the same change to each ticket, each in its own transaction. */
+export const bulkUpdateBody = z.strictObject({
+  ids: z.array(id).min(1).max(100),
+  set: z
+    .strictObject({
+      status: ticketStatus.optional(),
+      assigneeId: id.nullable().optional(),
+      priority: ticketPriority.optional(),
+      addTags: ticketTags.optional(),
+    })
+    .refine((s) => Object.keys(s).length > 0, 'names at least one change'),
+});
+
+export const bulkUpdateAnswer = z
+  .object({
+    results: z
+      .array(
+        z.object({
+          id: z.string(),
+          ok: z.boolean(),
+          status: z
+            .number()
+            .int()
+            .describe('The HTTP status this ticket alone would have had: 200, 404, 409…'),
+          code: z.string().optional().describe('The error code when not ok (the table of error codes).'),
+        }),
+      )
+      .describe('One per id, in request order.'),
+  })
+  .meta({ id: 'BulkTicketUpdate' });

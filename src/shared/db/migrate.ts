@@ -10,6 +10,7 @@ import * as m008 from './migrations/008_ticket_approval_counts.js';
 import * as m009 from './migrations/009_link_reasons.js';
 import * as m010 from './migrations/010_template_switches.js';
 import * as m011 from './migrations/011_email_channel.js';
+import * as m012 from './migrations/012_finding_work.js';
 
 /** Every migration by name, in order (exported for the migration tests). */
 export const migrations: Record<string, Migration> = {
@@ -24,6 +25,7 @@ export const migrations: Record<string, Migration> = {
   '009_link_reasons': m009,
   '010_template_switches': m010,
   '011_email_channel': m011,
+  '012_finding_work': m012,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

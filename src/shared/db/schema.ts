@@ -55,6 +55,8 @@ export interface SessionsTable {
 
 export type TicketStatus = 'open' | 'pending' | 'on_hold' | 'solved' | 'closed';
 
+export type TicketPriority = 'low' | 'normal' | 'high' | 'urgent';
+
 export interface TicketsTable {
   workspace_id: string;
   id: string;
@@ -73,6 +75,11 @@ export interface TicketsTable {
   reply_token: Generated<string>;
   /** The Message-ID the ticket's emails answer: the emailed original's, or null (Signoff makes one). */
   email_thread_id: string | null;
+  /** SPEC §8.3: `low < normal < high < urgent`; `priority_rank` (0–3) is generated from it. */
+  priority: Generated<TicketPriority>;
+  priority_rank: Generated<number>;
+  /** Lower-case labels, unique per ticket. */
+  tags: Generated<string[]>;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
 }

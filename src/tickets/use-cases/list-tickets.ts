@@ -7,9 +7,10 @@ import {
   paginationQuery,
   toPage,
 } from '../../shared/http/pagination.js';
+import { id } from '../../shared/http/schemas.js';
 import type { AppDeps } from '../../shared/http/types.js';
 import * as repo from '../repo.js';
-import { ticketStatus } from '../schemas.js';
+import { ticketPriority, ticketStatus, ticketTag, ticketView } from '../schemas.js';
 import { approvalsHiddenFrom, withoutApprovalStatus } from './visibility.js';
 
 /** GET /tickets: the tickets the principal may see, newest first. */
@@ -27,10 +28,23 @@ const approvalStatusFilter = z.enum([
   'none',
 ]);
 
+/**
+ * SPEC §8.3. `q`: full-text search (subject, messages, requester name and email), ranked unless a `sort`
+ * is given; `assigneeId`: a member id, `me` or `none`; `view`: one of the saved views (members only),
+ * combined with the other filters; `sort` defaults to `created` (newest first), `order` to `desc`
+ * (for priority: most urgent first).
+ */
 export const listTicketsQuery = z.strictObject({
   ...paginationQuery,
+  q: z.string().trim().min(1).max(200).optional(),
   approvalStatus: approvalStatusFilter.optional(),
   status: ticketStatus.optional(),
+  assigneeId: z.union([z.literal('me'), z.literal('none'), id]).optional(),
+  priority: ticketPriority.optional(),
+  tag: ticketTag.optional(),
+  view: ticketView.optional(),
+  sort: z.enum(['updated', 'created', 'priority']).optional(),
+  order: z.enum(['asc', 'desc']).optional(),
 });
 
 export async function listTickets(

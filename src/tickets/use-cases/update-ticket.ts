@@ -7,14 +7,19 @@ import { id } from '../../shared/http/schemas.js';
 import type { AppDeps } from '../../shared/http/types.js';
 import { getSettings } from '../../workspaces/repo.js';
 import * as repo from '../repo.js';
-import { ticketStatus } from '../schemas.js';
+import { ticketPriority, ticketStatus, ticketTags } from '../schemas.js';
 
-/** PATCH /tickets/{id} (members): status, subject, assignee. */
+/** PATCH /tickets/{id} (members): status, subject, assignee, contacts (CC), priority, tags. */
 
 export const updateTicketBody = z.strictObject({
   status: ticketStatus.optional(),
   subject: z.string().trim().min(1).max(200).optional(),
   assigneeId: id.nullable().optional(),
+  /** Replaces the ticket's contacts (CC). */
+  contactIds: z.array(id).max(50).optional(),
+  priority: ticketPriority.optional(),
+  /** Replaces the ticket's tags. */
+  tags: ticketTags.optional(),
 });
 
 export async function updateTicket(

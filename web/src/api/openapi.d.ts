@@ -1898,7 +1898,7 @@ export interface paths {
                         /** @enum {string} */
                         session?: "token" | "cookie";
                         /** Format: uuid */
-                        workspaceId: string;
+                        workspaceId?: string;
                     };
                 };
             };
@@ -3330,9 +3330,16 @@ export interface paths {
             parameters: {
                 query?: {
                     approvalStatus?: "needs_info" | "appeal_pending" | "partially_approved" | "pending" | "approved" | "denied" | "expired" | "unfinished" | "none";
+                    assigneeId?: "me" | "none" | string;
                     cursor?: string;
                     limit?: number;
+                    order?: "asc" | "desc";
+                    priority?: "low" | "normal" | "high" | "urgent";
+                    q?: string;
+                    sort?: "updated" | "created" | "priority";
                     status?: "open" | "pending" | "on_hold" | "solved" | "closed";
+                    tag?: string;
+                    view?: "mine" | "unassigned" | "awaiting_approval" | "needs_my_approval" | "all_open" | "solved";
                 };
                 header?: never;
                 path?: never;
@@ -3490,9 +3497,13 @@ export interface paths {
                 content: {
                     "application/json": {
                         assigneeId?: string | null;
+                        contactIds?: string[];
+                        /** @enum {string} */
+                        priority?: "low" | "normal" | "high" | "urgent";
                         /** @enum {string} */
                         status?: "open" | "pending" | "on_hold" | "solved" | "closed";
                         subject?: string;
+                        tags?: string[];
                     };
                 };
             };
@@ -3980,6 +3991,128 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tickets/bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The same change to many tickets, one result per ticket (members) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        ids: string[];
+                        set: {
+                            addTags?: string[];
+                            assigneeId?: string | null;
+                            /** @enum {string} */
+                            priority?: "low" | "normal" | "high" | "urgent";
+                            /** @enum {string} */
+                            status?: "open" | "pending" | "on_hold" | "solved" | "closed";
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description The request was refused: a problem whose `code` says why (see x-error-codes). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description internal_error or service_unavailable (retry after Retry-After). */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["BulkTicketUpdate"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/views": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How many tickets each saved view holds (members) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The request was refused: a problem whose `code` says why (see x-error-codes). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description internal_error or service_unavailable (retry after Retry-After). */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TicketViewCounts"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -4240,6 +4373,17 @@ export interface components {
             items: components["schemas"]["AuditEvent"][];
             /** @description Pass as `cursor` for the next page; null on the last. */
             nextCursor: string | null;
+        };
+        BulkTicketUpdate: {
+            /** @description One per id, in request order. */
+            results: {
+                /** @description The error code when not ok (the table of error codes). */
+                code?: string;
+                id: string;
+                ok: boolean;
+                /** @description The HTTP status this ticket alone would have had: 200, 404, 409… */
+                status: number;
+            }[];
         };
         Contact: {
             /** Format: date-time */
@@ -4636,7 +4780,7 @@ export interface components {
              * @description The stable machine code; x-error-codes at the document's root gives each one's status and meaning. A 4xx the HTTP framework raises itself may carry its own lower-cased code (fst_err_*).
              * @enum {string}
              */
-            code: "invalid_request" | "bad_request" | "invalid_json" | "payload_too_large" | "unsupported_media_type" | "unauthorized" | "invalid_credentials" | "sign_in_required" | "csrf_failed" | "forbidden" | "members_only" | "admins_only" | "not_allowed" | "not_an_approver" | "recipients_locked" | "password_self_service" | "dev_mailbox_local_only" | "not_found" | "link_inactive" | "approvals_disabled" | "email_taken" | "last_admin" | "member_inactive" | "group_in_use" | "approval_pending" | "ticket_closed" | "already_decided" | "not_pending" | "not_denied" | "not_needs_info" | "appeals_not_allowed" | "appeal_exists" | "no_appeal_reviewers" | "min_unreachable" | "self_approval" | "slug_taken" | "no_workspace_address" | "malformed_message" | "message_too_large" | "idempotency_key_reused" | "rate_limited" | "reminder_too_soon" | "internal_error" | "service_unavailable";
+            code: "invalid_request" | "bad_request" | "invalid_json" | "payload_too_large" | "unsupported_media_type" | "unauthorized" | "invalid_credentials" | "sign_in_required" | "csrf_failed" | "forbidden" | "members_only" | "admins_only" | "not_allowed" | "not_an_approver" | "recipients_locked" | "password_self_service" | "dev_mailbox_local_only" | "not_found" | "link_inactive" | "approvals_disabled" | "email_taken" | "last_admin" | "member_inactive" | "group_in_use" | "approval_pending" | "ticket_closed" | "already_decided" | "not_pending" | "not_denied" | "not_needs_info" | "appeals_not_allowed" | "appeal_exists" | "no_appeal_reviewers" | "min_unreachable" | "self_approval" | "choose_workspace" | "slug_taken" | "no_workspace_address" | "malformed_message" | "message_too_large" | "idempotency_key_reused" | "rate_limited" | "reminder_too_soon" | "internal_error" | "service_unavailable";
             detail: string;
             /** @description invalid_request: each field at fault and why */
             errors?: {
@@ -4919,6 +5063,8 @@ export interface components {
             createdAt: string;
             id: string;
             number: number;
+            /** @enum {string} */
+            priority: "low" | "normal" | "high" | "urgent";
             requester: {
                 id: string;
                 name: string;
@@ -4927,6 +5073,7 @@ export interface components {
             /** @enum {string} */
             status: "open" | "pending" | "on_hold" | "solved" | "closed";
             subject: string;
+            tags: string[];
             /** Format: date-time */
             updatedAt: string;
         };
@@ -4971,6 +5118,8 @@ export interface components {
             createdAt: unknown;
             id: string;
             number: number;
+            /** @enum {string} */
+            priority: "low" | "normal" | "high" | "urgent";
             requester: {
                 id: string;
                 name: string;
@@ -4979,6 +5128,7 @@ export interface components {
             /** @enum {string} */
             status: "open" | "pending" | "on_hold" | "solved" | "closed";
             subject: string;
+            tags: string[];
             updatedAt: unknown;
         };
         TicketMessage: {
@@ -5030,6 +5180,14 @@ export interface components {
             /** @description Pass as `cursor` for the next page; null on the last. */
             nextCursor: string | null;
         };
+        TicketViewCounts: {
+            /** @description In the order above. */
+            views: {
+                count: number;
+                /** @enum {string} */
+                id: "mine" | "unassigned" | "awaiting_approval" | "needs_my_approval" | "all_open" | "solved";
+            }[];
+        };
         TicketWithMessages: {
             /** @description Approvals not canceled, and how many are unfinished (zero for contacts under rule 2). */
             approvalCounts: {
@@ -5048,6 +5206,8 @@ export interface components {
             /** @description Older messages: GET /tickets/{id}/messages with this cursor. */
             messagesNextCursor: string | null;
             number: number;
+            /** @enum {string} */
+            priority: "low" | "normal" | "high" | "urgent";
             requester: {
                 id: string;
                 name: string;
@@ -5056,6 +5216,7 @@ export interface components {
             /** @enum {string} */
             status: "open" | "pending" | "on_hold" | "solved" | "closed";
             subject: string;
+            tags: string[];
             /** Format: date-time */
             updatedAt: string;
         };
