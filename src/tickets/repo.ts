@@ -427,7 +427,8 @@ export async function listTickets(db: Db, principal: Principal, options: TicketL
       q = q.orderBy('tickets.updated_at', dir).orderBy('tickets.number', dir);
       break;
     case 'priority':
-      if (after) q = q.where(sql<boolean>`(tickets.priority_rank, tickets.number) ${cmp} (${after.p ?? 0}, ${n})`);
+      if (after)
+        q = q.where(sql<boolean>`(tickets.priority_rank, tickets.number) ${cmp} (${after.p ?? 0}, ${n})`);
       q = q.orderBy('tickets.priority_rank', dir).orderBy('tickets.number', dir);
       break;
     case 'rank':
@@ -542,7 +543,11 @@ export async function saveTicketChanges(
       await db
         .insertInto('ticket_contacts')
         .values(
-          changes.contactIds.map((contact_id) => ({ workspace_id: workspaceId, ticket_id: ticketId, contact_id })),
+          changes.contactIds.map((contact_id) => ({
+            workspace_id: workspaceId,
+            ticket_id: ticketId,
+            contact_id,
+          })),
         )
         .onConflict((oc) => oc.doNothing())
         .execute();

@@ -3,7 +3,7 @@ import type { MemberPrincipal } from '../../auth/principal.js';
 import type { AppDeps } from '../../shared/http/types.js';
 import { getSettings } from '../../workspaces/repo.js';
 import * as repo from '../repo.js';
-import { type ticketViewCounts, ticketView } from '../schemas.js';
+import { ticketView, type ticketViewCounts } from '../schemas.js';
 
 /**
  * GET /tickets/views (members): how many tickets each saved view holds, in one statement. With the

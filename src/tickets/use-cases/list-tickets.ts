@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { Principal } from '../../auth/principal.js';
 import { memberOnly } from '../../auth/authenticate.js';
+import type { Principal } from '../../auth/principal.js';
 import { invalid } from '../../shared/errors.js';
 import { decodeCursor, type Page, paginationQuery, toPage } from '../../shared/http/pagination.js';
 import { id } from '../../shared/http/schemas.js';
@@ -46,7 +46,10 @@ export const listTicketsQuery = z.strictObject({
 
 const sortKey = z.strictObject({
   n: z.number().int().min(0).max(2_147_483_647),
-  u: z.string().regex(/^-?\d{1,19}$/).optional(),
+  u: z
+    .string()
+    .regex(/^-?\d{1,19}$/)
+    .optional(),
   p: z.number().int().min(0).max(3).optional(),
   r: z.number().min(0).max(1e9).optional(),
 });

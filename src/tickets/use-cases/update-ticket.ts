@@ -55,7 +55,8 @@ export async function updateTicket(
     if (patch.status !== undefined && patch.status !== current.status) changes.status = patch.status;
     if (patch.subject !== undefined && patch.subject !== current.subject) changes.subject = patch.subject;
     if (assigneeId !== undefined && assigneeId !== current.assignee_id) changes.assigneeId = assigneeId;
-    if (patch.priority !== undefined && patch.priority !== current.priority) changes.priority = patch.priority;
+    if (patch.priority !== undefined && patch.priority !== current.priority)
+      changes.priority = patch.priority;
     const tags = patch.addTags ? [...new Set([...current.tags, ...patch.addTags])] : patch.tags;
     if (tags !== undefined && tags.length > MAX_TAGS)
       throw invalid('tags', `must hold at most ${MAX_TAGS} tags`);
