@@ -410,7 +410,7 @@ describe(`SPEC §8.3/§8.6 POST /tickets/bulk (${engine})`, () => {
     expect(expectStatus(await api.get(`/tickets/${waiting.id}`, as(agent)), 200).status).toBe('open');
   });
 
-  it('bad input is 400 problem+json for the request and no ticket changes', async () => {
+  it('bad input is 400 problem+json for the request (an unknown assignee 404) and no ticket changes', async () => {
     const ticket = await newTicket(ws.admin, { subject: 'Untouched' });
     for (const body of [
       { ids: [ticket.id], set: {} },
@@ -418,11 +418,19 @@ describe(`SPEC §8.3/§8.6 POST /tickets/bulk (${engine})`, () => {
       { ids: ['nope'], set: { priority: 'low' } },
       { ids: [ticket.id], set: { priority: 'extreme' } },
       { ids: [ticket.id], set: { tags: ['x'] } },
-      // An assignee who is no member of the workspace fails for every ticket alike.
-      { ids: [ticket.id], set: { priority: 'low', assigneeId: alice.id } },
     ]) {
       expectProblem(await api.post('/tickets/bulk', body, as(agent)), 400, 'invalid_request');
     }
+    // An assignee who is no member of the workspace fails for every ticket alike: 404 as in PATCH.
+    expectProblem(
+      await api.post(
+        '/tickets/bulk',
+        { ids: [ticket.id], set: { priority: 'low', assigneeId: alice.id } },
+        as(agent),
+      ),
+      404,
+      'not_found',
+    );
     const now = expectStatus(await api.get(`/tickets/${ticket.id}`, as(agent)), 200);
     expect(now).toMatchObject({ priority: 'normal', assigneeId: null, updatedAt: ticket.updatedAt });
     expectProblem(

@@ -615,7 +615,9 @@ export function casesFor(op: Operation, base: Baseline, gen: Gen, randomPerOp: n
           headers: jsonHeaders(baseHeaders),
           body: () => once,
           // A public route may legitimately accept any id (a sign-in link for an unknown workspace is 202).
-          expect: base.isPublic ? 'any' : 'reject',
+          // A bulk update answers 200 with a `404` result for each unknown ticket (SPEC §8.6).
+          expect:
+            base.isPublic || (op.key.endsWith('/tickets/bulk') && node.path[0] === 'ids') ? 'any' : 'reject',
         });
       }
     }
