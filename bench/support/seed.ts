@@ -142,7 +142,7 @@ async function reserveNumbers(db: Db, workspaceId: string, tickets: number, appr
 /**
  * Words the copies' subjects are made of (issue 15's search bench): each noun is in about 1 in 40 subjects and
  * each problem in about 1 in 31, so a one-word search matches hundreds of a workspace's tickets and must rank
- * them; "kerberos" is in 1 subject in 10,000 (a rare word).
+ * them; "kerberos" is in 1 subject in 2,000 (a rare word).
  */
 export const SUBJECT_NOUNS = [
   'printer',
@@ -238,7 +238,7 @@ export async function cloneTickets(
   const subject = options.variedSubjects
     ? sql`initcap((${sqlTextArray(SUBJECT_NOUNS)})[1 + (g * 7) % ${SUBJECT_NOUNS.length}]) || ' '
         || (${sqlTextArray(SUBJECT_PROBLEMS)})[1 + (g * 13) % ${SUBJECT_PROBLEMS.length}]
-        || CASE WHEN g % 10000 = 0 THEN ' (kerberos)' ELSE '' END`
+        || CASE WHEN g % 2000 = 0 THEN ' (kerberos)' ELSE '' END`
     : sql`t.subject`;
   const shift = options.variedSubjects ? sql`make_interval(mins => g)` : sql`interval '0'`;
   await sql`
