@@ -251,7 +251,7 @@ function markdown(
     lines.push('');
   }
   if (r.scale.length) {
-    lines.push('### Scale', '', 'One connection; target p95 ≤ 20 ms.', '');
+    lines.push('### Scale', '', 'One connection; target p95 ≤ 20 ms (searches: ≤ 50 ms).', '');
     head(['engine', 'seeded', 'route', 'requests', 'p50 ms', 'p95 ms', 'p99 ms', '5xx']);
     for (const s of r.scale) {
       const seeded = `${s.seed.counts.tickets.toLocaleString('en')} tickets, ${s.seed.counts.approvals.toLocaleString('en')} approvals, ${s.seed.counts.workspaces} workspaces (seeded in ${Math.round(s.seed.seedMs / 1000)} s)`;
@@ -269,6 +269,20 @@ function markdown(
       }
     }
     lines.push('');
+    // Issue 15: the plan of each search, to show which index answers it (target p95 ≤ 50 ms).
+    lines.push('#### Search plans (EXPLAIN ANALYZE of the statement `GET /tickets?q=` runs)', '');
+    for (const s of r.scale) {
+      for (const p of s.searchPlans ?? []) {
+        lines.push(
+          `${s.engine}, \`q=${p.q}\`: ${p.usesSearchIndex ? 'uses' : 'does not use'} \`tickets_search_idx\``,
+          '',
+          '```',
+          p.plan,
+          '```',
+          '',
+        );
+      }
+    }
   }
   if (r.start) {
     lines.push(

@@ -64,7 +64,7 @@ async function fillWorkspace(
   await kind(plan.denied, others, 'deny');
 
   const plain = await createTicket(api, ws, 'Printer on the 3rd floor is jammed');
-  await cloneTickets(db, ws.id, plain.id, plan.tickets - made - 1);
+  await cloneTickets(db, ws.id, plain.id, plan.tickets - made - 1, { variedSubjects: true });
   return { busy: busy! };
 }
 

@@ -139,15 +139,113 @@ async function reserveNumbers(db: Db, workspaceId: string, tickets: number, appr
   return { t0: Number(rows[0]!.t0), a0: Number(rows[0]!.a0) };
 }
 
-/** `count` copies of a ticket, with no approvals on them. */
-export async function cloneTickets(db: Db, workspaceId: string, ticketId: string, count: number) {
+/**
+ * Words the copies' subjects are made of (issue 15's search bench): each noun is in about 1 in 40 subjects and
+ * each problem in about 1 in 31, so a one-word search matches hundreds of a workspace's tickets and must rank
+ * them; "kerberos" is in 1 subject in 2,000 (a rare word).
+ */
+export const SUBJECT_NOUNS = [
+  'printer',
+  'laptop',
+  'invoice',
+  'refund',
+  'password',
+  'vpn',
+  'email',
+  'calendar',
+  'monitor',
+  'keyboard',
+  'badge',
+  'parking',
+  'license',
+  'subscription',
+  'shipment',
+  'order',
+  'account',
+  'router',
+  'phone',
+  'headset',
+  'database',
+  'backup',
+  'website',
+  'checkout',
+  'coupon',
+  'payroll',
+  'expense',
+  'contract',
+  'onboarding',
+  'desk',
+  'projector',
+  'wifi',
+  'server',
+  'firewall',
+  'mailbox',
+  'tablet',
+  'charger',
+  'scanner',
+  'webcam',
+  'dock',
+];
+export const SUBJECT_PROBLEMS = [
+  'is broken',
+  'does not start',
+  'keeps crashing',
+  'needs approval',
+  'was charged twice',
+  'is missing',
+  'cannot connect',
+  'is very slow',
+  'shows an error',
+  'needs replacing',
+  'arrived damaged',
+  'was cancelled',
+  'needs an upgrade',
+  'is locked',
+  'was not delivered',
+  'needs a refund',
+  'is out of stock',
+  'stopped syncing',
+  'is overheating',
+  'makes a noise',
+  'lost its settings',
+  'expired yesterday',
+  'needs a second key',
+  'is on backorder',
+  'reports a timeout',
+  'is flickering',
+  'will not print',
+  'dropped the call',
+  'needs a new battery',
+  'is blocked',
+  'needs a manager',
+];
+const sqlTextArray = (words: string[]) => sql`ARRAY[${sql.join(words.map((w) => sql.lit(w)))}]::text[]`;
+
+/**
+ * `count` copies of a ticket, with no approvals on them. With `variedSubjects`, each copy's subject is made of
+ * SUBJECT_NOUNS and SUBJECT_PROBLEMS (so that a search has something to tell apart), and the copies' times
+ * are spread one minute apart.
+ */
+export async function cloneTickets(
+  db: Db,
+  workspaceId: string,
+  ticketId: string,
+  count: number,
+  options: { variedSubjects?: boolean } = {},
+) {
   if (count <= 0) return;
   const { t0 } = await reserveNumbers(db, workspaceId, count, 0);
+  const subject = options.variedSubjects
+    ? sql`initcap((${sqlTextArray(SUBJECT_NOUNS)})[1 + (g * 7) % ${SUBJECT_NOUNS.length}]) || ' '
+        || (${sqlTextArray(SUBJECT_PROBLEMS)})[1 + (g * 13) % ${SUBJECT_PROBLEMS.length}]
+        || CASE WHEN g % 2000 = 0 THEN ' (kerberos)' ELSE '' END`
+    : sql`t.subject`;
+  const shift = options.variedSubjects ? sql`make_interval(mins => g)` : sql`interval '0'`;
   await sql`
     INSERT INTO tickets (workspace_id, id, number, subject, status, requester_id, assignee_id, approval_status,
       created_by_type, created_by_id, created_at, updated_at)
-    SELECT t.workspace_id, gen_random_uuid(), ${t0} + g - 1, t.subject, t.status, t.requester_id, t.assignee_id,
-      NULL, t.created_by_type, t.created_by_id, t.created_at, t.updated_at
+    SELECT t.workspace_id, gen_random_uuid(), ${t0} + g - 1, ${subject}, t.status, t.requester_id, t.assignee_id,
+      NULL, t.created_by_type, t.created_by_id, t.created_at - ${shift}, t.updated_at - ${shift}
     FROM tickets t CROSS JOIN generate_series(1, ${count}) g
     WHERE t.workspace_id = ${workspaceId} AND t.id = ${ticketId}`.execute(db);
 }

@@ -303,6 +303,8 @@ export type TicketListOptions = {
   view?: { name: TicketViewName; memberId: string; approvalsOn: boolean };
   /** Full-text search (SPEC §8.3): the text as typed. */
   q?: string;
+  /** How many of the newest matches a ranked search ranks (RANKED_MATCHES unless a test says). */
+  rankedMatches?: number;
   sort: TicketSort;
   order: 'asc' | 'desc';
   after: TicketSortKey | null;
@@ -365,21 +367,20 @@ export function viewCondition(view: NonNullable<TicketListOptions['view']>, ws: 
   }
 }
 
-export async function listTickets(db: Db, principal: Principal, options: TicketListOptions) {
+/** How many of the newest matches a search ranks (the rest are reached by sorting or filtering). */
+export const RANKED_MATCHES = 1000;
+
+/**
+ * The statement of `GET /tickets` (built, not run): `listTickets` runs it, and `npm run bench` EXPLAINs the
+ * very same statement to show which index answers a search.
+ */
+export function ticketListQuery(db: Db, principal: Principal, options: TicketListOptions) {
   const ws = principal.workspaceId;
   // SPEC §8.3: members search `search_vector` through its GIN index; contacts their public messages.
   const document = principal.type === 'member' ? sql`tickets.search_vector` : publicDocument(ws);
   const tsquery = options.q !== undefined ? searchQuery(options.q) : null;
   const rank = tsquery ? sql<number>`ts_rank_cd(${document}, ${tsquery})::float8` : sql<number>`0::float8`;
-  let q = db
-    .selectFrom('tickets')
-    .select(ticketColumns)
-    .select([
-      // The exact microsecond of updated_at (a JS Date keeps milliseconds): the `updated` cursor's key.
-      sql<string>`(extract(epoch from tickets.updated_at) * 1000000)::bigint::text`.as('updated_us'),
-      rank.as('rank'),
-    ])
-    .where('tickets.workspace_id', '=', ws);
+  let q = db.selectFrom('tickets').where('tickets.workspace_id', '=', ws);
   if (options.approvalStatus === 'none') q = q.where('tickets.approval_status', 'is', null);
   // Served by the partial index tickets_unfinished_approvals_idx (migration 008).
   else if (options.approvalStatus === 'unfinished') q = q.where('tickets.approvals_unfinished', '>', 0);
@@ -407,6 +408,26 @@ export async function listTickets(db: Db, principal: Principal, options: TicketL
     );
   }
   if (tsquery) q = q.where(sql<boolean>`${document} @@ ${tsquery}`);
+  const filtered = q;
+  let list = filtered.select(ticketColumns).select([
+    // The exact microsecond of updated_at (a JS Date keeps milliseconds): the `updated` cursor's key.
+    sql<string>`(extract(epoch from tickets.updated_at) * 1000000)::bigint::text`.as('updated_us'),
+    rank.as('rank'),
+  ]);
+  if (tsquery && options.sort === 'rank') {
+    // Ranked among the newest RANKED_MATCHES matches (docs/decisions.md, issue 15): a word that most tickets
+    // hold (a customer's name) would otherwise rank every one of them on each page; the newest matches come
+    // from walking the number index backwards, so the work is bounded whatever the word.
+    const newest = filtered
+      .select('tickets.number')
+      .orderBy('tickets.number', 'desc')
+      .limit(options.rankedMatches ?? RANKED_MATCHES);
+    list = list.where(
+      'tickets.number',
+      '>=',
+      sql<number>`(SELECT coalesce(min(newest.number), 0) FROM (${newest}) AS newest)`,
+    );
+  }
 
   const desc = options.order === 'desc';
   const cmp = sql.raw(desc ? '<' : '>');
@@ -415,28 +436,35 @@ export async function listTickets(db: Db, principal: Principal, options: TicketL
   const n = after?.n ?? 0;
   switch (options.sort) {
     case 'created':
-      if (after) q = q.where(sql<boolean>`tickets.number ${cmp} ${n}`);
-      q = q.orderBy('tickets.number', dir);
+      if (after) list = list.where(sql<boolean>`tickets.number ${cmp} ${n}`);
+      list = list.orderBy('tickets.number', dir);
       break;
     case 'updated':
       if (after)
-        q = q.where(
+        list = list.where(
           sql<boolean>`(tickets.updated_at, tickets.number) ${cmp}
             (timestamptz 'epoch' + ${after.u ?? '0'}::bigint * interval '1 microsecond', ${n})`,
         );
-      q = q.orderBy('tickets.updated_at', dir).orderBy('tickets.number', dir);
+      list = list.orderBy('tickets.updated_at', dir).orderBy('tickets.number', dir);
       break;
     case 'priority':
       if (after)
-        q = q.where(sql<boolean>`(tickets.priority_rank, tickets.number) ${cmp} (${after.p ?? 0}, ${n})`);
-      q = q.orderBy('tickets.priority_rank', dir).orderBy('tickets.number', dir);
+        list = list.where(
+          sql<boolean>`(tickets.priority_rank, tickets.number) ${cmp} (${after.p ?? 0}, ${n})`,
+        );
+      list = list.orderBy('tickets.priority_rank', dir).orderBy('tickets.number', dir);
       break;
     case 'rank':
-      if (after) q = q.where(sql<boolean>`(${rank}, tickets.number) ${cmp} (${after.r ?? 0}::float8, ${n})`);
-      q = q.orderBy(sql.ref('rank'), dir).orderBy('tickets.number', dir);
+      if (after)
+        list = list.where(sql<boolean>`(${rank}, tickets.number) ${cmp} (${after.r ?? 0}::float8, ${n})`);
+      list = list.orderBy(sql.ref('rank'), dir).orderBy('tickets.number', dir);
       break;
   }
-  return q.limit(options.limit + 1).execute();
+  return list.limit(options.limit + 1);
+}
+
+export function listTickets(db: Db, principal: Principal, options: TicketListOptions) {
+  return ticketListQuery(db, principal, options).execute();
 }
 
 /** The sort key of a row of `listTickets`, for the cursor of the page after it. */
