@@ -47,6 +47,8 @@ export type AppOptions = {
   rateLimits?: Partial<RateLimits>;
   now?: () => Date;
   logger?: FastifyServerOptions['logger'];
+  /** Fastify's request lines (logging.ts `BriefRequestLog` at a terminal); its default when absent. */
+  logController?: FastifyServerOptions['logController'];
   /** The built web app to serve (tests point it at a folder of their own). */
   webDist?: string;
   /** Overrides of the inbound SMTP listener's limits (tests, benches); it starts only when INBOUND_SMTP_PORT is set. */
@@ -70,6 +72,7 @@ export async function buildApp(options: AppOptions) {
         : withSecretsMasked(
             typeof options.logger === 'object' ? options.logger : { level: options.config.logLevel },
           ),
+    ...(options.logController ? { logController: options.logController } : {}),
     // A client sending its request one byte at a time, or holding an idle socket, is cut off.
     requestTimeout: limits.requestTimeoutMs,
     keepAliveTimeout: limits.keepAliveTimeoutMs,

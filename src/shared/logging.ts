@@ -1,5 +1,7 @@
-import type { FastifyRequest } from 'fastify';
-import type { LoggerOptions, SerializedError } from 'pino';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { LogController } from 'fastify';
+import type { DestinationStream, LoggerOptions, SerializedError } from 'pino';
+import pinoPretty from 'pino-pretty';
 
 /**
  * What replaces a secret in a log line. Fixed text, not a prefix of the
@@ -91,4 +93,76 @@ export function withSecretsMasked(options: LoggerOptions): LoggerOptions {
       },
     },
   };
+}
+
+/**
+ * How a process writes its logs (issue 15 item 5): `pretty` for a person at a
+ * terminal (stdout is a TTY and NODE_ENV is not production): one short
+ * coloured line per API request, the rest as pino-pretty prints it; `json`
+ * otherwise (a pipe, a file, a log collector, or production), as before.
+ */
+export type LogFormat = 'pretty' | 'json';
+
+export function logFormat(where: { tty: boolean; production: boolean }): LogFormat {
+  return where.tty && !where.production ? 'pretty' : 'json';
+}
+
+/**
+ * pino-pretty as a synchronous stream in this process, not a pino transport:
+ * no worker thread to resolve the module from (the server runs as an esbuild
+ * bundle), and nothing is lost when the process exits at once. The masking
+ * happens before (serializers and the logMethod hook), so it holds here too.
+ */
+export function prettyStream(destination?: NodeJS.WritableStream): DestinationStream {
+  return pinoPretty({
+    sync: true,
+    singleLine: true,
+    translateTime: 'SYS:HH:MM:ss',
+    // The request line says it all; the ids and the objects of Fastify's own lines are noise at a terminal.
+    ignore: 'pid,hostname,reqId,req,res,responseTime',
+    ...(destination ? { destination, colorize: false } : {}),
+  });
+}
+
+/** Paths whose successful answers are not worth a line at a terminal: pages, assets, health checks. */
+const isQuietPath = (url: string) => !url.startsWith('/api/');
+
+/**
+ * Fastify's request lines, brief (the `pretty` format): no "incoming request"
+ * line, and one "METHOD /url status time" line when the answer goes out, for
+ * API calls and for every failed request (at `warn` for 4xx outside the API,
+ * `error` for 5xx). The URL is masked like every other (maskSecrets).
+ */
+export class BriefRequestLog extends LogController {
+  override incomingRequest(): void {}
+
+  override routeNotFound(): void {}
+
+  override requestCompleted(
+    error: Error | null | undefined,
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ): void {
+    const status = reply.statusCode;
+    const failed = Boolean(error) || status >= 500;
+    if (!failed && status < 400 && isQuietPath(request.url)) return;
+    const line = `${request.method} ${maskSecrets(request.url)} ${status} ${Math.round(reply.elapsedTime)} ms`;
+    if (failed) reply.log.error(error ? { err: error } : {}, line);
+    else if (status >= 400 && isQuietPath(request.url)) reply.log.warn(line);
+    else reply.log.info(line);
+  }
+}
+
+/**
+ * The server's logger options and request-line controller for a format:
+ * `json` is pino's JSON on stdout with Fastify's request lines, as before;
+ * `pretty` writes through `prettyStream` with `BriefRequestLog`.
+ */
+export function serverLogging(
+  level: string,
+  format: LogFormat,
+  destination?: NodeJS.WritableStream,
+): { logger: LoggerOptions & { stream?: DestinationStream }; logController?: LogController } {
+  if (format === 'json') return { logger: { level } };
+  return { logger: { level, stream: prettyStream(destination) }, logController: new BriefRequestLog() };
 }

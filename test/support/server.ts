@@ -31,6 +31,8 @@ export async function startServer(
   options: {
     rateLimits?: Partial<RateLimits>;
     logger?: AppOptions['logger'];
+    /** Fastify's request lines (src/shared/logging.ts BriefRequestLog); its default when absent. */
+    logController?: AppOptions['logController'];
     env?: NodeJS.ProcessEnv;
     webDist?: string;
     inboundSmtp?: AppOptions['inboundSmtp'];
@@ -45,6 +47,7 @@ export async function startServer(
     config,
     rateLimits: { ...GENEROUS, ...options.rateLimits },
     logger: options.logger ?? false,
+    ...(options.logController ? { logController: options.logController } : {}),
     ...(options.webDist ? { webDist: options.webDist } : {}),
     ...(options.inboundSmtp ? { inboundSmtp: options.inboundSmtp } : {}),
     ...(options.dnsResolver ? { dnsResolver: options.dnsResolver } : {}),
