@@ -275,6 +275,8 @@ const unique = () => randomBytes(4).toString('hex');
 
 export type Workspace = {
   id: string;
+  /** Its slug: the portal at /portal/{slug} (SPEC §8.3). */
+  slug: string;
   admin: Person;
   member(name: string, role?: 'admin' | 'agent', locale?: 'en' | 'fr'): Promise<Person>;
   contact(name: string, extra?: Record<string, unknown>): Promise<Person>;
@@ -324,6 +326,7 @@ export async function newWorkspace(
   const auth = { token: admin.token };
   const ws: Workspace = {
     id,
+    slug: signup.workspace.slug,
     admin,
     async member(name, role = 'agent', locale) {
       const email = `m-${unique()}@example.test`;

@@ -1930,6 +1930,15 @@ export interface paths {
                         "application/json": components["schemas"]["Session"];
                     };
                 };
+                /** @description Conflict */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ChooseWorkspaceProblem"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -4385,6 +4394,18 @@ export interface components {
                 status: number;
             }[];
         };
+        ChooseWorkspaceProblem: {
+            /** @constant */
+            code: "choose_workspace";
+            detail: string;
+            /** @constant */
+            status: 409;
+            title: string;
+            type: string;
+            workspaces: components["schemas"]["WorkspaceChoice"][];
+        } & {
+            [key: string]: unknown;
+        };
         Contact: {
             /** Format: date-time */
             createdAt: string;
@@ -5219,6 +5240,16 @@ export interface components {
             tags: string[];
             /** Format: date-time */
             updatedAt: string;
+        };
+        WorkspaceChoice: {
+            id: string;
+            name: string;
+            slug: string;
+        };
+        WorkspaceChoiceInput: {
+            id: string;
+            name: string;
+            slug: string;
         };
     };
     responses: never;
