@@ -11,7 +11,13 @@ import { setPassword } from './password-resets.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 import type { Principal } from './principal.js';
 import { accountKey, addressKey, hit, peek, withAttemptSlot } from './rate-limit.js';
-import { chooseWorkspaceProblem, csrfAnswer, meAnswer, type notificationsAnswer, sessionAnswer } from './schemas.js';
+import {
+  chooseWorkspaceProblem,
+  csrfAnswer,
+  meAnswer,
+  type notificationsAnswer,
+  sessionAnswer,
+} from './schemas.js';
 import { createSession, currentSessionHash, SESSION_TTL_MS } from './sessions.js';
 
 const loginBody = z.strictObject({

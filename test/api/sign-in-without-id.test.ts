@@ -151,9 +151,9 @@ describe(`sign-in with email and password only (SPEC §8.3, §8.6, ${engine})`, 
     });
     const schema = doc.components.schemas.ChooseWorkspaceProblem;
     expect(schema.required).toEqual(expect.arrayContaining(['code', 'workspaces']));
-    expect(doc.paths['/api/v1/auth/login'].post.requestBody.content['application/json'].schema.required).toEqual(
-      expect.not.arrayContaining(['workspaceId']),
-    );
+    expect(
+      doc.paths['/api/v1/auth/login'].post.requestBody.content['application/json'].schema.required,
+    ).toEqual(expect.not.arrayContaining(['workspaceId']));
   });
 });
 
