@@ -196,6 +196,17 @@ describe.skipIf(!browserAvailable())(
       expect(me).toMatchObject({ email, workspaceId: b.id });
     });
 
+    it("SPEC §8.3: the language kept on the profile is the app's after sign-in, whatever the browser's", async () => {
+      const ws = await newWorkspace(env.api);
+      const agent = await ws.member('Fran Français', 'agent', 'fr');
+      const page = await env.newPage({ locale: 'en-US' });
+      await page.goto('/signin');
+      expect(await page.locator('html').getAttribute('lang')).toBe('en');
+      await fillSignInForm(page, ws.id, agent.email);
+      await page.getByRole('button', { name: 'Se déconnecter' }).waitFor();
+      expect(await page.locator('html').getAttribute('lang')).toBe('fr');
+    });
+
     it('SPEC §8.3: the portal at /portal/{slug} signs a customer in to that workspace with email and password', async () => {
       const ws = await newWorkspace(env.api, {}, { workspace: `Portal ${unique()}` });
       const customer = await ws.contact('Cory Customer');
