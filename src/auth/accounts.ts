@@ -90,3 +90,73 @@ export function afterAnswer(log: FastifyBaseLogger, what: string, work: () => Pr
     work().catch((error: unknown) => log.error({ err: error }, `${what} failed`));
   });
 }
+
+/** An account a sign-in may open, with its password hash (null: no password, or a deactivated member). */
+export type LoginAccount = {
+  workspaceId: string;
+  type: 'member' | 'contact';
+  id: string;
+  hash: string | null;
+};
+
+/**
+ * The accounts a sign-in with this address may open: in `workspaceId`, or in every workspace when it
+ * is null (SPEC §8.3). Per workspace the member wins over a contact of the same address, and a
+ * deactivated member opens nothing (its hash is null), as `findAccounts` decides for the emails.
+ */
+export async function findLoginAccounts(
+  db: Db,
+  email: string,
+  workspaceId: string | null,
+): Promise<LoginAccount[]> {
+  const address = email.trim().toLowerCase();
+  let members = db
+    .selectFrom('members')
+    .select(['workspace_id', 'id', 'password_hash', 'active'])
+    .where((eb) => eb(eb.fn('lower', ['email']), '=', address));
+  let contacts = db
+    .selectFrom('contacts')
+    .select(['workspace_id', 'id', 'password_hash'])
+    .where((eb) => eb(eb.fn('lower', ['email']), '=', address));
+  if (workspaceId !== null) {
+    members = members.where('workspace_id', '=', workspaceId);
+    contacts = contacts.where('workspace_id', '=', workspaceId);
+  }
+  const [memberRows, contactRows] = await Promise.all([
+    members.orderBy('workspace_id').execute(),
+    contacts.orderBy('workspace_id').execute(),
+  ]);
+  const withMember = new Set(memberRows.map((m) => m.workspace_id));
+  return [
+    ...memberRows.map((m) => ({
+      workspaceId: m.workspace_id,
+      type: 'member' as const,
+      id: m.id,
+      hash: m.active ? m.password_hash : null,
+    })),
+    ...contactRows
+      .filter((c) => !withMember.has(c.workspace_id))
+      .map((c) => ({
+        workspaceId: c.workspace_id,
+        type: 'contact' as const,
+        id: c.id,
+        hash: c.password_hash,
+      })),
+  ];
+}
+
+/** The workspaces of `accounts` for a `choose_workspace` answer, by name. */
+export async function workspacesOf(
+  db: Db,
+  accounts: { workspaceId: string }[],
+): Promise<{ id: string; name: string; slug: string }[]> {
+  const ids = [...new Set(accounts.map((a) => a.workspaceId))];
+  if (ids.length === 0) return [];
+  return db
+    .selectFrom('workspaces')
+    .select(['id', 'name', 'slug'])
+    .where('id', 'in', ids)
+    .orderBy('name')
+    .orderBy('id')
+    .execute();
+}

@@ -1,16 +1,23 @@
 import { z } from 'zod';
 import { type Db, inTransaction } from '../shared/db/connect.js';
-import { invalid, tooManyRequests } from '../shared/errors.js';
+import { invalid, problem, tooManyRequests } from '../shared/errors.js';
 import { noContent } from '../shared/http/responses.js';
 import { email, id, locale, password, personName } from '../shared/http/schemas.js';
 import type { Api, AppDeps } from '../shared/http/types.js';
+import { findLoginAccounts, type LoginAccount, workspacesOf } from './accounts.js';
 import { invalidCredentials, requirePrincipal } from './authenticate.js';
 import { clearSessionCookie, setSessionCookie } from './cookies.js';
 import { setPassword } from './password-resets.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 import type { Principal } from './principal.js';
 import { accountKey, addressKey, hit, peek, withAttemptSlot } from './rate-limit.js';
-import { csrfAnswer, meAnswer, type notificationsAnswer, sessionAnswer } from './schemas.js';
+import {
+  chooseWorkspaceProblem,
+  csrfAnswer,
+  meAnswer,
+  type notificationsAnswer,
+  sessionAnswer,
+} from './schemas.js';
 import { createSession, currentSessionHash, SESSION_TTL_MS } from './sessions.js';
 
 const loginBody = z.strictObject({
@@ -27,13 +34,17 @@ export function authRoutes(app: Api, { db, rateLimits, now, config }: AppDeps): 
     '/auth/login',
     {
       config: { public: true },
-      schema: { tags: ['auth'], body: loginBody, response: { 200: sessionAnswer } },
+      schema: {
+        tags: ['auth'],
+        body: loginBody,
+        response: { 200: sessionAnswer, 409: chooseWorkspaceProblem },
+      },
     },
     async (request, reply) => {
       const { workspaceId, email: address, password: given } = request.body;
-      // FOUNDATION PLACEHOLDER: the sign-in branch finds the workspace(s) by email when it is omitted.
-      const ws = (workspaceId ?? '').trim().toLowerCase();
-      const account = accountKey(ws, address);
+      const ws = workspaceId?.trim().toLowerCase() ?? null;
+      // Without a workspace, the limits count the address over every workspace (`*`).
+      const account = accountKey(ws ?? '*', address);
       const clientAddress = addressKey(request.ip);
       // Refused (429): one address that keeps failing, on one account or on any. Never refused:
       // the account itself, whoever fails on it from elsewhere; it is slowed down instead.
@@ -49,35 +60,31 @@ export function authRoutes(app: Api, { db, rateLimits, now, config }: AppDeps): 
         async () => {
           const failures = await peek(db, accountKeyAll, limit);
           if (failures.count >= limit.max) await slowDown(failures.count - limit.max);
-          // Members first: an address that is both a member and a contact signs in as the member.
-          const member = await db
-            .selectFrom('members')
-            .select(['id', 'password_hash', 'active'])
-            .where('workspace_id', '=', ws)
-            .where((eb) => eb(eb.fn('lower', ['email']), '=', address))
-            .executeTakeFirst();
-          const contact = member
-            ? undefined
-            : await db
-                .selectFrom('contacts')
-                .select(['id', 'password_hash'])
-                .where('workspace_id', '=', ws)
-                .where((eb) => eb(eb.fn('lower', ['email']), '=', address))
-                .executeTakeFirst();
-          const found = member
-            ? { type: 'member' as const, id: member.id, hash: member.active ? member.password_hash : null }
-            : contact
-              ? { type: 'contact' as const, id: contact.id, hash: contact.password_hash }
-              : null;
-          const ok = await verifyPassword(found?.hash ?? null, given);
-          if (!found || !ok) {
+          const candidates = await findLoginAccounts(db, address, ws);
+          // Every candidate's password is checked (one argon2 run even when there is none), so the
+          // answer's timing says little about where the address is known.
+          const matches: LoginAccount[] = [];
+          if (candidates.length === 0) await verifyPassword(null, given);
+          for (const candidate of candidates) {
+            if (await verifyPassword(candidate.hash, given)) matches.push(candidate);
+          }
+          if (matches.length === 0) {
             await hit(db, accountFromAddressKey, limit);
             await hit(db, ipKey, limit);
             await hit(db, accountKeyAll, limit);
             throw invalidCredentials();
           }
+          if (matches.length > 1) {
+            // SPEC §8.6: only someone who knows the password learns the workspaces.
+            throw problem(
+              'choose_workspace',
+              'This email and password open several workspaces: sign in again with one of them',
+              { extensions: { workspaces: await workspacesOf(db, matches) } },
+            );
+          }
+          const found = matches[0]!;
           const principal = { type: found.type, id: found.id };
-          const token = await createSession(db, ws, principal, now());
+          const token = await createSession(db, found.workspaceId, principal, now());
           if (request.body.session === 'cookie') {
             setSessionCookie(reply, config, token, SESSION_TTL_MS / 1000);
             return { principal, csrfToken: reply.generateCsrf() };

@@ -95,3 +95,23 @@ export const auditEventAnswer = z
     createdAt: z.date(),
   })
   .meta({ id: 'AuditEvent' });
+
+/** A workspace as the sign-in chooser shows it. */
+export const workspaceChoice = z
+  .object({ id: z.string(), name: z.string(), slug: z.string() })
+  .meta({ id: 'WorkspaceChoice' });
+
+/**
+ * `409 choose_workspace` (SPEC §8.3, §8.6): the email and password match accounts in several
+ * workspaces; sign in again with one of `workspaces`. Answered only to someone who knows the password.
+ */
+export const chooseWorkspaceProblem = z
+  .looseObject({
+    type: z.string(),
+    title: z.string(),
+    status: z.literal(409),
+    code: z.literal('choose_workspace'),
+    detail: z.string(),
+    workspaces: z.array(workspaceChoice),
+  })
+  .meta({ id: 'ChooseWorkspaceProblem' });

@@ -77,6 +77,20 @@ export async function getWorkspace(db: Db, workspaceId: string) {
   };
 }
 
+/** The workspace a portal address `/portal/{slug}` names (slugs are unique ignoring case). */
+export async function findWorkspaceBySlug(
+  db: Db,
+  slug: string,
+): Promise<{ id: string; name: string; slug: string }> {
+  const row = await db
+    .selectFrom('workspaces')
+    .select(['id', 'name', 'slug'])
+    .where(sql<string>`lower(slug)`, '=', slug.toLowerCase())
+    .executeTakeFirst();
+  if (!row) throw notFound('Workspace');
+  return row;
+}
+
 export async function getSettings(db: Db, workspaceId: string): Promise<WorkspaceSettings> {
   return (await getWorkspace(db, workspaceId)).settings;
 }

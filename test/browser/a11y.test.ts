@@ -101,7 +101,6 @@ describe.skipIf(!browserAvailable())(
       await page.getByRole('heading', { name: 'Sign in', level: 1 }).waitFor();
       await expectAccessible(page, 'sign-in');
       // An error message too.
-      await page.locator('input[autocomplete="organization"]').fill(ws.id);
       await page.locator('input[type="email"]').fill(admin.email);
       await page.locator('input[type="password"]').fill('wrong password');
       await page.getByRole('button', { name: 'Sign in' }).click();

@@ -275,6 +275,8 @@ const unique = () => randomBytes(4).toString('hex');
 
 export type Workspace = {
   id: string;
+  /** Its slug: the portal at /portal/{slug} (SPEC §8.3). */
+  slug: string;
   admin: Person;
   member(name: string, role?: 'admin' | 'agent', locale?: 'en' | 'fr'): Promise<Person>;
   contact(name: string, extra?: Record<string, unknown>): Promise<Person>;
@@ -324,6 +326,7 @@ export async function newWorkspace(
   const auth = { token: admin.token };
   const ws: Workspace = {
     id,
+    slug: signup.workspace.slug,
     admin,
     async member(name, role = 'agent', locale) {
       const email = `m-${unique()}@example.test`;
@@ -386,10 +389,12 @@ export async function signIn(
   await fillSignInForm(page, workspaceId, email, password);
 }
 
-/** Fills and submits the sign-in form the page shows now. */
-export async function fillSignInForm(page: Page, workspaceId: string, email: string, password = PASSWORD) {
+/**
+ * Fills and submits the sign-in form the page shows now: email and password only (SPEC §8.3). The
+ * workspace is kept in the signature for the callers; the journeys' emails are each in one workspace.
+ */
+export async function fillSignInForm(page: Page, _workspaceId: string, email: string, password = PASSWORD) {
   const form = page.locator('form').filter({ has: page.locator('input[type="password"]') });
-  await form.locator('input[autocomplete="organization"]').fill(workspaceId);
   await form.locator('input[type="email"]').fill(email);
   await form.locator('input[type="password"]').fill(password);
   await form.locator('button[type="submit"]').click();

@@ -8,6 +8,8 @@ export type Person = { id: string; token: string; email: string; name: string };
 
 export type Workspace = {
   id: string;
+  /** Its slug (SPEC §8.6): the portal at /portal/{slug}. */
+  slug: string;
   admin: Person;
   /** Signs up a member and returns them signed in. */
   member(role?: 'admin' | 'agent', name?: string): Promise<Person>;
@@ -42,6 +44,7 @@ export async function newWorkspace(
   const admin: Person = { id: signup.body.member.id, token: signup.body.token, email, name: 'Ada Admin' };
   const ws: Workspace = {
     id,
+    slug: signup.body.workspace.slug,
     admin,
     async member(role = 'agent', name = `Agent ${unique()}`) {
       const email = `m-${unique()}@example.test`;

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { Navigate, Route, Routes, useLocation } from 'react-router';
 import { Loading, Page } from './components/common.js';
 import { AgentLayout, BareLayout, PortalLayout } from './components/Layout.js';
-import { SignIn } from './pages/SignIn.js';
+import { PortalSignInBySlug, SignIn } from './pages/SignIn.js';
 import { useSession } from './session.js';
 
 /**
@@ -32,6 +32,8 @@ const PortalApproval = lazyPage(portalArea, 'PortalApproval');
 const SignInLink = lazyPage(portalArea, 'SignInLink');
 const Profile = lazyPage(accountArea, 'Profile');
 const SetPassword = lazyPage(accountArea, 'SetPassword');
+const ForgotPassword = lazyPage(accountArea, 'ForgotPassword');
+const SignUp = lazyPage(accountArea, 'SignUp');
 const AdminPage = lazyPage(adminArea, 'AdminPage');
 const Respond = lazyPage(respondArea, 'Respond');
 const DevMailbox = lazyPage(() => import('./pages/DevMailbox.js'), 'DevMailbox');
@@ -86,6 +88,38 @@ export function App() {
           element={
             <BareLayout>
               <SignIn />
+            </BareLayout>
+          }
+        />
+        <Route
+          path="/signup"
+          element={
+            <BareLayout>
+              <SignUp />
+            </BareLayout>
+          }
+        />
+        <Route
+          path="/forgot-password"
+          element={
+            <BareLayout>
+              <ForgotPassword />
+            </BareLayout>
+          }
+        />
+        <Route
+          path="/portal/forgot-password"
+          element={
+            <BareLayout>
+              <ForgotPassword portal />
+            </BareLayout>
+          }
+        />
+        <Route
+          path="/portal/:slug"
+          element={
+            <BareLayout>
+              <PortalSignInBySlug />
             </BareLayout>
           }
         />

@@ -8,13 +8,12 @@ type SessionValue = {
   settings: Settings | null;
   loading: boolean;
   refresh(): Promise<void>;
-  signIn(workspaceId: string, email: string, password: string): Promise<Me>;
+  /** Without `workspaceId`, a `409 choose_workspace` ApiError carries the workspaces to choose from. */
+  signIn(email: string, password: string, workspaceId?: string): Promise<Me>;
   signOut(): Promise<void>;
 };
 
 const SessionContext = createContext<SessionValue | null>(null);
-
-export const LAST_WORKSPACE_KEY = 'signoff.workspaceId';
 
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [me, setMe] = useState<Me | null>(null);
@@ -24,9 +23,13 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const refresh = useCallback(async () => {
     try {
       const who = await get<Me>('/me');
+      const workspace = await get<Settings>('/settings');
       setMe(who);
-      setSettings(await get<Settings>('/settings'));
-      if (!hasChosenLocale()) setLocale(who.locale ?? 'en', false);
+      setSettings(workspace);
+      // SPEC §8.3: the language kept on the profile is the app's; without one, the person's own
+      // choice on this browser, else the workspace's default.
+      if (who.locale) setLocale(who.locale);
+      else if (!hasChosenLocale()) setLocale(workspace.defaultLocale ?? 'en', false);
     } catch {
       setMe(null);
       setSettings(null);
@@ -40,16 +43,15 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, [refresh]);
 
   const signIn = useCallback(
-    async (workspaceId: string, email: string, password: string) => {
+    async (email: string, password: string, workspaceId?: string) => {
       const res = await api<Session>('POST', '/auth/login', {
-        workspaceId,
+        ...(workspaceId ? { workspaceId } : {}),
         email,
         password,
         session: 'cookie',
       });
       // A cookie session answers its CSRF token; a bearer one (never asked for here) has none.
       setCsrfToken('csrfToken' in res ? res.csrfToken : null);
-      localStorage.setItem(LAST_WORKSPACE_KEY, workspaceId);
       await refresh();
       return (await get<Me>('/me')) as Me;
     },

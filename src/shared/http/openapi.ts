@@ -46,6 +46,15 @@ function withDescription(status: string, answer: unknown): unknown {
   return { ...schema, description: STATUS_CODES[Number(status)] ?? status };
 }
 
+/** A problem a route declares with its own extension members (`409 choose_workspace`), as problem+json. */
+function problemAnswer(status: string, answer: unknown): unknown {
+  const { description, ...schema } = answer as { description?: string };
+  return {
+    description: description ?? STATUS_CODES[Number(status)] ?? status,
+    content: { 'application/problem+json': { schema } },
+  };
+}
+
 /** The zod route schemas as JSON Schema (jsonSchemaTransform), plus the problem answers of every operation. */
 export const withProblemResponses: SwaggerTransform = (input) => {
   const transformed = (jsonSchemaTransform as SwaggerTransform)(input);
@@ -54,7 +63,7 @@ export const withProblemResponses: SwaggerTransform = (input) => {
   const described = Object.fromEntries(
     Object.entries(schema.response ?? {}).map(([status, answer]) => [
       status,
-      withDescription(status, answer),
+      /^[45]/.test(status) ? problemAnswer(status, answer) : withDescription(status, answer),
     ]),
   );
   return { ...transformed, schema: { ...schema, response: { ...described, ...PROBLEM_RESPONSES } } };

@@ -69,6 +69,7 @@ export const ENDPOINTS: Record<string, Prepare> = {
   'GET /api/v1/audit-events': async () => call('GET', '/audit-events'),
   'POST /api/v1/members/{id}/invite': async (fx) =>
     call('POST', `/members/${fx.people.memberApprover.id}/invite`),
+  'GET /api/v1/workspaces/by-slug/{slug}': async (fx) => call('GET', `/workspaces/by-slug/${fx.ws.slug}`),
   'GET /api/v1/settings': async () => call('GET', '/settings'),
   'PATCH /api/v1/settings': async () => call('PATCH', '/settings', { defaultLocale: 'en' }),
   'POST /api/v1/members': async () =>

@@ -127,6 +127,7 @@ export function baselines(fx: FuzzFixture): Record<string, Baseline[]> {
     ],
     [`POST ${v1}/auth/logout`]: [{ token: fx.mine.throwaway, destructive: true }],
     [`GET ${v1}/auth/csrf`]: [{ token: null, isPublic: true }],
+    [`GET ${v1}/workspaces/by-slug/{slug}`]: [{ token: null, isPublic: true, params: { slug: m.ws.slug } }],
     [`GET ${v1}/me`]: [{ token: admin }],
     [`POST ${v1}/auth/sign-in-links`]: [
       {

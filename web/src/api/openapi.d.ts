@@ -1930,6 +1930,15 @@ export interface paths {
                         "application/json": components["schemas"]["Session"];
                     };
                 };
+                /** @description Conflict */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ChooseWorkspaceProblem"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -4113,6 +4122,61 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/workspaces/by-slug/{slug}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    slug: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The request was refused: a problem whose `code` says why (see x-error-codes). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description internal_error or service_unavailable (retry after Retry-After). */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PublicWorkspace"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -4384,6 +4448,18 @@ export interface components {
                 /** @description The HTTP status this ticket alone would have had: 200, 404, 409… */
                 status: number;
             }[];
+        };
+        ChooseWorkspaceProblem: {
+            /** @constant */
+            code: "choose_workspace";
+            detail: string;
+            /** @constant */
+            status: 409;
+            title: string;
+            type: string;
+            workspaces: components["schemas"]["WorkspaceChoice"][];
+        } & {
+            [key: string]: unknown;
         };
         Contact: {
             /** Format: date-time */
@@ -4793,6 +4869,12 @@ export interface components {
             type: string;
         } & {
             [key: string]: unknown;
+        };
+        /** @description What a portal sign-in page shows of its workspace. */
+        PublicWorkspace: {
+            id: string;
+            name: string;
+            slug: string;
         };
         RetriedEmail: {
             id: string;
@@ -5219,6 +5301,16 @@ export interface components {
             tags: string[];
             /** Format: date-time */
             updatedAt: string;
+        };
+        WorkspaceChoice: {
+            id: string;
+            name: string;
+            slug: string;
+        };
+        WorkspaceChoiceInput: {
+            id: string;
+            name: string;
+            slug: string;
         };
     };
     responses: never;

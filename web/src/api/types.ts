@@ -191,6 +191,14 @@ export type PasswordSet = Schemas['PasswordSet'];
 export type CsrfToken = Schemas['CsrfToken'];
 /** `POST /auth/login`: a bearer token, or (a cookie session) the CSRF token to send with changes. */
 export type Session = Schemas['Session'];
+/** `409 choose_workspace` of `POST /auth/login` (SPEC §8.3): the workspaces the email and password open. */
+export type ChooseWorkspaceProblem = Schemas['ChooseWorkspaceProblem'];
+export type WorkspaceChoice = Schemas['WorkspaceChoice'];
+/** `GET /workspaces/by-slug/{slug}`: whom the portal's `/portal/{slug}` sign-in is for. */
+export type PublicWorkspace = Schemas['PublicWorkspace'];
+/** `POST /signup`: a new workspace with its first admin. */
+export type SignupBody = BodyOf<'/api/v1/signup', 'post'>;
+export type Signup = Schemas['Signup'];
 /** `GET /dev/mailbox` (SPEC §4, §7). */
 export type DevMailbox = Schemas['DevMailbox'];
 export type MailboxEmail = DevMailbox['items'][number];

@@ -20,6 +20,12 @@ import { type Kysely, sql } from 'kysely';
  *   rows the index finds (docs/decisions.md, issue 15).
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
+  // Sign-in without a workspace (SPEC §8.3) and a reset without one look an address up in every
+  // workspace: the one lookup not led by workspace_id, served by these.
+  await sql`
+    CREATE INDEX members_any_email_idx ON members (lower(email));
+    CREATE INDEX contacts_any_email_idx ON contacts (lower(email));
+  `.execute(db);
   await sql`
     ALTER TABLE tickets
       ADD COLUMN priority text NOT NULL DEFAULT 'normal'

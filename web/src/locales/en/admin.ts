@@ -144,10 +144,15 @@ export default {
     activeLabel: 'Active (can sign in and be asked for approvals)',
     activeHelp: 'Deactivated members cannot sign in and are never asked to approve.',
     selfHelp: 'You cannot change your own role or deactivate yourself.',
-    passwordHelp: 'At least 8 characters. Optional: without a password they cannot sign in until one is set.',
+    passwordHelp:
+      'At least 8 characters. Optional: without one, they are emailed an invitation to choose their own.',
     created: '{{name}} was added.',
     updated: '{{name}} was updated.',
     empty: 'No members yet.',
+    invite: 'Send invitation',
+    inviteNamed: 'Send {{name}} an invitation',
+    invited: 'An invitation is on its way to {{name}} ({{email}}). Its link works for 7 days.',
+    inviteFailed: 'The invitation to {{name}} could not be sent. Try again.',
   },
   contacts: {
     title: 'Contacts',

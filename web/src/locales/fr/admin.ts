@@ -150,10 +150,14 @@ const fr: Shape<typeof en> = {
     activeHelp: 'Un membre désactivé ne peut plus se connecter et ne reçoit jamais de demande d’approbation.',
     selfHelp: 'Vous ne pouvez ni changer votre propre rôle ni vous désactiver.',
     passwordHelp:
-      "Au moins 8 caractères. Facultatif : sans mot de passe, le membre ne peut pas se connecter tant qu'aucun n'est défini.",
+      'Au moins 8 caractères. Facultatif : sans mot de passe, le membre reçoit par e-mail une invitation à choisir le sien.',
     created: '{{name}} a été ajouté.',
     updated: '{{name}} a été mis à jour.',
     empty: "Aucun membre pour l'instant.",
+    invite: 'Envoyer une invitation',
+    inviteNamed: 'Envoyer une invitation à {{name}}',
+    invited: 'Une invitation est en route vers {{name}} ({{email}}). Son lien vaut 7 jours.',
+    inviteFailed: "L'invitation à {{name}} n'a pas pu être envoyée. Réessayez.",
   },
   contacts: {
     title: 'Contacts',

@@ -36,11 +36,11 @@ const fr: Shape<typeof en> = {
     mismatch: 'Les deux mots de passe ne sont pas identiques.',
     wrongCurrent: "Le mot de passe actuel n'est pas correct.",
     noPasswordYet:
-      "Vous n'avez pas encore de mot de passe : déconnectez-vous et utilisez « Recevoir un lien de réinitialisation ».",
+      "Vous n'avez pas encore de mot de passe : déconnectez-vous et utilisez « Mot de passe oublié ? » sur la page de connexion.",
     passwordChanged: 'Votre mot de passe est changé. Vos autres sessions sont déconnectées.',
     failed: "Cela n'a pas fonctionné. Vérifiez le formulaire et réessayez.",
-    emailMissing: "Saisissez d'abord l'identifiant de l'espace de travail et l'e-mail.",
-    emailInvalid: "Vérifiez l'identifiant de l'espace de travail et l'adresse e-mail.",
+    emailMissing: "Saisissez d'abord votre e-mail.",
+    emailInvalid: "Vérifiez l'adresse e-mail.",
     emailTooMany: 'Trop de liens demandés. Réessayez dans quelques minutes.',
     emailFailed: "L'e-mail n'a pas pu être envoyé. Réessayez.",
     signInLinkButton: 'Recevoir un lien de connexion',
@@ -49,7 +49,12 @@ const fr: Shape<typeof en> = {
     resetButton: 'Recevoir un lien de réinitialisation',
     resetSent:
       'Si cette adresse a un compte, un lien de réinitialisation est en route vers {{email}}. Il vaut une heure.',
-    linksHint: "Mot de passe oublié, ou pas de mot de passe ? Saisissez l'identifiant et l'e-mail ci-dessus.",
+    linksHint:
+      'Pas de mot de passe, ou pas envie de le taper ? Saisissez votre e-mail ci-dessus : nous vous envoyons un lien de connexion.',
+    forgotTitle: 'Mot de passe oublié ?',
+    forgotExplain:
+      "Saisissez l'e-mail avec lequel vous vous connectez. S'il a un compte, nous vous envoyons un lien pour choisir un nouveau mot de passe.",
+    backToSignIn: 'Retour à la connexion',
     setTitle: 'Choisissez un nouveau mot de passe',
     inviteTitle: 'Bienvenue : choisissez votre mot de passe',
     setExplain: "Ce lien ne sert qu'une fois. Choisir un mot de passe vous déconnecte partout ailleurs.",
@@ -63,12 +68,30 @@ const fr: Shape<typeof en> = {
   signIn: {
     title: 'Connexion',
     portalTitle: 'Connexion au portail client',
-    workspaceId: "Identifiant de l'espace de travail",
+    portalOf: 'Connexion au portail {{name}}',
+    noSuchPortal: "Il n'y a pas de portail à cette adresse",
+    chooseWorkspace: 'Choisissez un espace de travail',
+    chooseWorkspaceHint:
+      'Cet e-mail et ce mot de passe ouvrent plusieurs espaces de travail. Lequel voulez-vous ?',
+    continue: 'Continuer',
+    forgot: 'Mot de passe oublié ?',
+    noAccount: 'Nouveau sur Signoff ?',
+    signUp: 'Créer un espace de travail',
     email: 'E-mail',
     password: 'Mot de passe',
     submit: 'Se connecter',
     failed: "L'e-mail ou le mot de passe est incorrect.",
     tooMany: 'Trop de tentatives. Réessayez dans quelques minutes.',
+  },
+  signUp: {
+    title: 'Créez votre espace de travail',
+    explain:
+      'Un espace pour votre équipe. Vous en êtes le premier administrateur ; invitez ensuite vos agents.',
+    workspaceName: "Nom de l'espace de travail",
+    name: 'Votre nom',
+    passwordHint: 'Au moins 8 caractères.',
+    submit: "Créer l'espace de travail",
+    haveAccount: 'Vous avez déjà un compte ?',
   },
   status: {
     pending: 'En attente',

@@ -52,7 +52,8 @@ export function SetPassword() {
   }
   if (done) {
     const signIn = done.principal.type === 'contact' ? '/portal/signin' : '/signin';
-    const query = new URLSearchParams({ workspace: done.workspaceId, email: done.email });
+    // Email and password only (SPEC §8.3): the sign-in finds the workspace.
+    const query = new URLSearchParams({ email: done.email });
     return (
       <Page title={t(invitation ? 'account.inviteTitle' : 'account.setTitle')}>
         <div className="card form narrow">

@@ -220,7 +220,46 @@ function EditMemberDialog({
   );
 }
 
-/** `/admin/members`: the team, with add and edit. */
+/**
+ * "Send invitation" (SPEC §8.3): emails an active member a link to choose their password
+ * (`POST /members/{id}/invite`, valid 7 days); a member added without a password already got one.
+ */
+function InviteButton({
+  member,
+  onSent,
+  onFailed,
+}: {
+  member: Member;
+  onSent: (m: Member) => void;
+  onFailed: (m: Member) => void;
+}) {
+  const { t } = useTranslation('admin');
+  const [busy, setBusy] = useState(false);
+  if (!member.active) return null;
+  const send = async () => {
+    setBusy(true);
+    try {
+      await post(`/members/${member.id}/invite`, {});
+      onSent(member);
+    } catch {
+      onFailed(member);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <button
+      type="button"
+      onClick={() => void send()}
+      disabled={busy}
+      aria-label={t('members.inviteNamed', { name: member.name })}
+    >
+      {t('members.invite')}
+    </button>
+  );
+}
+
+/** `/admin/members`: the team, with add, edit and invitations. */
 export function MembersPage() {
   const { t } = useTranslation(['admin', 'common']);
   const { me } = useSession();
@@ -268,7 +307,18 @@ export function MembersPage() {
             ),
           },
         ]}
-        actions={(m) => <EditButton name={m.name} onClick={() => setDialog({ kind: 'edit', member: m })} />}
+        actions={(m) => (
+          <>
+            <EditButton name={m.name} onClick={() => setDialog({ kind: 'edit', member: m })} />{' '}
+            {m.id === me?.id ? null : (
+              <InviteButton
+                member={m}
+                onSent={(sent) => setStatus(t('members.invited', { name: sent.name, email: sent.email }))}
+                onFailed={(failed) => setStatus(t('members.inviteFailed', { name: failed.name }))}
+              />
+            )}
+          </>
+        )}
       />
       {dialog?.kind === 'add' ? (
         <AddMemberDialog
