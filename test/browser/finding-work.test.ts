@@ -75,8 +75,8 @@ describe.skipIf(!browserAvailable())('browser: finding work', { timeout: 60_000 
     await expect.poll(() => viewLink(page, 'Unassigned').textContent()).toMatch(/3$/);
     await expect.poll(() => viewLink(page, 'Mine').textContent()).toMatch(/0$/);
 
-    await page.getByRole('checkbox', { name: `Select #${first.number} VPN down` }).check();
-    await page.getByRole('checkbox', { name: `Select #${second.number} Mailbox full` }).check();
+    await page.getByRole('checkbox', { name: `Select ticket #${first.number}`, exact: true }).check();
+    await page.getByRole('checkbox', { name: `Select ticket #${second.number}`, exact: true }).check();
     const bulk = page.getByRole('region', { name: '2 tickets selected' });
     await bulk.getByLabel('Assign to').selectOption({ label: 'Me' });
     await bulk.getByRole('button', { name: 'Assign' }).click();
@@ -111,8 +111,8 @@ describe.skipIf(!browserAvailable())('browser: finding work', { timeout: 60_000 
 
     const page = await env().newPage();
     await signIn(page, ws.id, agent.email);
-    await page.getByRole('checkbox', { name: `Select #${free.number} Password reset` }).check();
-    await page.getByRole('checkbox', { name: `Select #${blocked.number} New monitor` }).check();
+    await page.getByRole('checkbox', { name: `Select ticket #${free.number}`, exact: true }).check();
+    await page.getByRole('checkbox', { name: `Select ticket #${blocked.number}`, exact: true }).check();
     const bulk = page.getByRole('region', { name: '2 tickets selected' });
     await bulk.getByLabel('Set status').selectOption({ label: 'Solved' });
     await bulk.getByRole('button', { name: 'Apply' }).first().click();
@@ -121,7 +121,7 @@ describe.skipIf(!browserAvailable())('browser: finding work', { timeout: 60_000 
     await alert.getByText(`#${blocked.number} New monitor: This ticket has an approval awaiting an answer`).waitFor();
     // The one that failed stays selected, for another try.
     await page.getByRole('region', { name: '1 ticket selected' }).waitFor();
-    expect(await page.getByRole('checkbox', { name: `Select #${blocked.number} New monitor` }).isChecked()).toBe(true);
+    expect(await page.getByRole('checkbox', { name: `Select ticket #${blocked.number}`, exact: true }).isChecked()).toBe(true);
     expect((await env().api.get(`/tickets/${free.id}`, { token: agent.token })).body.status).toBe('solved');
     expect((await env().api.get(`/tickets/${blocked.id}`, { token: agent.token })).body.status).toBe('open');
   });
@@ -193,7 +193,7 @@ describe.skipIf(!browserAvailable())('browser: finding work', { timeout: 60_000 
     const focused = () => page.evaluate(() => document.activeElement?.textContent ?? '');
     expect(await focused()).toBe('Newer ticket');
     await page.keyboard.press('x');
-    expect(await page.getByRole('checkbox', { name: `Select #${newer.number} Newer ticket` }).isChecked()).toBe(true);
+    expect(await page.getByRole('checkbox', { name: `Select ticket #${newer.number}`, exact: true }).isChecked()).toBe(true);
     await page.getByRole('region', { name: '1 ticket selected' }).waitFor();
     await page.keyboard.press('j');
     expect(await focused()).toBe('Older ticket');

@@ -359,7 +359,7 @@ export default {
     title_other: '{{count}} tickets selected',
     clear: 'Clear selection',
     selectAll: 'Select every ticket shown',
-    selectOne: 'Select #{{number}} {{subject}}',
+    selectOne: 'Select ticket #{{number}}',
     assignTo: 'Assign to',
     nobody: 'Nobody (unassign)',
     assign: 'Assign',

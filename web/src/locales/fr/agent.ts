@@ -366,7 +366,7 @@ const fr: Shape<typeof en> = {
     title_other: '{{count}}\u00a0tickets sélectionnés',
     clear: 'Annuler la sélection',
     selectAll: 'Sélectionner tous les tickets affichés',
-    selectOne: 'Sélectionner n°\u00a0{{number}} {{subject}}',
+    selectOne: 'Sélectionner le ticket n°\u00a0{{number}}',
     assignTo: 'Affecter à',
     nobody: 'Personne (désaffecter)',
     assign: 'Affecter',

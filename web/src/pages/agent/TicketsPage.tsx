@@ -602,7 +602,7 @@ function TicketTable({
             <td className="ag-select-cell">
               <input
                 type="checkbox"
-                aria-label={t('bulk.selectOne', { number: ticket.number, subject: ticket.subject })}
+                aria-label={t('bulk.selectOne', { number: ticket.number })}
                 checked={selected.has(ticket.id)}
                 onChange={() => onToggle(ticket.id)}
               />
