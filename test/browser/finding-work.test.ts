@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { axeCheck, browserAvailable, memberRef, newWorkspace, signIn } from './support.js';
 import { browserSuiteHooks } from './suite.js';
+import { axeCheck, browserAvailable, memberRef, newWorkspace, signIn } from './support.js';
 
 /**
  * Browser journeys of finding work in the agent workspace (SPEC §8.3, issue 15 item 2): search, saved
@@ -50,7 +50,10 @@ describe.skipIf(!browserAvailable())('browser: finding work', { timeout: 60_000 
 
     // The URL is the search: opened again, it shows the same results.
     await page.reload();
-    await page.getByRole('table', { name: /most relevant first/ }).getByRole('link', { name: 'Printer trouble' }).waitFor();
+    await page
+      .getByRole('table', { name: /most relevant first/ })
+      .getByRole('link', { name: 'Printer trouble' })
+      .waitFor();
     expect(await page.getByRole('searchbox', { name: 'Search tickets' }).inputValue()).toBe('flamingo');
 
     // A word nobody wrote finds nothing.
@@ -118,10 +121,14 @@ describe.skipIf(!browserAvailable())('browser: finding work', { timeout: 60_000 
     await bulk.getByRole('button', { name: 'Apply' }).first().click();
     await page.getByRole('status').filter({ hasText: '1 ticket updated.' }).waitFor();
     const alert = page.getByRole('alert').filter({ hasText: '1 ticket could not be updated' });
-    await alert.getByText(`#${blocked.number} New monitor: This ticket has an approval awaiting an answer`).waitFor();
+    await alert
+      .getByText(`#${blocked.number} New monitor: This ticket has an approval awaiting an answer`)
+      .waitFor();
     // The one that failed stays selected, for another try.
     await page.getByRole('region', { name: '1 ticket selected' }).waitFor();
-    expect(await page.getByRole('checkbox', { name: `Select ticket #${blocked.number}`, exact: true }).isChecked()).toBe(true);
+    expect(
+      await page.getByRole('checkbox', { name: `Select ticket #${blocked.number}`, exact: true }).isChecked(),
+    ).toBe(true);
     expect((await env().api.get(`/tickets/${free.id}`, { token: agent.token })).body.status).toBe('solved');
     expect((await env().api.get(`/tickets/${blocked.id}`, { token: agent.token })).body.status).toBe('open');
   });
@@ -193,7 +200,9 @@ describe.skipIf(!browserAvailable())('browser: finding work', { timeout: 60_000 
     const focused = () => page.evaluate(() => document.activeElement?.textContent ?? '');
     expect(await focused()).toBe('Newer ticket');
     await page.keyboard.press('x');
-    expect(await page.getByRole('checkbox', { name: `Select ticket #${newer.number}`, exact: true }).isChecked()).toBe(true);
+    expect(
+      await page.getByRole('checkbox', { name: `Select ticket #${newer.number}`, exact: true }).isChecked(),
+    ).toBe(true);
     await page.getByRole('region', { name: '1 ticket selected' }).waitFor();
     await page.keyboard.press('j');
     expect(await focused()).toBe('Older ticket');
@@ -211,7 +220,8 @@ describe.skipIf(!browserAvailable())('browser: finding work', { timeout: 60_000 
     await page.keyboard.press('Tab');
     await page.keyboard.press('Enter');
     await page.getByRole('list', { name: 'Messages' }).getByText('We are on it.').waitFor();
-    const messages = (await env().api.get(`/tickets/${older.id}/messages`, { token: agent.token })).body.items;
+    const messages = (await env().api.get(`/tickets/${older.id}/messages`, { token: agent.token })).body
+      .items;
     expect(messages.some((m: { body: string }) => m.body === 'We are on it.')).toBe(true);
 
     // ? opens the sheet, a modal dialog; Esc closes it and focus comes back.

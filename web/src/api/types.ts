@@ -228,7 +228,12 @@ export type BulkTicketChange = BulkTicketBody['set'];
 /** One result per ticket, in request order. */
 export type BulkTicketUpdate = Schemas['BulkTicketUpdate'];
 
-export const TICKET_PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const satisfies readonly TicketPriority[];
+export const TICKET_PRIORITIES = [
+  'low',
+  'normal',
+  'high',
+  'urgent',
+] as const satisfies readonly TicketPriority[];
 export const TICKET_VIEWS = [
   'mine',
   'unassigned',

@@ -399,7 +399,7 @@ export default {
     key: 'Key',
     action: 'Action',
     or: 'or',
-    then: 'then',
+    followedBy: 'then',
     search: 'Search tickets',
     next: 'Next ticket in the list',
     previous: 'Previous ticket in the list',

@@ -406,7 +406,7 @@ const fr: Shape<typeof en> = {
     key: 'Touche',
     action: 'Action',
     or: 'ou',
-    then: 'puis',
+    followedBy: 'puis',
     search: 'Rechercher des tickets',
     next: 'Ticket suivant de la liste',
     previous: 'Ticket précédent de la liste',

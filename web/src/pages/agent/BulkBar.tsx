@@ -118,7 +118,9 @@ export function BulkBar({
         <form
           className="row"
           onSubmit={submit(() =>
-            assignee ? { assigneeId: assignee === 'none' ? null : assignee === 'me' ? (me?.id ?? null) : assignee } : null,
+            assignee
+              ? { assigneeId: assignee === 'none' ? null : assignee === 'me' ? (me?.id ?? null) : assignee }
+              : null,
           )}
         >
           <label htmlFor={field.assignee}>{t('bulk.assignTo')}</label>
@@ -140,7 +142,11 @@ export function BulkBar({
         </form>
         <form className="row" onSubmit={submit(() => (status ? { status } : null))}>
           <label htmlFor={field.status}>{t('bulk.setStatus')}</label>
-          <select id={field.status} value={status} onChange={(e) => setStatus(e.target.value as TicketStatus | '')}>
+          <select
+            id={field.status}
+            value={status}
+            onChange={(e) => setStatus(e.target.value as TicketStatus | '')}
+          >
             <option value="">{t('picker.choose')}</option>
             {TICKET_STATUSES.map((s) => (
               <option key={s} value={s}>

@@ -24,7 +24,8 @@ const DETAILS_MAX = 50;
  */
 function waitingSince(task: ApprovalTask, approval: Approval | undefined): string {
   if (!approval) return task.createdAt;
-  if (approval.status === 'appeal_pending' && approval.appeal?.requestedAt) return approval.appeal.requestedAt;
+  if (approval.status === 'appeal_pending' && approval.appeal?.requestedAt)
+    return approval.appeal.requestedAt;
   return approval.steps[approval.currentStepIndex]?.startedAt ?? task.createdAt;
 }
 

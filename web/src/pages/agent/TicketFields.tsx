@@ -56,7 +56,9 @@ export function TicketFields({
   }
 
   const cc: ApproverRef[] = ticket.contactIds.map((id) => ({ type: 'contact', id }));
-  const contactsOnly: Directory | null = directory ? { members: [], groups: [], contacts: directory.contacts } : null;
+  const contactsOnly: Directory | null = directory
+    ? { members: [], groups: [], contacts: directory.contacts }
+    : null;
 
   return (
     <section className="card ag-fields" aria-labelledby={ids.heading}>

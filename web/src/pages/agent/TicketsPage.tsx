@@ -340,35 +340,37 @@ function SearchForm({
     onSearch(value.trim());
   };
   return (
-    <form role="search" className="row ag-search" onSubmit={submit} aria-label={t('search.label')}>
-      <label htmlFor={id} className="visually-hidden">
-        {t('search.label')}
-      </label>
-      <input
-        ref={inputRef}
-        id={id}
-        type="search"
-        value={value}
-        placeholder={t('search.placeholder')}
-        onChange={(e) => setValue(e.target.value)}
-        onKeyDown={(e) => {
-          if (e.key === 'Escape') e.currentTarget.blur();
-        }}
-      />
-      <button type="submit">{t('search.submit')}</button>
-      {q ? (
-        <button
-          type="button"
-          className="link-button"
-          onClick={() => {
-            setValue('');
-            onSearch('');
+    <search className="ag-search" aria-label={t('search.label')}>
+      <form className="row" onSubmit={submit}>
+        <label htmlFor={id} className="visually-hidden">
+          {t('search.label')}
+        </label>
+        <input
+          ref={inputRef}
+          id={id}
+          type="search"
+          value={value}
+          placeholder={t('search.placeholder')}
+          onChange={(e) => setValue(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Escape') e.currentTarget.blur();
           }}
-        >
-          {t('search.clear')}
-        </button>
-      ) : null}
-    </form>
+        />
+        <button type="submit">{t('search.submit')}</button>
+        {q ? (
+          <button
+            type="button"
+            className="link-button"
+            onClick={() => {
+              setValue('');
+              onSearch('');
+            }}
+          >
+            {t('search.clear')}
+          </button>
+        ) : null}
+      </form>
+    </search>
   );
 }
 
@@ -403,7 +405,11 @@ function Filters({
       <legend>{t('filters.legend')}</legend>
       <div className="ag-filter-field">
         <label htmlFor={ids.status}>{t('filters.status')}</label>
-        <select id={ids.status} value={state.status ?? ''} onChange={(e) => onChange({ status: e.target.value })}>
+        <select
+          id={ids.status}
+          value={state.status ?? ''}
+          onChange={(e) => onChange({ status: e.target.value })}
+        >
           <option value="">{t('filters.any')}</option>
           {TICKET_STATUSES.map((s) => (
             <option key={s} value={s}>
@@ -498,7 +504,9 @@ function Filters({
             value={state.order}
             onChange={(e) => onChange({ order: e.target.value === 'asc' ? 'asc' : null })}
           >
-            <option value="desc">{t(state.sort === 'priority' ? 'sort.urgentFirst' : 'sort.newestFirst')}</option>
+            <option value="desc">
+              {t(state.sort === 'priority' ? 'sort.urgentFirst' : 'sort.newestFirst')}
+            </option>
             <option value="asc">{t(state.sort === 'priority' ? 'sort.lowFirst' : 'sort.oldestFirst')}</option>
           </select>
         </div>
@@ -631,7 +639,9 @@ function TicketTable({
             </td>
             <td>
               <CellLabel label={t('tickets.priority')} />
-              <span className={`ag-priority ag-priority-${ticket.priority}`}>{t(`priority.${ticket.priority}`)}</span>
+              <span className={`ag-priority ag-priority-${ticket.priority}`}>
+                {t(`priority.${ticket.priority}`)}
+              </span>
             </td>
             <td>
               {ticket.tags.length > 0 ? <CellLabel label={t('tickets.tags')} /> : null}
@@ -666,7 +676,11 @@ export function TagList({ tags }: { tags: string[] }) {
     <ul className="ag-tag-list" aria-label={t('tickets.tags')}>
       {tags.map((tag) => (
         <li key={tag}>
-          <Link to={`/?tag=${encodeURIComponent(tag)}`} className="ag-tag-chip" title={t('tags.filterBy', { tag })}>
+          <Link
+            to={`/?tag=${encodeURIComponent(tag)}`}
+            className="ag-tag-chip"
+            title={t('tags.filterBy', { tag })}
+          >
             {tag}
           </Link>
         </li>

@@ -147,7 +147,11 @@ function ShortcutSheet({ open, onClose }: { open: boolean; onClose: () => void }
               <td>
                 {s.keys.map((k, i) => (
                   <span key={k}>
-                    {i > 0 ? (s.what === 'open' ? ` ${t('shortcuts.or')} ` : ` ${t('shortcuts.then')} `) : null}
+                    {i > 0
+                      ? s.what === 'open'
+                        ? ` ${t('shortcuts.or')} `
+                        : ` ${t('shortcuts.followedBy')} `
+                      : null}
                     <kbd>{k}</kbd>
                   </span>
                 ))}
