@@ -274,19 +274,122 @@ export async function createTicket(
   });
 }
 
-export async function listTickets(
-  db: Db,
-  principal: Principal,
-  options: { approvalStatus?: string; status?: TicketStatus; beforeNumber: number | null; limit: number },
-) {
+/** The saved views of SPEC §8.3 (their definitions: `ticketView` in schemas.ts). */
+export type TicketViewName =
+  | 'mine'
+  | 'unassigned'
+  | 'awaiting_approval'
+  | 'needs_my_approval'
+  | 'all_open'
+  | 'solved';
+
+const UNSOLVED = ['open', 'pending', 'on_hold'] as const;
+const SOLVED = ['solved', 'closed'] as const;
+
+/** `tickets.search_vector` matches, ranked (`rank`), or a sort column, with `number` breaking ties. */
+export type TicketSort = 'created' | 'updated' | 'priority' | 'rank';
+
+/** The sort key of the last row of a page: what the next page starts after. */
+export type TicketSortKey = { n: number; u?: string; p?: number; r?: number };
+
+export type TicketListOptions = {
+  approvalStatus?: string;
+  status?: TicketStatus;
+  /** `null`: nobody assigned. */
+  assigneeId?: string | null;
+  priority?: TicketPriority;
+  tag?: string;
+  /** Applied with the other filters; `member` is whose view it is. */
+  view?: { name: TicketViewName; memberId: string; approvalsOn: boolean };
+  /** Full-text search (SPEC §8.3): the text as typed. */
+  q?: string;
+  sort: TicketSort;
+  order: 'asc' | 'desc';
+  after: TicketSortKey | null;
+  limit: number;
+};
+
+/**
+ * The text search query of `q`: `websearch_to_tsquery` (quotes, `or`, `-word`) with the `simple`
+ * configuration, the index's. The last word, when it is a plain word of 3 characters or more not in
+ * quotes, also finds the words it begins (typing "lapt" finds "laptop").
+ */
+export function searchQuery(q: string) {
+  const quotes = (q.match(/"/g) ?? []).length;
+  const last = /(^|\s)([\p{L}\p{N}]{3,})$/u.exec(q);
+  if (!last || quotes % 2 === 1) return sql`websearch_to_tsquery('simple', ${q})`;
+  const head = q.slice(0, last.index + last[1]!.length);
+  return sql`(websearch_to_tsquery('simple', ${head}) && to_tsquery('simple', ${`${last[2]!.toLowerCase()}:*`}))`;
+}
+
+/**
+ * What a contact's search looks in: the same document as `search_vector` but with public messages only
+ * (internal notes are members' alone). Computed per ticket, over the few tickets a contact may see.
+ */
+const publicDocument = (ws: string) => sql`(ticket_search_head(tickets.subject,
+    (SELECT c.name FROM contacts c WHERE c.workspace_id = ${ws} AND c.id = tickets.requester_id),
+    (SELECT c.email FROM contacts c WHERE c.workspace_id = ${ws} AND c.id = tickets.requester_id))
+  || coalesce((SELECT setweight(to_tsvector('simple',
+        left(string_agg(left(m.body, 100000), ' ' ORDER BY m.seq), 400000)), 'C')
+      FROM ticket_messages m
+      WHERE m.workspace_id = ${ws} AND m.ticket_id = tickets.id AND m.public), ''::tsvector))`;
+
+/** Tickets where this member is asked to answer an approval now (what /me/approval-tasks lists). */
+export function needsMyApproval(ws: string, memberId: string) {
+  return sql<boolean>`tickets.id IN (
+    SELECT a.ticket_id FROM approvals a
+    WHERE a.workspace_id = ${ws} AND a.id IN (
+      SELECT x.approval_id FROM approval_assignments x
+      WHERE x.workspace_id = ${ws} AND x.person_type = 'member' AND x.person_id = ${memberId} AND x.awaiting)
+    UNION
+    SELECT a.ticket_id FROM approvals a
+    WHERE a.workspace_id = ${ws} AND a.status = 'appeal_pending'
+      AND a.appeal -> 'reviewers' @> ${JSON.stringify([{ type: 'member', id: memberId }])}::jsonb)`;
+}
+
+/** The condition of a saved view, over `tickets`. */
+export function viewCondition(view: NonNullable<TicketListOptions['view']>, ws: string) {
+  switch (view.name) {
+    case 'mine':
+      return sql<boolean>`(tickets.assignee_id = ${view.memberId} AND tickets.status IN (${sql.join([...UNSOLVED])}))`;
+    case 'unassigned':
+      return sql<boolean>`(tickets.assignee_id IS NULL AND tickets.status IN (${sql.join([...UNSOLVED])}))`;
+    case 'awaiting_approval':
+      return view.approvalsOn ? sql<boolean>`tickets.approvals_unfinished > 0` : sql<boolean>`false`;
+    case 'needs_my_approval':
+      return view.approvalsOn ? needsMyApproval(ws, view.memberId) : sql<boolean>`false`;
+    case 'all_open':
+      return sql<boolean>`tickets.status IN (${sql.join([...UNSOLVED])})`;
+    case 'solved':
+      return sql<boolean>`tickets.status IN (${sql.join([...SOLVED])})`;
+  }
+}
+
+export async function listTickets(db: Db, principal: Principal, options: TicketListOptions) {
   const ws = principal.workspaceId;
-  let q = db.selectFrom('tickets').select(ticketColumns).where('tickets.workspace_id', '=', ws);
+  // SPEC §8.3: members search `search_vector` through its GIN index; contacts their public messages.
+  const document = principal.type === 'member' ? sql`tickets.search_vector` : publicDocument(ws);
+  const tsquery = options.q !== undefined ? searchQuery(options.q) : null;
+  const rank = tsquery ? sql<number>`ts_rank_cd(${document}, ${tsquery})::float8` : sql<number>`0::float8`;
+  let q = db
+    .selectFrom('tickets')
+    .select(ticketColumns)
+    .select([
+      // The exact microsecond of updated_at (a JS Date keeps milliseconds): the `updated` cursor's key.
+      sql<string>`(extract(epoch from tickets.updated_at) * 1000000)::bigint::text`.as('updated_us'),
+      rank.as('rank'),
+    ])
+    .where('tickets.workspace_id', '=', ws);
   if (options.approvalStatus === 'none') q = q.where('tickets.approval_status', 'is', null);
   // Served by the partial index tickets_unfinished_approvals_idx (migration 008).
   else if (options.approvalStatus === 'unfinished') q = q.where('tickets.approvals_unfinished', '>', 0);
   else if (options.approvalStatus) q = q.where('tickets.approval_status', '=', options.approvalStatus);
   if (options.status) q = q.where('tickets.status', '=', options.status);
-  if (options.beforeNumber !== null) q = q.where('tickets.number', '<', options.beforeNumber);
+  if (options.assigneeId === null) q = q.where('tickets.assignee_id', 'is', null);
+  else if (options.assigneeId !== undefined) q = q.where('tickets.assignee_id', '=', options.assigneeId);
+  if (options.priority) q = q.where('tickets.priority', '=', options.priority);
+  if (options.tag) q = q.where(sql<boolean>`tickets.tags @> ARRAY[${options.tag}]::text[]`);
+  if (options.view) q = q.where(viewCondition(options.view, ws));
   if (principal.type === 'contact') {
     const contactId = principal.id;
     q = q.where((eb) =>
@@ -303,10 +406,83 @@ export async function listTickets(
       ]),
     );
   }
-  return q
-    .orderBy('tickets.number', 'desc')
-    .limit(options.limit + 1)
-    .execute();
+  if (tsquery) q = q.where(sql<boolean>`${document} @@ ${tsquery}`);
+
+  const desc = options.order === 'desc';
+  const cmp = sql.raw(desc ? '<' : '>');
+  const dir = desc ? 'desc' : 'asc';
+  const after = options.after;
+  const n = after?.n ?? 0;
+  switch (options.sort) {
+    case 'created':
+      if (after) q = q.where(sql<boolean>`tickets.number ${cmp} ${n}`);
+      q = q.orderBy('tickets.number', dir);
+      break;
+    case 'updated':
+      if (after)
+        q = q.where(
+          sql<boolean>`(tickets.updated_at, tickets.number) ${cmp}
+            (timestamptz 'epoch' + ${after.u ?? '0'}::bigint * interval '1 microsecond', ${n})`,
+        );
+      q = q.orderBy('tickets.updated_at', dir).orderBy('tickets.number', dir);
+      break;
+    case 'priority':
+      if (after)
+        q = q.where(sql<boolean>`(tickets.priority_rank, tickets.number) ${cmp} (${after.p ?? 0}, ${n})`);
+      q = q.orderBy('tickets.priority_rank', dir).orderBy('tickets.number', dir);
+      break;
+    case 'rank':
+      if (after) q = q.where(sql<boolean>`(${rank}, tickets.number) ${cmp} (${after.r ?? 0}::float8, ${n})`);
+      q = q.orderBy(sql.ref('rank'), dir).orderBy('tickets.number', dir);
+      break;
+  }
+  return q.limit(options.limit + 1).execute();
+}
+
+/** The sort key of a row of `listTickets`, for the cursor of the page after it. */
+export function sortKeyOf(
+  row: { number: number; updated_us: string; priority: TicketPriority; rank: number },
+  sort: TicketSort,
+): TicketSortKey {
+  switch (sort) {
+    case 'created':
+      return { n: row.number };
+    case 'updated':
+      return { u: row.updated_us, n: row.number };
+    case 'priority':
+      return { p: PRIORITY_RANK[row.priority], n: row.number };
+    case 'rank':
+      return { r: row.rank, n: row.number };
+  }
+}
+
+const PRIORITY_RANK: Record<TicketPriority, number> = { low: 0, normal: 1, high: 2, urgent: 3 };
+
+/**
+ * SPEC §8.3: how many tickets each saved view holds for this member, in one statement; each count is a
+ * subquery of its own so that each is read from its own index.
+ */
+export async function countViews(
+  db: Db,
+  ws: string,
+  memberId: string,
+  approvalsOn: boolean,
+): Promise<Record<TicketViewName, number>> {
+  const names: TicketViewName[] = [
+    'mine',
+    'unassigned',
+    'awaiting_approval',
+    'needs_my_approval',
+    'all_open',
+    'solved',
+  ];
+  const counts = names.map(
+    (name) =>
+      sql`(SELECT count(*)::int FROM tickets WHERE tickets.workspace_id = ${ws}
+        AND ${viewCondition({ name, memberId, approvalsOn }, ws)}) AS ${sql.ref(name)}`,
+  );
+  const { rows } = await sql<Record<TicketViewName, number>>`SELECT ${sql.join(counts)}`.execute(db);
+  return rows[0]!;
 }
 
 /** Approval statuses that still wait for an answer. */
@@ -324,9 +500,17 @@ export async function hasLiveApproval(db: Db, workspaceId: string, ticketId: str
   return live !== undefined;
 }
 
-export type TicketChanges = { status?: TicketStatus; subject?: string; assigneeId?: string | null };
+export type TicketChanges = {
+  status?: TicketStatus;
+  subject?: string;
+  assigneeId?: string | null;
+  priority?: TicketPriority;
+  tags?: string[];
+  /** The ticket's contacts (CC), the whole new list. */
+  contactIds?: string[];
+};
 
-/** Writes the changed fields of a ticket and its `ticket_updated` activity line. */
+/** Writes the changed fields of a ticket and its `ticket_updated` activity line; bumps `updated_at`. */
 export async function saveTicketChanges(
   db: Db,
   actor: PersonRef,
@@ -340,12 +524,35 @@ export async function saveTicketChanges(
       ...(changes.status !== undefined ? { status: changes.status } : {}),
       ...(changes.subject !== undefined ? { subject: changes.subject } : {}),
       ...(changes.assigneeId !== undefined ? { assignee_id: changes.assigneeId } : {}),
+      ...(changes.priority !== undefined ? { priority: changes.priority } : {}),
+      ...(changes.tags !== undefined ? { tags: changes.tags } : {}),
       updated_at: sql<Date>`now()`,
     })
     .where('workspace_id', '=', workspaceId)
     .where('id', '=', ticketId)
     .returning(ticketColumns)
     .executeTakeFirstOrThrow();
+  if (changes.contactIds !== undefined) {
+    let removal = db
+      .deleteFrom('ticket_contacts')
+      .where('workspace_id', '=', workspaceId)
+      .where('ticket_id', '=', ticketId);
+    if (changes.contactIds.length > 0) removal = removal.where('contact_id', 'not in', changes.contactIds);
+    await removal.execute();
+    if (changes.contactIds.length > 0) {
+      await db
+        .insertInto('ticket_contacts')
+        .values(
+          changes.contactIds.map((contact_id) => ({
+            workspace_id: workspaceId,
+            ticket_id: ticketId,
+            contact_id,
+          })),
+        )
+        .onConflict((oc) => oc.doNothing())
+        .execute();
+    }
+  }
   await recordActivities(db, workspaceId, [{ ticketId, type: 'ticket_updated', actor, data: changes }]);
   return (await toTicketViews(db, workspaceId, [row]))[0]!;
 }

@@ -80,6 +80,8 @@ export interface TicketsTable {
   priority_rank: Generated<number>;
   /** Lower-case labels, unique per ticket. */
   tags: Generated<string[]>;
+  /** Full-text search (SPEC §8.3), kept by triggers (migration 012); never written by the code. */
+  search_vector: Generated<string>;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
 }
