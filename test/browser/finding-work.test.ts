@@ -288,4 +288,34 @@ describe.skipIf(!browserAvailable())('browser: finding work', { timeout: 60_000 
       channel: 'agent_ui',
     });
   });
+  it('§8.3 on a 390 px phone the tickets list with its views, filters and bulk bar, a ticket and the tasks do not scroll sideways', async () => {
+    const ws = await newWorkspace(env().api, { approvalsEnabled: true });
+    const [agent, approver] = await Promise.all([ws.member('Alex Agent'), ws.member('Paula Approver')]);
+    const customer = await ws.contact('Chris Customer');
+    const long = 'Averyveryverylongsubjectwithoutanyspaceatallthatwouldwidenthepage'.repeat(2);
+    const ticket = await ws.ticket(customer, { subject: long });
+    await ws.approval(agent, ticket.id, { title: long, approvers: [memberRef(approver)] });
+    await env().api.patch(`/tickets/${ticket.id}`, { tags: ['hardware', 'vip'] }, { token: agent.token });
+
+    const page = await env().newPage({ viewport: { width: 390, height: 844 } });
+    await signIn(page, ws.id, approver.email);
+      const noSideScroll = async (what: string) => {
+      const { scrollWidth, clientWidth } = await page.evaluate(() => ({
+        scrollWidth: document.documentElement.scrollWidth,
+        clientWidth: document.documentElement.clientWidth,
+      }));
+      expect(scrollWidth, what).toBeLessThanOrEqual(clientWidth);
+    };
+    await page.getByRole('checkbox', { name: `Select ticket #${ticket.number}`, exact: true }).check();
+    await page.getByRole('region', { name: '1 ticket selected' }).waitFor();
+    await noSideScroll('tickets list');
+    await page.goto(`/tickets/${ticket.id}`);
+    await page.getByRole('region', { name: 'Details' }).waitFor();
+    await noSideScroll('ticket');
+    await page.goto('/tasks');
+    await page.getByRole('heading', { name: 'Awaiting me (1)' }).waitFor();
+    await page.getByRole('button', { name: /^Answer/ }).click();
+    await page.getByRole('form', { name: 'Your answer' }).waitFor();
+    await noSideScroll('tasks');
+  });
 });
