@@ -299,7 +299,7 @@ describe.skipIf(!browserAvailable())('browser: finding work', { timeout: 60_000 
 
     const page = await env().newPage({ viewport: { width: 390, height: 844 } });
     await signIn(page, ws.id, approver.email);
-      const noSideScroll = async (what: string) => {
+    const noSideScroll = async (what: string) => {
       const { scrollWidth, clientWidth } = await page.evaluate(() => ({
         scrollWidth: document.documentElement.scrollWidth,
         clientWidth: document.documentElement.clientWidth,
