@@ -187,7 +187,7 @@ describe.skipIf(!browserAvailable())('browser: finding work', { timeout: 60_000 
     // `/` goes to the search box; typing there is not a shortcut; Escape leaves it.
     await page.keyboard.press('/');
     const search = page.getByRole('searchbox', { name: 'Search tickets' });
-    await expect.poll(() => search.evaluate((el) => el === document.activeElement)).toBe(true);
+    await expect.poll(() => page.locator('input[type="search"]:focus').count()).toBe(1);
     await page.keyboard.type('jkx');
     expect(await search.inputValue()).toBe('jkx');
     await search.fill('');
@@ -197,7 +197,7 @@ describe.skipIf(!browserAvailable())('browser: finding work', { timeout: 60_000 
     await page.keyboard.press('j');
     await page.keyboard.press('j');
     await page.keyboard.press('k');
-    const focused = () => page.evaluate(() => document.activeElement?.textContent ?? '');
+    const focused = () => page.evaluate<string>("document.activeElement?.textContent ?? ''");
     expect(await focused()).toBe('Newer ticket');
     await page.keyboard.press('x');
     expect(
@@ -215,7 +215,8 @@ describe.skipIf(!browserAvailable())('browser: finding work', { timeout: 60_000 
     // r: the reply box; Tab to the send button, Enter sends.
     await page.keyboard.press('r');
     const replyBox = page.getByLabel('Your reply');
-    await expect.poll(() => replyBox.evaluate((el) => el === document.activeElement)).toBe(true);
+    await replyBox.waitFor();
+    await expect.poll(() => page.locator('textarea[data-reply-body]:focus').count()).toBe(1);
     await page.keyboard.type('We are on it.');
     await page.keyboard.press('Tab');
     await page.keyboard.press('Enter');
@@ -300,10 +301,9 @@ describe.skipIf(!browserAvailable())('browser: finding work', { timeout: 60_000 
     const page = await env().newPage({ viewport: { width: 390, height: 844 } });
     await signIn(page, ws.id, approver.email);
     const noSideScroll = async (what: string) => {
-      const { scrollWidth, clientWidth } = await page.evaluate(() => ({
-        scrollWidth: document.documentElement.scrollWidth,
-        clientWidth: document.documentElement.clientWidth,
-      }));
+      const { scrollWidth, clientWidth } = await page.evaluate<{ scrollWidth: number; clientWidth: number }>(
+        '({ scrollWidth: document.documentElement.scrollWidth, clientWidth: document.documentElement.clientWidth })',
+      );
       expect(scrollWidth, what).toBeLessThanOrEqual(clientWidth);
     };
     await page.getByRole('checkbox', { name: `Select ticket #${ticket.number}`, exact: true }).check();
