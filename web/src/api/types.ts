@@ -219,3 +219,35 @@ export type ThreadMessage = LinkPage['ticket']['thread'][number];
 
 /** POST /api/v1/approval-links/{token}/decisions. */
 export type LinkDecisionResult = Schemas['LinkDecisionResult'];
+
+// ---------------------------------------------------------------- finding work (SPEC §8.3, issue 15)
+
+/** `GET /tickets`' query: search, filters, saved view and sort. */
+export type TicketQuery = QueryOf<'/api/v1/tickets'>;
+export type TicketPriority = Ticket['priority'];
+export type TicketViewId = NonNullable<TicketQuery['view']>;
+export type TicketSort = NonNullable<TicketQuery['sort']>;
+export type SortOrder = NonNullable<TicketQuery['order']>;
+/** `GET /tickets/views`: how many tickets each saved view holds. */
+export type TicketViewCounts = Schemas['TicketViewCounts'];
+/** `POST /tickets/bulk`: the same change to many tickets. */
+export type BulkTicketBody = BodyOf<'/api/v1/tickets/bulk', 'post'>;
+export type BulkTicketChange = BulkTicketBody['set'];
+/** One result per ticket, in request order. */
+export type BulkTicketUpdate = Schemas['BulkTicketUpdate'];
+
+export const TICKET_PRIORITIES = [
+  'low',
+  'normal',
+  'high',
+  'urgent',
+] as const satisfies readonly TicketPriority[];
+export const TICKET_VIEWS = [
+  'mine',
+  'unassigned',
+  'awaiting_approval',
+  'needs_my_approval',
+  'all_open',
+  'solved',
+] as const satisfies readonly TicketViewId[];
+export const TICKET_SORTS = ['updated', 'created', 'priority'] as const satisfies readonly TicketSort[];

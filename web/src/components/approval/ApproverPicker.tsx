@@ -24,6 +24,8 @@ export function ApproverPicker({
   onChange,
   exclude = [],
   withRoles = true,
+  chosenLabel,
+  noneText,
 }: {
   label: string;
   directory: Directory;
@@ -31,6 +33,9 @@ export function ApproverPicker({
   onChange: (refs: ApproverRef[]) => void;
   exclude?: ApproverRef[];
   withRoles?: boolean;
+  /** The chosen list's name and what it says when empty (approvers unless told otherwise). */
+  chosenLabel?: string;
+  noneText?: string;
 }) {
   const { t } = useTranslation('agent');
   const selectId = useId();
@@ -109,7 +114,7 @@ export function ApproverPicker({
         </button>
       </div>
       {value.length > 0 ? (
-        <ul className="ag-chips" id={listId} aria-label={t('picker.chosen')}>
+        <ul className="ag-chips" id={listId} aria-label={chosenLabel ?? t('picker.chosen')}>
           {value.map((ref) => {
             const name = refName(ref, directory, t);
             return (
@@ -128,7 +133,7 @@ export function ApproverPicker({
           })}
         </ul>
       ) : (
-        <p className="muted">{t('picker.noneChosen')}</p>
+        <p className="muted">{noneText ?? t('picker.noneChosen')}</p>
       )}
     </div>
   );

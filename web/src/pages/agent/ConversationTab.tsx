@@ -89,6 +89,7 @@ function ReplyForm({ ticketId, onSent }: { ticketId: string; onSent: () => void 
       <label htmlFor={ids.body}>{isPublic ? t('conversation.replyBody') : t('conversation.noteBody')}</label>
       <textarea
         id={ids.body}
+        data-reply-body
         value={body}
         onChange={(e) => setBody(e.target.value)}
         required

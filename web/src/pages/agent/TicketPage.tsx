@@ -10,8 +10,11 @@ import { formatDate } from '../../i18n.js';
 import { useSession } from '../../session.js';
 import { ActivityTab } from './ActivityTab.js';
 import { ConversationTab } from './ConversationTab.js';
+import { RelativeTime } from './RelativeTime.js';
+import { useShortcuts } from './shortcuts.js';
 import { type TabDef, Tabs } from './Tabs.js';
 import { TicketApprovalStatus } from './TicketApprovalStatus.js';
+import { TicketFields } from './TicketFields.js';
 import { TicketStatusControl } from './TicketStatusControl.js';
 import './agent.css';
 
@@ -47,11 +50,19 @@ export function TicketPage() {
   const changed = () => {
     void ticket.reload();
   };
+  // `r`: the Conversation tab, in the reply box (once the tab's panel is shown).
+  const sheet = useShortcuts({
+    reply: () => {
+      select('conversation');
+      requestAnimationFrame(() => document.querySelector<HTMLElement>('[data-reply-body]')?.focus());
+    },
+  });
 
   const data = ticket.data;
   if (!data || data.id.toLowerCase() !== id.toLowerCase()) {
     return (
       <Page title={t('ticket.loadingTitle')}>
+        {sheet}
         {ticket.error ? <ErrorMessage error={ticket.error} /> : <Loading />}
         <p>
           <Link to="/">{t('ticket.back')}</Link>
@@ -60,9 +71,6 @@ export function TicketPage() {
     );
   }
 
-  const assignee = data.assigneeId
-    ? directory.data?.members.find((m) => m.id === data.assigneeId)
-    : undefined;
   const tabs: TabDef<TabKey>[] = [
     {
       key: 'conversation',
@@ -112,6 +120,7 @@ export function TicketPage() {
 
   return (
     <Page title={t('ticket.title', { number: data.number, subject: data.subject })}>
+      {sheet}
       <p className="ag-breadcrumb">
         <Link to="/">{t('ticket.back')}</Link>
       </p>
@@ -127,8 +136,10 @@ export function TicketPage() {
             <dd>{data.requester?.name ?? t('people.unknown')}</dd>
           </div>
           <div>
-            <dt>{t('ticket.assignee')}</dt>
-            <dd>{data.assigneeId ? (assignee?.name ?? t('people.unknown')) : t('ticket.unassigned')}</dd>
+            <dt>{t('ticket.updated')}</dt>
+            <dd>
+              <RelativeTime value={data.updatedAt} language={i18n.language} />
+            </dd>
           </div>
           {approvalsEnabled ? (
             <div>
@@ -144,6 +155,11 @@ export function TicketPage() {
           </div>
         </dl>
       </div>
+      <TicketFields
+        ticket={data}
+        directory={directory.data}
+        onChanged={(next) => ticket.setData({ ...data, ...next })}
+      />
       <Tabs label={t('tabs.label')} tabs={tabs} selected={tab} onSelect={select} />
     </Page>
   );
