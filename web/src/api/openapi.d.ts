@@ -4421,7 +4421,10 @@ export interface components {
             kind: string;
             lastError: string | null;
             recipient: {
+                email: string | null;
                 id: string;
+                /** @description The person now (null when they were deleted). */
+                name: string | null;
                 /** @enum {string} */
                 type: "member" | "contact";
             };
@@ -4434,7 +4437,10 @@ export interface components {
             kind: string;
             lastError: string | null;
             recipient: {
+                email: string | null;
                 id: string;
+                /** @description The person now (null when they were deleted). */
+                name: string | null;
                 /** @enum {string} */
                 type: "member" | "contact";
             };
