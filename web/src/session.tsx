@@ -1,12 +1,23 @@
-import { createContext, type ReactNode, useCallback, useContext, useEffect, useState } from 'react';
+import {
+  createContext,
+  type ReactNode,
+  useCallback,
+  useContext,
+  useEffect,
+  useRef,
+  useState,
+} from 'react';
+import { useQueryClient } from '@tanstack/react-query';
 import type { Me, Session, Settings } from './api/types.js';
-import { api, get, setCsrfToken } from './api.js';
+import { api, get, setCsrfToken, setSessionLostHandler } from './api.js';
 import { hasChosenLocale, setLocale } from './i18n.js';
 
 type SessionValue = {
   me: Me | null;
   settings: Settings | null;
   loading: boolean;
+  /** True once a call answered 401 while someone was signed in: the sign-in page says why it is shown. */
+  expired: boolean;
   refresh(): Promise<void>;
   signIn(workspaceId: string, email: string, password: string): Promise<Me>;
   signOut(): Promise<void>;
@@ -20,11 +31,31 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const [me, setMe] = useState<Me | null>(null);
   const [settings, setSettings] = useState<Settings | null>(null);
   const [loading, setLoading] = useState(true);
+  const [expired, setExpired] = useState(false);
+  const signedIn = useRef(false);
+  // What one person loaded is never shown to the next one signing in on this tab.
+  const queries = useQueryClient();
+  signedIn.current = me !== null;
+
+  // A 401 from any call while signed in: the session is gone (expired, signed out in another tab).
+  useEffect(() => {
+    setSessionLostHandler(() => {
+      if (!signedIn.current) return;
+      signedIn.current = false;
+      setCsrfToken(null);
+      setExpired(true);
+      setMe(null);
+      setSettings(null);
+      queries.clear();
+    });
+    return () => setSessionLostHandler(null);
+  }, [queries]);
 
   const refresh = useCallback(async () => {
     try {
       const who = await get<Me>('/me');
       setMe(who);
+      setExpired(false);
       setSettings(await get<Settings>('/settings'));
       if (!hasChosenLocale()) setLocale(who.locale ?? 'en', false);
     } catch {
@@ -49,11 +80,12 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       });
       // A cookie session answers its CSRF token; a bearer one (never asked for here) has none.
       setCsrfToken('csrfToken' in res ? res.csrfToken : null);
+      queries.clear();
       localStorage.setItem(LAST_WORKSPACE_KEY, workspaceId);
       await refresh();
       return (await get<Me>('/me')) as Me;
     },
-    [refresh],
+    [refresh, queries],
   );
 
   const signOut = useCallback(async () => {
@@ -61,10 +93,11 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     setCsrfToken(null);
     setMe(null);
     setSettings(null);
-  }, []);
+    queries.clear();
+  }, [queries]);
 
   return (
-    <SessionContext.Provider value={{ me, settings, loading, refresh, signIn, signOut }}>
+    <SessionContext.Provider value={{ me, settings, loading, expired, refresh, signIn, signOut }}>
       {children}
     </SessionContext.Provider>
   );
