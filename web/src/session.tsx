@@ -1,13 +1,5 @@
-import {
-  createContext,
-  type ReactNode,
-  useCallback,
-  useContext,
-  useEffect,
-  useRef,
-  useState,
-} from 'react';
 import { useQueryClient } from '@tanstack/react-query';
+import { createContext, type ReactNode, useCallback, useContext, useEffect, useRef, useState } from 'react';
 import type { Me, Session, Settings } from './api/types.js';
 import { api, get, setCsrfToken, setSessionLostHandler } from './api.js';
 import { hasChosenLocale, setLocale } from './i18n.js';

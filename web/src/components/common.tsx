@@ -96,11 +96,13 @@ export function errorText(error: unknown, t: (key: string, options?: Record<stri
     }
     const title = 'title' in p && typeof p.title === 'string' ? p.title : '';
     const detail = p.detail?.trim() ?? '';
-    if (title && detail && !detail.toLowerCase().startsWith(title.toLowerCase())) return `${title}: ${detail}`;
+    if (title && detail && !detail.toLowerCase().startsWith(title.toLowerCase()))
+      return `${title}: ${detail}`;
     return detail || title || t('states.failed', { status: p.status });
   }
   // fetch() rejects with a TypeError when there is no answer at all (offline, server down).
-  if (error instanceof TypeError || !(error instanceof Error) || !error.message) return t('states.unreachable');
+  if (error instanceof TypeError || !(error instanceof Error) || !error.message)
+    return t('states.unreachable');
   return error.message;
 }
 

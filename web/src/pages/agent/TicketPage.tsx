@@ -52,7 +52,7 @@ export function TicketPage() {
   if (!data || data.id.toLowerCase() !== id.toLowerCase()) {
     return (
       <Page title={t('ticket.loadingTitle')}>
-        {ticket.error ? <ErrorMessage error={ticket.error} /> : <Loading />}
+        {ticket.error ? <ErrorMessage error={ticket.error} onRetry={ticket.reload} /> : <Loading />}
         <p>
           <Link to="/">{t('ticket.back')}</Link>
         </p>
@@ -91,7 +91,7 @@ export function TicketPage() {
           onChanged={changed}
         />
       ) : directory.error ? (
-        <ErrorMessage error={directory.error} />
+        <ErrorMessage error={directory.error} onRetry={directory.reload} />
       ) : (
         <Loading />
       ),

@@ -11,7 +11,7 @@ import {
   type Ticket,
   type TicketPage,
 } from '../../api/types.js';
-import { ErrorMessage, Loading, Page, useAsync } from '../../components/common.js';
+import { EmptyState, ErrorMessage, Loading, Page, useAsync } from '../../components/common.js';
 import { useSession } from '../../session.js';
 import { CellLabel } from './CellLabel.js';
 import { NewTicketForm } from './NewTicketForm.js';
@@ -79,7 +79,7 @@ export function TicketsPage() {
             }}
           />
         ) : directory.error ? (
-          <ErrorMessage error={directory.error} />
+          <ErrorMessage error={directory.error} onRetry={directory.reload} />
         ) : (
           <Loading />
         )
@@ -105,7 +105,7 @@ export function TicketsPage() {
           ) : null}
         </>
       ) : list.error ? (
-        <ErrorMessage error={list.error} />
+        <ErrorMessage error={list.error} onRetry={list.reload} />
       ) : (
         <Loading />
       )}
@@ -152,7 +152,7 @@ function TicketTable({
 }) {
   const { t } = useTranslation('agent');
   if (tickets.length === 0) {
-    return <p className="muted">{filtered ? t('tickets.emptyFiltered') : t('tickets.empty')}</p>;
+    return <EmptyState>{filtered ? t('tickets.emptyFiltered') : t('tickets.empty')}</EmptyState>;
   }
   return (
     <table className="responsive ag-tickets">
