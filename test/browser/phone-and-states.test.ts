@@ -31,7 +31,7 @@ const LONG_LOCAL = `someone.with.a.very.long.address.${'y'.repeat(60)}`;
 async function settled(page: Page) {
   await page.locator('h1').first().waitFor();
   await page.waitForLoadState('networkidle');
-  await page.waitForFunction("document.querySelectorAll('.state-loading').length === 0");
+  await expect.poll(() => page.locator('.state-loading').count()).toBe(0);
 }
 
 async function expectNoSidewaysScroll(page: Page, name: string) {
@@ -106,7 +106,9 @@ describe.skipIf(!browserAvailable())(
       await ws.group(`Group${'q'.repeat(100)}`, [agent]);
     }, 120_000);
 
-    it('§8.3 / §6 at 390×844 no main page scrolls sideways (a 200-character subject included), and axe is clean', async () => {
+    it('§8.3 / §6 at 390×844 no main page scrolls sideways (a 200-character subject included), and axe is clean', {
+      timeout: 300_000,
+    }, async () => {
       const page = await env().newPage({ viewport: PHONE });
       await signIn(page, ws.id, ws.admin.email, undefined, { next: '/' });
       // A dead email, so that the failed emails page has a row with a long error.
