@@ -21,7 +21,10 @@ const deadEmailAnswer = z
     id: z.string(),
     kind: z.string(),
     approvalId: z.string().nullable(),
-    recipient: personRefAnswer,
+    recipient: personRefAnswer.extend({
+      name: z.string().nullable().describe('The person now (null when they were deleted).'),
+      email: z.string().nullable(),
+    }),
     attempts: z.number().int(),
     lastError: z.string().nullable(),
     createdAt: z.date(),
@@ -110,24 +113,41 @@ export function mailRoutes(app: Api, deps: AppDeps): void {
     async (request) => {
       const admin = requireAdmin(request);
       const after = decodeCursor(request.query.cursor, seqCursor);
+      // The recipient's name and address, for the admin page of failed emails (issue 15).
       let q = db
-        .selectFrom('outbox')
+        .selectFrom('outbox as o')
+        .leftJoin('members as m', (j) =>
+          j
+            .onRef('m.workspace_id', '=', 'o.workspace_id')
+            .onRef('m.id', '=', 'o.recipient_id')
+            .on('o.recipient_type', '=', 'member'),
+        )
+        .leftJoin('contacts as c', (j) =>
+          j
+            .onRef('c.workspace_id', '=', 'o.workspace_id')
+            .onRef('c.id', '=', 'o.recipient_id')
+            .on('o.recipient_type', '=', 'contact'),
+        )
         .select([
-          'id',
-          'seq',
-          'kind',
-          'approval_id',
-          'recipient_type',
-          'recipient_id',
-          'attempts',
-          'last_error',
-          'created_at',
+          'o.id',
+          'o.seq',
+          'o.kind',
+          'o.approval_id',
+          'o.recipient_type',
+          'o.recipient_id',
+          'o.attempts',
+          'o.last_error',
+          'o.created_at',
+          'm.name as member_name',
+          'm.email as member_email',
+          'c.name as contact_name',
+          'c.email as contact_email',
         ])
-        .where('workspace_id', '=', admin.workspaceId)
-        .where('status', '=', 'dead');
-      if (after) q = q.where('seq', '>', after.s);
+        .where('o.workspace_id', '=', admin.workspaceId)
+        .where('o.status', '=', 'dead');
+      if (after) q = q.where('o.seq', '>', after.s);
       const rows = await q
-        .orderBy('seq')
+        .orderBy('o.seq')
         .limit(request.query.limit + 1)
         .execute();
       return toPage(
@@ -137,7 +157,12 @@ export function mailRoutes(app: Api, deps: AppDeps): void {
           id: r.id,
           kind: r.kind,
           approvalId: r.approval_id,
-          recipient: { type: r.recipient_type, id: r.recipient_id },
+          recipient: {
+            type: r.recipient_type,
+            id: r.recipient_id,
+            name: r.member_name ?? r.contact_name ?? null,
+            email: r.member_email ?? r.contact_email ?? null,
+          },
           attempts: r.attempts,
           lastError: r.last_error,
           createdAt: r.created_at,

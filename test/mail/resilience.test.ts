@@ -168,6 +168,9 @@ describe(`SPEC §4 delivery resilience (${engine})`, () => {
       expect(item.attempts).toBe(2);
       expect(item.lastError).toBeTruthy();
       expect([p1!.id, p2!.id]).toContain(item.recipient.id);
+      // Issue 15: the admin page of failed emails names the recipient and their address.
+      const person = [p1!, p2!].find((p) => p.id === item.recipient.id)!;
+      expect(item.recipient).toMatchObject({ type: 'member', name: person.name, email: person.email });
     }
     expect(list.nextCursor ?? null).toBeNull();
     // Admins only, and only their own workspace's.

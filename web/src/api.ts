@@ -42,6 +42,17 @@ export function setCsrfToken(token: string | null) {
   csrfToken = token;
 }
 
+let onSessionLost: (() => void) | null = null;
+
+/**
+ * Who hears that a call answered 401 (issue 15: the session expired or was signed out elsewhere). The
+ * session forgets the person, and the page's guard sends them to sign in with a `next` back here. The
+ * sign-in calls themselves (`/auth/…`) answer 401 for a wrong password: those are the form's business.
+ */
+export function setSessionLostHandler(handler: (() => void) | null) {
+  onSessionLost = handler;
+}
+
 export async function api<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (body !== undefined) headers['content-type'] = 'application/json';
@@ -60,6 +71,7 @@ export async function api<T = unknown>(method: string, path: string, body?: unkn
       csrfToken = null;
       return api<T>(method, path, body);
     }
+    if (res.status === 401 && !path.startsWith('/auth/')) onSessionLost?.();
     const retryAfter = Number(res.headers.get('retry-after'));
     throw new ApiError(
       isProblem(data) ? data : { status: res.status, code: 'network_error', detail: res.statusText },

@@ -4497,7 +4497,10 @@ export interface components {
             kind: string;
             lastError: string | null;
             recipient: {
+                email: string | null;
                 id: string;
+                /** @description The person now (null when they were deleted). */
+                name: string | null;
                 /** @enum {string} */
                 type: "member" | "contact";
             };
@@ -4510,7 +4513,10 @@ export interface components {
             kind: string;
             lastError: string | null;
             recipient: {
+                email: string | null;
                 id: string;
+                /** @description The person now (null when they were deleted). */
+                name: string | null;
                 /** @enum {string} */
                 type: "member" | "contact";
             };

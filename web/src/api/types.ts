@@ -133,6 +133,9 @@ export type Settings = Schemas['Settings'];
 export type Member = Schemas['Member'];
 export type MemberPage = Schemas['MemberPage'];
 export type Contact = Schemas['Contact'];
+export type DeadEmail = Schemas['DeadEmail'];
+export type DeadEmailPage = Schemas['DeadEmailPage'];
+export type RetriedEmail = Schemas['RetriedEmail'];
 export type ContactPage = Schemas['ContactPage'];
 
 export type ApprovalGroup = Schemas['Group'];

@@ -1,6 +1,6 @@
-import { type ReactNode, useEffect, useState } from 'react';
+import { type ReactNode, useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, NavLink, useNavigate } from 'react-router';
+import { Link, NavLink, useLocation, useNavigate } from 'react-router';
 import type { ApprovalTasks } from '../api/types.js';
 import { get } from '../api.js';
 import { useSession } from '../session.js';
@@ -27,10 +27,37 @@ export function useAwaitingCount(): number | null {
   return count;
 }
 
+/**
+ * The top bar. On a phone (narrow widths, see styles.css) the navigation, the language and the sign-out
+ * fold behind one "Menu" button (issue 15): it says whether it is open (`aria-expanded`), names what it
+ * opens (`aria-controls`), and Escape or choosing a page closes it.
+ */
 function Shell({ nav, children }: { nav: ReactNode; children: ReactNode }) {
   const { t } = useTranslation();
-  const { me, signOut } = useSession();
+  const { me, expired, signOut } = useSession();
   const navigate = useNavigate();
+  const location = useLocation();
+  const [open, setOpen] = useState(false);
+  const menuId = useId();
+  const button = useRef<HTMLButtonElement>(null);
+
+  // A new page closes the menu.
+  useEffect(() => {
+    void location.pathname;
+    setOpen(false);
+  }, [location.pathname]);
+
+  useEffect(() => {
+    if (!open) return;
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key !== 'Escape') return;
+      setOpen(false);
+      button.current?.focus();
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [open]);
+
   return (
     <>
       <a className="skip-link" href="#main">
@@ -40,28 +67,46 @@ function Shell({ nav, children }: { nav: ReactNode; children: ReactNode }) {
         <Link to={me?.type === 'contact' ? '/portal' : '/'} className="brand">
           {t('appName')}
         </Link>
-        <nav aria-label={t('nav.main')}>{nav}</nav>
-        <div className="topbar-right">
-          <LanguageSwitch />
-          {me ? (
-            <>
-              <span className="muted">{me.name}</span>
-              <button
-                type="button"
-                className="link-button"
-                onClick={async () => {
-                  const portal = me.type === 'contact';
-                  await signOut();
-                  navigate(portal ? '/portal/signin' : '/signin');
-                }}
-              >
-                {t('nav.signOut')}
-              </button>
-            </>
-          ) : null}
+        <button
+          ref={button}
+          type="button"
+          className="menu-button"
+          aria-expanded={open}
+          aria-controls={menuId}
+          onClick={() => setOpen((o) => !o)}
+        >
+          <span className="menu-icon" aria-hidden="true" />
+          {t('states.menu')}
+        </button>
+        <div id={menuId} className={open ? 'topbar-menu open' : 'topbar-menu'}>
+          {nav ? <nav aria-label={t('nav.main')}>{nav}</nav> : null}
+          <div className="topbar-right">
+            <LanguageSwitch />
+            {me ? (
+              <>
+                <span className="muted topbar-name">{me.name}</span>
+                <button
+                  type="button"
+                  className="link-button"
+                  onClick={async () => {
+                    const portal = me.type === 'contact';
+                    await signOut();
+                    navigate(portal ? '/portal/signin' : '/signin');
+                  }}
+                >
+                  {t('nav.signOut')}
+                </button>
+              </>
+            ) : null}
+          </div>
         </div>
       </header>
       <main id="main" tabIndex={-1}>
+        {expired && !me ? (
+          <p className="notice" role="status">
+            {t('states.sessionExpired')}
+          </p>
+        ) : null}
         {children}
       </main>
     </>

@@ -63,7 +63,7 @@ export function ApprovalsTab({
     requestButton.current?.focus();
   };
 
-  if (!approvals) return list.error ? <ErrorMessage error={list.error} /> : <Loading />;
+  if (!approvals) return list.error ? <ErrorMessage error={list.error} onRetry={list.reload} /> : <Loading />;
   const missing = focusId && !approvals.some((x) => x.id === focusId);
 
   return (
@@ -102,7 +102,7 @@ export function ApprovalsTab({
             }}
           />
         ) : templates.error ? (
-          <ErrorMessage error={templates.error} />
+          <ErrorMessage error={templates.error} onRetry={templates.reload} />
         ) : (
           <Loading />
         )

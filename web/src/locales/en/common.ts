@@ -138,6 +138,16 @@ export default {
   },
   loading: 'Loading…',
   error: 'Something went wrong: {{message}}',
+  states: {
+    loading: 'Loading…',
+    retry: 'Retry',
+    retrying: 'Retrying…',
+    unreachable: 'Cannot reach the server. Check your connection, then retry.',
+    failed: 'The server could not answer ({{status}}). Retry in a moment.',
+    sessionExpired: 'Your session has expired. Sign in again to go back where you were.',
+    menu: 'Menu',
+    closeMenu: 'Close the menu',
+  },
   notFound: 'This page does not exist.',
   locales: { en: 'English', fr: 'Français' },
   message: {

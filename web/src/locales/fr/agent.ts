@@ -17,8 +17,10 @@ const fr: Shape<typeof en> = {
     requester: 'Demandeur',
     status: 'Statut',
     approvalStatus: "Statut d'approbation",
-    empty: "Aucun ticket pour l'instant.",
-    emptyFiltered: "Aucun ticket avec ce statut d'approbation.",
+    empty:
+      "Aucun ticket pour l'instant. Créez-en un avec « Nouveau ticket », ou attendez qu'un client écrive.",
+    emptyFiltered:
+      "Aucun ticket avec ce statut d'approbation. Choisissez un autre statut, ou affichez tous les tickets.",
     loadMore: 'Afficher plus de tickets',
     priority: 'Priorité',
     tags: 'Étiquettes',
@@ -296,8 +298,10 @@ const fr: Shape<typeof en> = {
     awaitingMe: 'En attente de ma réponse',
     actions: 'Actions',
     requestedByMe: 'Demandées par moi',
-    awaitingEmpty: "Rien n'attend votre réponse.",
-    requestedEmpty: "Vous n'avez demandé aucune approbation.",
+    awaitingEmpty:
+      "Rien n'attend votre réponse. Les demandes d'approbation qui vous sont adressées apparaîtront ici.",
+    requestedEmpty:
+      "Vous n'avez demandé aucune approbation. Demandez-en une depuis l'onglet Approbations d'un ticket.",
     approval: 'Demande',
     ticket: 'Ticket',
     ticketLabel: '#{{number}} {{subject}}',

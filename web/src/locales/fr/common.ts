@@ -154,6 +154,16 @@ const fr: Shape<typeof en> = {
   },
   loading: 'Chargement…',
   error: "Une erreur s'est produite : {{message}}",
+  states: {
+    loading: 'Chargement…',
+    retry: 'Réessayer',
+    retrying: 'Nouvel essai…',
+    unreachable: 'Impossible de joindre le serveur. Vérifiez votre connexion, puis réessayez.',
+    failed: "Le serveur n'a pas pu répondre ({{status}}). Réessayez dans un instant.",
+    sessionExpired: 'Votre session a expiré. Reconnectez-vous pour revenir où vous étiez.',
+    menu: 'Menu',
+    closeMenu: 'Fermer le menu',
+  },
   notFound: "Cette page n'existe pas.",
   locales: { en: 'English', fr: 'Français' },
   message: {

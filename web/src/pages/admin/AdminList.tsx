@@ -1,6 +1,6 @@
 import type { FormEvent, ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ErrorMessage, Loading } from '../../components/common.js';
+import { EmptyState, ErrorMessage, Loading } from '../../components/common.js';
 import type { PagedList } from './data.js';
 import type { FormProblem } from './problems.js';
 import { Dialog, MoreButton, ProblemAlert } from './ui.js';
@@ -29,9 +29,9 @@ export function AdminList<T extends { id: string }>({
   const { t } = useTranslation('admin');
   return (
     <>
-      <ErrorMessage error={list.error} />
+      <ErrorMessage error={list.error} onRetry={list.reload} />
       {list.loading && list.items.length === 0 ? <Loading /> : null}
-      {!list.loading && !list.error && list.items.length === 0 ? <p>{empty}</p> : null}
+      {!list.loading && !list.error && list.items.length === 0 ? <EmptyState>{empty}</EmptyState> : null}
       {list.items.length ? (
         <table className="responsive admin-table">
           <caption className="visually-hidden">{caption}</caption>

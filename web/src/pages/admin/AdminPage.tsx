@@ -3,6 +3,7 @@ import { NavLink, Route, Routes } from 'react-router';
 import { Page } from '../../components/common.js';
 import { useSession } from '../../session.js';
 import { ContactsPage } from './ContactsPage.js';
+import { DeadEmailsPage } from './DeadEmailsPage.js';
 import { GroupsPage } from './GroupsPage.js';
 import { MembersPage } from './MembersPage.js';
 import { SettingsPage } from './SettingsPage.js';
@@ -40,6 +41,9 @@ function AdminNav() {
             {t('nav.templates')} {off}
           </NavLink>
         </li>
+        <li>
+          <NavLink to="/admin/emails">{t('nav.deadEmails')}</NavLink>
+        </li>
       </ul>
     </nav>
   );
@@ -63,6 +67,7 @@ export function AdminPage() {
         <Route path="templates" element={<TemplatesPage />} />
         <Route path="templates/new" element={<TemplateEditor />} />
         <Route path="templates/:id" element={<TemplateEditor />} />
+        <Route path="emails" element={<DeadEmailsPage />} />
         <Route path="*" element={<AdminNotFound />} />
       </Routes>
     </div>

@@ -214,7 +214,7 @@ export function GroupsPage() {
       ) : (
         <>
           {directory.loading ? <Loading /> : null}
-          <ErrorMessage error={directory.error} />
+          <ErrorMessage error={directory.error} onRetry={directory.reload} />
         </>
       )}
     </Page>

@@ -286,12 +286,12 @@ function SettingsForm({ initial }: { initial: Settings }) {
 /** `/admin`: the workspace switches of SPEC §2. */
 export function SettingsPage() {
   const { t } = useTranslation('admin');
-  const { data, error, loading } = useAsync(() => get<Settings>('/settings'), 'settings');
+  const { data, error, loading, reload } = useAsync(() => get<Settings>('/settings'), 'settings');
   return (
     <Page title={t('settings.title')}>
       <p className="muted">{t('settings.intro')}</p>
       {loading && !data ? <Loading /> : null}
-      <ErrorMessage error={error} />
+      <ErrorMessage error={error} onRetry={reload} />
       {data ? <SettingsForm initial={data} /> : null}
     </Page>
   );

@@ -303,7 +303,7 @@ export function TemplateEditor() {
           {t('templates.notFound')}
         </p>
       ) : code === 'approvals_disabled' ? null : (
-        <ErrorMessage error={data.error} />
+        <ErrorMessage error={data.error} onRetry={data.reload} />
       )}
       {data.data ? (
         <TemplateForm

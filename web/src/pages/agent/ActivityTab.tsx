@@ -75,7 +75,7 @@ export function ActivityTab({
     if (next) log.setData(next);
   }
 
-  if (!log.data) return log.error ? <ErrorMessage error={log.error} /> : <Loading />;
+  if (!log.data) return log.error ? <ErrorMessage error={log.error} onRetry={log.reload} /> : <Loading />;
   const { items, approvals } = log.data;
 
   const nameOf = (ref: ApproverRef): string => {

@@ -6,7 +6,7 @@ import { get } from '../../api.js';
 import { DecisionForm } from '../../components/approval/DecisionForm.js';
 import { ActionDone } from '../../components/approval/feedback.js';
 import { InfoForm } from '../../components/approval/InfoForm.js';
-import { ErrorMessage, Loading, Page, StatusBadge, useAsync } from '../../components/common.js';
+import { EmptyState, ErrorMessage, Loading, Page, StatusBadge, useAsync } from '../../components/common.js';
 import { formatDate, formatNumber } from '../../i18n.js';
 import { useSession } from '../../session.js';
 import { CellLabel } from './CellLabel.js';
@@ -75,7 +75,7 @@ export function TasksPage() {
           />
         </>
       ) : tasks.error ? (
-        <ErrorMessage error={tasks.error} />
+        <ErrorMessage error={tasks.error} onRetry={tasks.reload} />
       ) : (
         <Loading />
       )}
@@ -116,7 +116,7 @@ function TaskList({
         {title} <span className="muted">({formatNumber(tasks.length, i18n.language)})</span>
       </h2>
       {tasks.length === 0 ? (
-        <p className="muted">{empty}</p>
+        <EmptyState>{empty}</EmptyState>
       ) : (
         <table className="responsive ag-tasks">
           <thead>

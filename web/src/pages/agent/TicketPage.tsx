@@ -63,7 +63,7 @@ export function TicketPage() {
     return (
       <Page title={t('ticket.loadingTitle')}>
         {sheet}
-        {ticket.error ? <ErrorMessage error={ticket.error} /> : <Loading />}
+        {ticket.error ? <ErrorMessage error={ticket.error} onRetry={ticket.reload} /> : <Loading />}
         <p>
           <Link to="/">{t('ticket.back')}</Link>
         </p>
@@ -99,7 +99,7 @@ export function TicketPage() {
           onChanged={changed}
         />
       ) : directory.error ? (
-        <ErrorMessage error={directory.error} />
+        <ErrorMessage error={directory.error} onRetry={directory.reload} />
       ) : (
         <Loading />
       ),

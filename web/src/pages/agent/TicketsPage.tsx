@@ -22,7 +22,7 @@ import {
 import { get } from '../../api.js';
 import { loadAll, loadDirectory } from '../../components/approval/directory.js';
 import { ActionError, useAction } from '../../components/approval/feedback.js';
-import { ErrorMessage, Loading, Page, useAsync } from '../../components/common.js';
+import { EmptyState, ErrorMessage, Loading, Page, useAsync } from '../../components/common.js';
 import { formatNumber } from '../../i18n.js';
 import { useSession } from '../../session.js';
 import { BulkBar } from './BulkBar.js';
@@ -215,7 +215,7 @@ export function TicketsPage() {
             }}
           />
         ) : directory.error ? (
-          <ErrorMessage error={directory.error} />
+          <ErrorMessage error={directory.error} onRetry={directory.reload} />
         ) : (
           <Loading />
         )
@@ -268,7 +268,7 @@ export function TicketsPage() {
               ) : null}
             </>
           ) : list.error ? (
-            <ErrorMessage error={list.error} />
+            <ErrorMessage error={list.error} onRetry={list.reload} />
           ) : (
             <Loading />
           )}
@@ -554,9 +554,9 @@ function TicketTable({
   const { t, i18n } = useTranslation('agent');
   if (tickets.length === 0) {
     return (
-      <p className="muted">
+      <EmptyState>
         {state.q ? t('search.none') : filtered ? t('tickets.emptyFiltered') : t('tickets.empty')}
-      </p>
+      </EmptyState>
     );
   }
   const sortName = state.sort ?? (state.q ? null : 'updated');

@@ -31,13 +31,13 @@ function AwaitingItem({ task }: { task: ApprovalTask }) {
 /** "Approvals awaiting you": the approvals on which the contact is a current approver (rule 12). */
 export function AwaitingApprovals({ hideWhenEmpty = false }: { hideWhenEmpty?: boolean }) {
   const { t } = useTranslation('portal');
-  const { data, error, loading } = useAsync(() => get<ApprovalTasks>('/me/approval-tasks'), 'tasks');
+  const { data, error, loading, reload } = useAsync(() => get<ApprovalTasks>('/me/approval-tasks'), 'tasks');
   if (hideWhenEmpty && (!data || data.awaitingMe.length === 0) && !error) return null;
   return (
     <section className="portal-section" aria-labelledby="awaiting-title">
       <h2 id="awaiting-title">{t('awaiting.title')}</h2>
       {loading && !data ? <Loading /> : null}
-      <ErrorMessage error={error} />
+      <ErrorMessage error={error} onRetry={reload} />
       {data ? (
         data.awaitingMe.length === 0 ? (
           <p className="empty">{t('awaiting.empty')}</p>

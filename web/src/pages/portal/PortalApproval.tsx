@@ -26,7 +26,7 @@ export function PortalApproval() {
     const missing = problemStatus(approval.error) === 404;
     return (
       <Page title={missing ? t('approval.pageNotFound') : t('approval.pageTitle')}>
-        {missing ? null : <ErrorMessage error={approval.error} />}
+        {missing ? null : <ErrorMessage error={approval.error} onRetry={reload} />}
         <p>
           <Link to="/portal">{t('approval.back')}</Link>
         </p>

@@ -128,7 +128,9 @@ export function PortalTicket() {
   if (!ticket.data) {
     return (
       <Page title={problemStatus(ticket.error) === 404 ? t('ticket.notFound') : t('ticket.title')}>
-        {problemStatus(ticket.error) === 404 ? null : <ErrorMessage error={ticket.error} />}
+        {problemStatus(ticket.error) === 404 ? null : (
+          <ErrorMessage error={ticket.error} onRetry={ticket.reload} />
+        )}
         <p>
           <Link to="/portal">{t('ticket.back')}</Link>
         </p>
@@ -161,7 +163,7 @@ export function PortalTicket() {
             />
           ) : null}
           <h3>{t('activity.recent')}</h3>
-          <ErrorMessage error={activity.error} />
+          <ErrorMessage error={activity.error} onRetry={activity.reload} />
           {activity.data ? (
             <ActivityList items={activity.data.items} approvals={approvals.data?.items ?? []} />
           ) : (

@@ -3,13 +3,13 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import type { TicketPage } from '../../api/types.js';
 import { get } from '../../api.js';
-import { ErrorMessage, Loading, StatusBadge, useAsync } from '../../components/common.js';
+import { EmptyState, ErrorMessage, Loading, StatusBadge, useAsync } from '../../components/common.js';
 import { formatDate } from '../../i18n.js';
 
 /** The contact's own tickets (the API gives contacts only theirs), newest first, a page at a time. */
 export function TicketList({ showApprovals }: { showApprovals: boolean }) {
   const { t, i18n } = useTranslation('portal');
-  const { data, error, loading, setData } = useAsync(() => get<TicketPage>('/tickets'), 'tickets');
+  const { data, error, loading, setData, reload } = useAsync(() => get<TicketPage>('/tickets'), 'tickets');
   const [more, setMore] = useState<{ busy: boolean; error: unknown }>({ busy: false, error: null });
 
   async function loadMore() {
@@ -25,8 +25,8 @@ export function TicketList({ showApprovals }: { showApprovals: boolean }) {
   }
 
   if (loading && !data) return <Loading />;
-  if (error) return <ErrorMessage error={error} />;
-  if (!data || data.items.length === 0) return <p className="empty">{t('tickets.empty')}</p>;
+  if (error) return <ErrorMessage error={error} onRetry={reload} />;
+  if (!data || data.items.length === 0) return <EmptyState>{t('tickets.empty')}</EmptyState>;
   return (
     <>
       <table className="responsive">

@@ -104,7 +104,13 @@ export function Respond() {
   const [params] = useSearchParams();
   const preselected = parseDecision(params.get('decision'));
   const linkPath = `/approval-links/${encodeURIComponent(token)}`;
-  const { data: page, error, loading, setData: setPage } = useAsync(() => get<LinkPage>(linkPath), token);
+  const {
+    data: page,
+    error,
+    loading,
+    setData: setPage,
+    reload,
+  } = useAsync(() => get<LinkPage>(linkPath), token);
   const [busy, setBusy] = useState<Decision | null>(null);
   const [result, setResult] = useState<LinkDecisionResult | null>(null);
   const [dead, setDead] = useState<Gone | null>(null);
@@ -174,7 +180,7 @@ export function Respond() {
               {t('errors.tooMany')}
             </p>
           ) : (
-            <ErrorMessage error={error} />
+            <ErrorMessage error={error} onRetry={reload} />
           )}
         </Page>
       </div>
