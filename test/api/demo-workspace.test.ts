@@ -161,22 +161,26 @@ describe('issue 12 item 2: the demo password is shown once and never stored in p
     3 * READY_MS,
   );
 
-  it('a credentials file written by an older version loses its password on the next start', async () => {
-    const server = await startServer();
-    try {
-      const dataDir = folder();
-      const created = await ensureDemoWorkspace(server.database.handle.db, dataDir);
-      expect(created?.created).toBe(true);
-      const file = join(dataDir, DEMO_CREDENTIALS_FILE);
-      const legacy = { ...JSON.parse(readFileSync(file, 'utf8')), password: 'old-plain-password' };
-      writeFileSync(file, JSON.stringify(legacy));
-      const again = await ensureDemoWorkspace(server.database.handle.db, dataDir);
-      expect(again).toEqual({ created: false, ...JSON.parse(readFileSync(file, 'utf8')) });
-      expect(readFileSync(file, 'utf8')).not.toContain('old-plain-password');
-    } finally {
-      await server.close();
-    }
-  });
+  it(
+    'a credentials file written by an older version loses its password on the next start',
+    async () => {
+      const server = await startServer();
+      try {
+        const dataDir = folder();
+        const created = await ensureDemoWorkspace(server.database.handle.db, dataDir);
+        expect(created?.created).toBe(true);
+        const file = join(dataDir, DEMO_CREDENTIALS_FILE);
+        const legacy = { ...JSON.parse(readFileSync(file, 'utf8')), password: 'old-plain-password' };
+        writeFileSync(file, JSON.stringify(legacy));
+        const again = await ensureDemoWorkspace(server.database.handle.db, dataDir);
+        expect(again).toEqual({ created: false, ...JSON.parse(readFileSync(file, 'utf8')) });
+        expect(readFileSync(file, 'utf8')).not.toContain('old-plain-password');
+      } finally {
+        await server.close();
+      }
+    },
+    2 * READY_MS,
+  );
 });
 
 /**
@@ -228,7 +232,7 @@ describe('issue 15 item 5: the demo tells a story', () => {
     const res = await api().get('/tickets?limit=100', { token: admin });
     expect(res.status).toBe(200);
     tickets = res.body.items;
-  }, 60_000);
+  }, READY_MS);
   afterAll(async () => server?.close());
 
   it('a dozen tickets across every status and priority, with tags', () => {
