@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectProblem, expectStatus, memberRef, requestApproval } from '../support/approvals.js';
+import { decide, expectProblem, expectStatus, memberRef, requestApproval } from '../support/approvals.js';
 import { type Client, client } from '../support/client.js';
 import { engine } from '../support/database.js';
 import { startServer, type TestServer } from '../support/server.js';
@@ -280,6 +280,28 @@ describe(`SPEC §8.3 filters, sorts and views (${engine})`, () => {
     });
   });
 
+  it('needs_my_approval leaves out an approval the member has answered (as /me/approval-tasks does)', async () => {
+    const ticket = expectStatus(
+      await api.post(
+        '/tickets',
+        { subject: 'decidedByMe', body: 'Body.', requesterId: customer.id },
+        { token: fw.admin.token },
+      ),
+      201,
+    );
+    const approval = await requestApproval(api, fw.admin, ticket.id, {
+      title: 'Both?',
+      approvers: [memberRef(me), memberRef(other)],
+      rule: { type: 'all' },
+    });
+    await decide(api, me, approval.id, 'approve');
+    const ids = async (p: Person) => (await list(p, 'view=needs_my_approval')).map((i) => i.id);
+    expect(await ids(me)).toEqual([t.needsMe.id]);
+    expect(await ids(other)).toEqual([ticket.id]);
+    const tasks = expectStatus(await api.get('/me/approval-tasks', as(other)), 200);
+    expect(tasks.awaitingMe.map((a: any) => a.id)).toEqual([approval.id]);
+  });
+
   it("views are the members' own: a contact gets 403 members_only (SPEC §8.3, decisions.md)", async () => {
     expectProblem(await api.get('/tickets?view=mine', as(customer)), 403, 'members_only');
     expectProblem(await api.get('/tickets/views', as(customer)), 403, 'members_only');
@@ -410,7 +432,7 @@ describe(`SPEC §8.3/§8.6 POST /tickets/bulk (${engine})`, () => {
     expect(expectStatus(await api.get(`/tickets/${waiting.id}`, as(agent)), 200).status).toBe('open');
   });
 
-  it('bad input is 400 problem+json for the request and no ticket changes', async () => {
+  it('bad input is 400 problem+json for the request (an unknown assignee 404) and no ticket changes', async () => {
     const ticket = await newTicket(ws.admin, { subject: 'Untouched' });
     for (const body of [
       { ids: [ticket.id], set: {} },
@@ -418,11 +440,19 @@ describe(`SPEC §8.3/§8.6 POST /tickets/bulk (${engine})`, () => {
       { ids: ['nope'], set: { priority: 'low' } },
       { ids: [ticket.id], set: { priority: 'extreme' } },
       { ids: [ticket.id], set: { tags: ['x'] } },
-      // An assignee who is no member of the workspace fails for every ticket alike.
-      { ids: [ticket.id], set: { priority: 'low', assigneeId: alice.id } },
     ]) {
       expectProblem(await api.post('/tickets/bulk', body, as(agent)), 400, 'invalid_request');
     }
+    // An assignee who is no member of the workspace fails for every ticket alike: 404 as in PATCH.
+    expectProblem(
+      await api.post(
+        '/tickets/bulk',
+        { ids: [ticket.id], set: { priority: 'low', assigneeId: alice.id } },
+        as(agent),
+      ),
+      404,
+      'not_found',
+    );
     const now = expectStatus(await api.get(`/tickets/${ticket.id}`, as(agent)), 200);
     expect(now).toMatchObject({ priority: 'normal', assigneeId: null, updatedAt: ticket.updatedAt });
     expectProblem(

@@ -90,6 +90,9 @@ export const ENDPOINTS: Record<string, Prepare> = {
       requesterId: fx.people.contactWithAccess.id,
     }),
   'GET /api/v1/tickets': async () => call('GET', '/tickets'),
+  'GET /api/v1/tickets/views': async () => call('GET', '/tickets/views'),
+  'POST /api/v1/tickets/bulk': async (fx) =>
+    call('POST', '/tickets/bulk', { ids: [fx.ticket.id], set: { priority: 'high' } }),
   'GET /api/v1/tickets/{id}': async (fx) => call('GET', `/tickets/${fx.ticket.id}`),
   'PATCH /api/v1/tickets/{id}': async (fx) => call('PATCH', `/tickets/${fx.ticket.id}`, { status: 'open' }),
   'POST /api/v1/tickets/{id}/messages': async (fx) =>

@@ -215,13 +215,43 @@ export function baselines(fx: FuzzFixture): Record<string, Baseline[]> {
     ],
     [`GET ${v1}/tickets`]: [
       { token: admin, query: { limit: '10', status: 'open', approvalStatus: 'pending' } },
+      {
+        token: admin,
+        query: {
+          q: 'laptop "new one" -printer',
+          assigneeId: 'me',
+          priority: 'high',
+          tag: 'vip',
+          sort: 'priority',
+          order: 'asc',
+        },
+      },
+      { token: admin, query: { view: 'needs_my_approval', sort: 'updated', limit: '5' } },
+      { token: m.requester.token, query: { q: 'laptop' } },
+    ],
+    [`GET ${v1}/tickets/views`]: [{ token: admin }],
+    [`POST ${v1}/tickets/bulk`]: [
+      {
+        token: admin,
+        body: {
+          ids: [m.ticket.id, '00000000-0000-4000-8000-000000000000'],
+          set: { status: 'open', assigneeId: m.agent.id, priority: 'urgent', addTags: ['vip', 'billing'] },
+        },
+      },
     ],
     [`GET ${v1}/tickets/{id}`]: [{ token: admin, params: { id: m.ticket.id } }],
     [`PATCH ${v1}/tickets/{id}`]: [
       {
         token: admin,
         params: { id: m.ticket.id },
-        body: { subject: 'Need a laptop', status: 'open', assigneeId: m.agent.id },
+        body: {
+          subject: 'Need a laptop',
+          status: 'open',
+          assigneeId: m.agent.id,
+          contactIds: [m.contactApprover.id],
+          priority: 'high',
+          tags: ['vip'],
+        },
       },
     ],
     [`POST ${v1}/tickets/{id}/messages`]: [
@@ -585,7 +615,9 @@ export function casesFor(op: Operation, base: Baseline, gen: Gen, randomPerOp: n
           headers: jsonHeaders(baseHeaders),
           body: () => once,
           // A public route may legitimately accept any id (a sign-in link for an unknown workspace is 202).
-          expect: base.isPublic ? 'any' : 'reject',
+          // A bulk update answers 200 with a `404` result for each unknown ticket (SPEC §8.6).
+          expect:
+            base.isPublic || (op.key.endsWith('/tickets/bulk') && node.path[0] === 'ids') ? 'any' : 'reject',
         });
       }
     }
