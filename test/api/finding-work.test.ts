@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectProblem, expectStatus, memberRef, requestApproval } from '../support/approvals.js';
+import { decide, expectProblem, expectStatus, memberRef, requestApproval } from '../support/approvals.js';
 import { type Client, client } from '../support/client.js';
 import { engine } from '../support/database.js';
 import { startServer, type TestServer } from '../support/server.js';
@@ -278,6 +278,28 @@ describe(`SPEC §8.3 filters, sorts and views (${engine})`, () => {
       mine: 1,
       needs_my_approval: 0,
     });
+  });
+
+  it('needs_my_approval leaves out an approval the member has answered (as /me/approval-tasks does)', async () => {
+    const ticket = expectStatus(
+      await api.post(
+        '/tickets',
+        { subject: 'decidedByMe', body: 'Body.', requesterId: customer.id },
+        { token: fw.admin.token },
+      ),
+      201,
+    );
+    const approval = await requestApproval(api, fw.admin, ticket.id, {
+      title: 'Both?',
+      approvers: [memberRef(me), memberRef(other)],
+      rule: { type: 'all' },
+    });
+    await decide(api, me, approval.id, 'approve');
+    const ids = async (p: Person) => (await list(p, 'view=needs_my_approval')).map((i) => i.id);
+    expect(await ids(me)).toEqual([t.needsMe.id]);
+    expect(await ids(other)).toEqual([ticket.id]);
+    const tasks = expectStatus(await api.get('/me/approval-tasks', as(other)), 200);
+    expect(tasks.awaitingMe.map((a: any) => a.id)).toEqual([approval.id]);
   });
 
   it("views are the members' own: a contact gets 403 members_only (SPEC §8.3, decisions.md)", async () => {
