@@ -13,14 +13,21 @@ export const ticketStatus = z.enum(['open', 'pending', 'on_hold', 'solved', 'clo
 /** SPEC §8.3: `low < normal < high < urgent`; new tickets are `normal`. */
 export const ticketPriority = z.enum(['low', 'normal', 'high', 'urgent']);
 
-/** A tag as stored: trimmed, lower case, 1–40 characters, no spaces or commas. */
+/**
+ * A tag as stored: trimmed, lower case, 1–40 characters, no spaces or commas, no control or zero-width
+ * characters (a tag that looks empty, or like another, would be a trap).
+ */
 export const ticketTag = z
   .string()
   .trim()
   .toLowerCase()
   .min(1)
   .max(40)
-  .regex(/^[^\s,]+$/, 'has no spaces or commas');
+  .regex(
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters are what it refuses.
+    /^[^\s,\u0000-\u001f\u007f\u200b-\u200d\u2060\ufeff]+$/,
+    'has no spaces, commas or invisible characters',
+  );
 /** A ticket's tags: at most 20, duplicates dropped. */
 export const ticketTags = z
   .array(ticketTag)

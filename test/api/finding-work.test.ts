@@ -362,6 +362,7 @@ describe(`SPEC §8.3 PATCH /tickets/{id}: priority, tags, contacts (${engine})`,
     for (const body of [
       { priority: 'extreme' },
       { tags: ['two words'] },
+      { tags: ['\u200b\u200c\u200d\ufeff'] },
       { tags: Array.from({ length: 21 }, (_, i) => `t${i}`) },
       { contactIds: ['not-an-id'] },
       { priority: 'high', color: 'red' },
