@@ -2,14 +2,16 @@ import { z } from 'zod';
 import { requirePrincipal } from '../auth/authenticate.js';
 import type { Api, AppDeps } from '../shared/http/types.js';
 import { findWorkspaceBySlug } from './repo.js';
-import { slugSchema } from './settings.js';
 import { readSettings, readSettingsSchema } from './use-cases/read-settings.js';
 import { signUp, signUpSchema } from './use-cases/sign-up.js';
 import { updateSettings, updateSettingsSchema } from './use-cases/update-settings.js';
 
 const tags = ['workspace'];
 
-const slugParams = z.strictObject({ slug: slugSchema });
+/** A slug as written in an address: 3–40 of `[a-z0-9-]`, any case (no trimming: a path has no spaces). */
+const slugParams = z.strictObject({
+  slug: z.string().regex(/^[A-Za-z0-9-]{3,40}$/, '3 to 40 of a-z, 0-9 and -'),
+});
 
 const publicWorkspaceAnswer = z
   .object({ id: z.string(), name: z.string(), slug: z.string() })
