@@ -414,21 +414,6 @@ export function ticketListQuery(db: Db, principal: Principal, options: TicketLis
     sql<string>`(extract(epoch from tickets.updated_at) * 1000000)::bigint::text`.as('updated_us'),
     rank.as('rank'),
   ]);
-  if (tsquery && options.sort === 'rank') {
-    // Ranked among the newest RANKED_MATCHES matches (docs/decisions.md, issue 15): a word that most tickets
-    // hold (a customer's name) would otherwise rank every one of them on each page; the newest matches come
-    // from walking the number index backwards, so the work is bounded whatever the word.
-    const newest = filtered
-      .select('tickets.number')
-      .orderBy('tickets.number', 'desc')
-      .limit(options.rankedMatches ?? RANKED_MATCHES);
-    list = list.where(
-      'tickets.number',
-      '>=',
-      sql<number>`(SELECT coalesce(min(newest.number), 0) FROM (${newest}) AS newest)`,
-    );
-  }
-
   const desc = options.order === 'desc';
   const cmp = sql.raw(desc ? '<' : '>');
   const dir = desc ? 'desc' : 'asc';
@@ -454,11 +439,26 @@ export function ticketListQuery(db: Db, principal: Principal, options: TicketLis
         );
       list = list.orderBy('tickets.priority_rank', dir).orderBy('tickets.number', dir);
       break;
-    case 'rank':
+    case 'rank': {
+      // Ranked among the newest RANKED_MATCHES matches (docs/decisions.md, issue 15): a word that most
+      // tickets hold (a customer's name) would otherwise have every match read and ranked for each page. The
+      // newest matches come from the GIN index (a rare word) or the workspace's number index read backwards
+      // (a common one), whichever the planner finds cheaper, and are searched once: the page is sorted from
+      // them, as `tickets` again so that the cursor reads alike.
+      const newest = list
+        .orderBy('tickets.number', 'desc')
+        .limit(options.rankedMatches ?? RANKED_MATCHES)
+        .as('tickets');
+      let ranked = db.selectFrom(newest).selectAll();
       if (after)
-        list = list.where(sql<boolean>`(${rank}, tickets.number) ${cmp} (${after.r ?? 0}::float8, ${n})`);
-      list = list.orderBy(sql.ref('rank'), dir).orderBy('tickets.number', dir);
-      break;
+        ranked = ranked.where(
+          sql<boolean>`(tickets.rank, tickets.number) ${cmp} (${after.r ?? 0}::float8, ${n})`,
+        );
+      return ranked
+        .orderBy('tickets.rank', dir)
+        .orderBy('tickets.number', dir)
+        .limit(options.limit + 1);
+    }
   }
   return list.limit(options.limit + 1);
 }
