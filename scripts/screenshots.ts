@@ -103,11 +103,28 @@ async function main() {
       approvers: [memberRef(admin), contactRef(customer)],
     });
 
-    // Agent and admin pages, as the admin.
+    // The sign-in page: an email and a password, nothing else (SPEC §8.3).
     const page = await env.newPage({ viewport: { width: 1280, height: 860 } });
+    await page.goto('/signin');
+    await page.locator('input[type="email"]').fill(admin.email);
+    await shoot(page, 'sign-in');
+
+    // Agent and admin pages, as the admin.
     await signIn(page, ws.id, admin.email);
     await page.getByRole('cell', { name: 'Ergonomic chairs' }).waitFor();
     await shoot(page, 'agent-tickets');
+
+    // Finding work: a search in the All open view, two tickets ticked for the bulk bar; the `?` sheet.
+    await page.goto('/?view=all_open&q=laptop');
+    await page.getByRole('cell', { name: 'Laptop for a new hire' }).waitFor();
+    await page.getByRole('checkbox').nth(1).check();
+    await shoot(page, 'agent-search');
+    await page.goto('/');
+    await page.getByRole('cell', { name: 'Ergonomic chairs' }).waitFor();
+    await page.keyboard.press('?');
+    await page.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor();
+    await shoot(page, 'keyboard-shortcuts');
+    await page.keyboard.press('Escape');
 
     await page.goto(`/tickets/${monitor.id}?approval=${approval.id}`);
     await page.getByRole('tab', { name: 'Approvals', selected: true }).waitFor();
@@ -122,6 +139,29 @@ async function main() {
     await page.goto('/admin');
     await page.getByRole('button', { name: 'Save settings' }).waitFor();
     await shoot(page, 'admin-settings', true);
+
+    // Failed emails: one approval email made a dead letter, as the worker does after its last attempt.
+    const sent = await env.db
+      .selectFrom('outbox')
+      .select(['id'])
+      .where('workspace_id', '=', ws.id)
+      .where('kind', '=', 'approval_requested')
+      .orderBy('seq', 'desc')
+      .executeTakeFirstOrThrow();
+    await env.db
+      .updateTable('outbox')
+      .set({
+        status: 'dead',
+        attempts: 8,
+        last_error: '550 5.1.1 <frank.miller@acme.example>: Recipient address rejected: User unknown',
+        sent_at: null,
+      })
+      .where('workspace_id', '=', ws.id)
+      .where('id', '=', sent.id)
+      .execute();
+    await page.goto('/admin/emails');
+    await page.getByRole('button', { name: 'Retry' }).first().waitFor();
+    await shoot(page, 'failed-emails');
 
     await page.goto(`/admin/templates/${purchase.id}`);
     await page.locator('li.admin-step').nth(2).waitFor();
@@ -161,6 +201,13 @@ async function main() {
     await phone.goto(link);
     await phone.getByRole('button', { name: 'Approve' }).waitFor();
     await shoot(phone, 'respond-phone', true);
+
+    // An agent's tickets on a phone: the header is one row, its pages behind Menu.
+    const agentPhone = await env.newPage({ viewport: { width: 390, height: 844 } });
+    await signIn(agentPhone, ws.id, agent.email);
+    await agentPhone.getByRole('cell', { name: 'Ergonomic chairs' }).first().waitFor();
+    await agentPhone.getByRole('button', { name: 'Menu' }).click();
+    await shoot(agentPhone, 'agent-phone-menu');
 
     console.log(`saved:\n${saved.join('\n')}`);
   } finally {

@@ -69,11 +69,12 @@ describe('issue 15 item 5: at a terminal, one brief line per API request', () =>
     await fetch(`${server.url}/readyz`);
     await fetch(`${server.url}/healthz`);
     const token = secret();
-    await fetch(`${server.url}/no-such-page/respond/${token}`);
+    // A POST: with the web app built (CI builds it at install), a GET of any page path is the app (200).
+    await fetch(`${server.url}/no-such-page/respond/${token}`, { method: 'POST' });
     await settle(out.lines.slice(before), (all) => all.includes('no-such-page'));
     const written = out.lines.slice(before);
     expect(written).toHaveLength(1);
-    expect(written[0]).toMatch(/WARN.*GET \/no-such-page\/respond\/\[redacted\] 404/);
+    expect(written[0]).toMatch(/WARN.*POST \/no-such-page\/respond\/\[redacted\] 404/);
     expect(written[0]).not.toContain(token);
   });
 });

@@ -45,6 +45,8 @@ const OPERATIONS: Expected[] = [
   ['post', '/approval-links/{token}/needs-info', 200, 'LinkPage'],
   ['post', '/tickets', 201, 'Ticket'],
   ['get', '/tickets', 200, 'TicketPage'],
+  ['get', '/tickets/views', 200, 'TicketViewCounts'],
+  ['post', '/tickets/bulk', 200, 'BulkTicketUpdate'],
   ['get', '/tickets/{id}', 200, 'TicketWithMessages'],
   ['patch', '/tickets/{id}', 200, 'Ticket'],
   ['get', '/tickets/{id}/messages', 200, 'TicketMessagePage'],

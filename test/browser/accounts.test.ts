@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { browserSuiteHooks } from './suite.js';
 import {
   axeCheck,
   type BrowserEnv,
@@ -9,7 +10,6 @@ import {
   type MailboxEntry,
   newWorkspace,
   PASSWORD,
-  startBrowserEnv,
 } from './support.js';
 
 /**
@@ -44,18 +44,9 @@ describe.skipIf(!browserAvailable())(
   'browser: sign-in, invitations and recovery',
   { timeout: 90_000 },
   () => {
-    beforeAll(async () => {
-      env = await startBrowserEnv();
-    }, 120_000);
-    afterEach(async (ctx) => {
-      if (ctx.task.result?.state === 'fail') {
-        const dir = await env?.snapshotPages(ctx.task.name);
-        if (dir) console.error(`screenshots of the failing test: ${dir}`);
-      }
-      await env?.closePages();
-    });
-    afterAll(async () => {
-      await env?.close();
+    const browserEnv = browserSuiteHooks();
+    beforeAll(() => {
+      env = browserEnv();
     });
 
     it('SPEC §8.3: sign up → invite an agent → the agent sets a password from the email and signs in with email and password only', async () => {

@@ -7,11 +7,20 @@ import { Loading, Page } from '../components/common.js';
 import { useSession } from '../session.js';
 import { EmailLinks } from './account/EmailLinks.js';
 
+/** One entry of `ChooseWorkspaceProblem.workspaces`, checked rather than cast (the body is the server's). */
+function isWorkspaceChoice(x: unknown): x is WorkspaceChoice {
+  if (typeof x !== 'object' || x === null) return false;
+  const entry: Partial<Record<keyof ChooseWorkspaceProblem['workspaces'][number], unknown>> = x;
+  return typeof entry.id === 'string' && typeof entry.name === 'string' && typeof entry.slug === 'string';
+}
+
 /** The workspaces of a `409 choose_workspace`, or null for any other error. */
 function choicesOf(err: unknown): WorkspaceChoice[] | null {
   if (!(err instanceof ApiError) || err.status !== 409 || err.code !== 'choose_workspace') return null;
-  const { workspaces } = err.problem as ChooseWorkspaceProblem;
-  return Array.isArray(workspaces) && workspaces.length > 0 ? workspaces : null;
+  const workspaces = 'workspaces' in err.problem ? err.problem.workspaces : null;
+  return Array.isArray(workspaces) && workspaces.length > 0 && workspaces.every(isWorkspaceChoice)
+    ? workspaces
+    : null;
 }
 
 /**
