@@ -8,35 +8,55 @@ import { hit, type Limit } from './rate-limit.js';
 export type Account = { workspaceId: string; person: PersonRef };
 
 /**
- * Every account an email address opens: in one workspace, or in all of them.
- * Per workspace the member wins over a contact of the same address (as at
- * sign-in); a deactivated member opens nothing.
+ * Every account of an email address, in one workspace or in all of them, with its password hash. Per
+ * workspace the member wins over a contact of the same address; a deactivated member stays (`active`
+ * false) so that it still hides that contact: it opens nothing, and neither does the contact.
  */
-export async function findAccounts(db: Db, email: string, workspaceId: string | null): Promise<Account[]> {
+async function accountsOfAddress(db: Db, email: string, workspaceId: string | null) {
   const address = email.trim().toLowerCase();
   const ws = workspaceId?.trim().toLowerCase() ?? null;
   let members = db
     .selectFrom('members')
-    .select(['workspace_id', 'id', 'active'])
+    .select(['workspace_id', 'id', 'password_hash', 'active'])
     .where((eb) => eb(eb.fn('lower', ['email']), '=', address));
   let contacts = db
     .selectFrom('contacts')
-    .select(['workspace_id', 'id'])
+    .select(['workspace_id', 'id', 'password_hash'])
     .where((eb) => eb(eb.fn('lower', ['email']), '=', address));
   if (ws) {
     members = members.where('workspace_id', '=', ws);
     contacts = contacts.where('workspace_id', '=', ws);
   }
-  const [memberRows, contactRows] = await Promise.all([members.execute(), contacts.execute()]);
+  const [memberRows, contactRows] = await Promise.all([
+    members.orderBy('workspace_id').execute(),
+    contacts.orderBy('workspace_id').execute(),
+  ]);
   const withMember = new Set(memberRows.map((m) => m.workspace_id));
   return [
-    ...memberRows
-      .filter((m) => m.active)
-      .map((m) => ({ workspaceId: m.workspace_id, person: { type: 'member' as const, id: m.id } })),
+    ...memberRows.map((m) => ({
+      workspaceId: m.workspace_id,
+      type: 'member' as const,
+      id: m.id,
+      hash: m.password_hash,
+      active: m.active,
+    })),
     ...contactRows
       .filter((c) => !withMember.has(c.workspace_id))
-      .map((c) => ({ workspaceId: c.workspace_id, person: { type: 'contact' as const, id: c.id } })),
+      .map((c) => ({
+        workspaceId: c.workspace_id,
+        type: 'contact' as const,
+        id: c.id,
+        hash: c.password_hash,
+        active: true,
+      })),
   ];
+}
+
+/** Every account an email address opens (for its emails): in one workspace, or in all of them. */
+export async function findAccounts(db: Db, email: string, workspaceId: string | null): Promise<Account[]> {
+  return (await accountsOfAddress(db, email, workspaceId))
+    .filter((a) => a.active)
+    .map((a) => ({ workspaceId: a.workspaceId, person: { type: a.type, id: a.id } }));
 }
 
 /**
@@ -101,48 +121,19 @@ export type LoginAccount = {
 
 /**
  * The accounts a sign-in with this address may open: in `workspaceId`, or in every workspace when it
- * is null (SPEC §8.3). Per workspace the member wins over a contact of the same address, and a
- * deactivated member opens nothing (its hash is null), as `findAccounts` decides for the emails.
+ * is null (SPEC §8.3), by the same rules as `findAccounts`; a deactivated member's hash is null.
  */
 export async function findLoginAccounts(
   db: Db,
   email: string,
   workspaceId: string | null,
 ): Promise<LoginAccount[]> {
-  const address = email.trim().toLowerCase();
-  let members = db
-    .selectFrom('members')
-    .select(['workspace_id', 'id', 'password_hash', 'active'])
-    .where((eb) => eb(eb.fn('lower', ['email']), '=', address));
-  let contacts = db
-    .selectFrom('contacts')
-    .select(['workspace_id', 'id', 'password_hash'])
-    .where((eb) => eb(eb.fn('lower', ['email']), '=', address));
-  if (workspaceId !== null) {
-    members = members.where('workspace_id', '=', workspaceId);
-    contacts = contacts.where('workspace_id', '=', workspaceId);
-  }
-  const [memberRows, contactRows] = await Promise.all([
-    members.orderBy('workspace_id').execute(),
-    contacts.orderBy('workspace_id').execute(),
-  ]);
-  const withMember = new Set(memberRows.map((m) => m.workspace_id));
-  return [
-    ...memberRows.map((m) => ({
-      workspaceId: m.workspace_id,
-      type: 'member' as const,
-      id: m.id,
-      hash: m.active ? m.password_hash : null,
-    })),
-    ...contactRows
-      .filter((c) => !withMember.has(c.workspace_id))
-      .map((c) => ({
-        workspaceId: c.workspace_id,
-        type: 'contact' as const,
-        id: c.id,
-        hash: c.password_hash,
-      })),
-  ];
+  return (await accountsOfAddress(db, email, workspaceId)).map((a) => ({
+    workspaceId: a.workspaceId,
+    type: a.type,
+    id: a.id,
+    hash: a.active ? a.hash : null,
+  }));
 }
 
 /** The workspaces of `accounts` for a `choose_workspace` answer, by name. */

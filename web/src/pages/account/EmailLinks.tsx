@@ -1,8 +1,6 @@
-import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { post } from '../../api.js';
-import { problemStatus, safeLocalPath } from '../portal/util.js';
-import { Outcome } from './fields.js';
+import { safeLocalPath } from '../portal/util.js';
+import { Outcome, useAccountEmailRequest } from './fields.js';
 
 /**
  * "Email me a sign-in link" on both sign-in pages (members and contacts), with the email already typed;
@@ -19,8 +17,7 @@ export function EmailLinks({
   next: string | null;
 }) {
   const { t } = useTranslation();
-  const [busy, setBusy] = useState(false);
-  const [message, setMessage] = useState<{ kind: 'done' | 'error'; text: string } | null>(null);
+  const { busy, message, setMessage, request } = useAccountEmailRequest();
 
   async function send() {
     const ws = workspaceId.trim();
@@ -29,23 +26,12 @@ export function EmailLinks({
       setMessage({ kind: 'error', text: t('account.emailMissing') });
       return;
     }
-    setBusy(true);
-    setMessage(null);
-    try {
-      const safeNext = safeLocalPath(next);
-      await post('/auth/sign-in-links', {
-        ...(ws ? { workspaceId: ws } : {}),
-        email: address,
-        ...(safeNext ? { next: safeNext } : {}),
-      });
-      setMessage({ kind: 'done', text: t('account.signInLinkSent', { email: address }) });
-    } catch (err) {
-      const status = problemStatus(err);
-      const key = status === 429 ? 'emailTooMany' : status === 400 ? 'emailInvalid' : 'emailFailed';
-      setMessage({ kind: 'error', text: t(`account.${key}`) });
-    } finally {
-      setBusy(false);
-    }
+    const safeNext = safeLocalPath(next);
+    await request(
+      '/auth/sign-in-links',
+      { ...(ws ? { workspaceId: ws } : {}), email: address, ...(safeNext ? { next: safeNext } : {}) },
+      t('account.signInLinkSent', { email: address }),
+    );
   }
 
   return (

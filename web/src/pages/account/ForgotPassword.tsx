@@ -1,10 +1,8 @@
 import { type FormEvent, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
-import { post } from '../../api.js';
 import { Page } from '../../components/common.js';
-import { problemStatus } from '../portal/util.js';
-import { Outcome } from './fields.js';
+import { Outcome, useAccountEmailRequest } from './fields.js';
 
 /**
  * `/forgot-password` and `/portal/forgot-password` (SPEC §8.3): asks `POST /auth/password-resets` for
@@ -15,25 +13,13 @@ export function ForgotPassword({ portal = false }: { portal?: boolean }) {
   const { t } = useTranslation();
   const [params] = useSearchParams();
   const [email, setEmail] = useState(params.get('email') ?? '');
-  const [busy, setBusy] = useState(false);
-  const [message, setMessage] = useState<{ kind: 'done' | 'error'; text: string } | null>(null);
+  const { busy, message, request } = useAccountEmailRequest();
   const ids = { email: useId(), hint: useId() };
 
   async function submit(e: FormEvent) {
     e.preventDefault();
     const address = email.trim().toLowerCase();
-    setBusy(true);
-    setMessage(null);
-    try {
-      await post('/auth/password-resets', { email: address });
-      setMessage({ kind: 'done', text: t('account.resetSent', { email: address }) });
-    } catch (err) {
-      const status = problemStatus(err);
-      const key = status === 429 ? 'emailTooMany' : status === 400 ? 'emailInvalid' : 'emailFailed';
-      setMessage({ kind: 'error', text: t(`account.${key}`) });
-    } finally {
-      setBusy(false);
-    }
+    await request('/auth/password-resets', { email: address }, t('account.resetSent', { email: address }));
   }
 
   return (

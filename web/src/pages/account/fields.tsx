@@ -1,5 +1,7 @@
-import { useId } from 'react';
+import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { post } from '../../api.js';
+import { problemStatus } from '../portal/util.js';
 
 /** One labelled password input (the browser's password manager reads `autoComplete`). */
 export function PasswordField({
@@ -70,7 +72,9 @@ export function NewPasswordFields({
 }
 
 /** What a form's last submission gave: a polite status line, or an alert. */
-export function Outcome({ message }: { message: { kind: 'done' | 'error'; text: string } | null }) {
+export type OutcomeMessage = { kind: 'done' | 'error'; text: string };
+
+export function Outcome({ message }: { message: OutcomeMessage | null }) {
   return (
     <>
       <p className="success" role="status">
@@ -83,4 +87,29 @@ export function Outcome({ message }: { message: { kind: 'done' | 'error'; text: 
       ) : null}
     </>
   );
+}
+
+/**
+ * Asks for an account email (a password reset, a sign-in link): `request` posts it and says the `sent`
+ * sentence, which never tells whether the address has an account, or why it could not be asked.
+ */
+export function useAccountEmailRequest() {
+  const { t } = useTranslation();
+  const [busy, setBusy] = useState(false);
+  const [message, setMessage] = useState<OutcomeMessage | null>(null);
+  async function request(path: string, body: Record<string, unknown>, sent: string) {
+    setBusy(true);
+    setMessage(null);
+    try {
+      await post(path, body);
+      setMessage({ kind: 'done', text: sent });
+    } catch (err) {
+      const status = problemStatus(err);
+      const key = status === 429 ? 'emailTooMany' : status === 400 ? 'emailInvalid' : 'emailFailed';
+      setMessage({ kind: 'error', text: t(`account.${key}`) });
+    } finally {
+      setBusy(false);
+    }
+  }
+  return { busy, message, setMessage, request };
 }
