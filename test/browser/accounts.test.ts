@@ -187,6 +187,22 @@ describe.skipIf(!browserAvailable())(
       expect(me).toMatchObject({ email, workspaceId: b.id });
     });
 
+    it('SPEC §8.6: "Email me a sign-in link" on the sign-in page asks for the typed email (none typed: it says so) and the link arrives', async () => {
+      const ws = await newWorkspace(env.api);
+      const agent = await ws.member('Lin Link');
+      const page = await env.newPage();
+      await page.goto('/signin');
+      await page.getByRole('button', { name: 'Email me a sign-in link' }).click();
+      await page.getByRole('alert').filter({ hasText: 'Enter your email first.' }).waitFor();
+      await page.getByLabel('Email').fill(agent.email);
+      await page.getByRole('button', { name: 'Email me a sign-in link' }).click();
+      await page.getByRole('status').filter({ hasText: 'a sign-in link is on its way' }).waitFor();
+      const email = await env.waitForEmail(
+        (m) => m.to.address === agent.email && m.subject.startsWith('Your sign-in link'),
+      );
+      expect(email.text).toContain('/sign-in/link/');
+    });
+
     it("SPEC §8.3: the language kept on the profile is the app's after sign-in, whatever the browser's", async () => {
       const ws = await newWorkspace(env.api);
       const agent = await ws.member('Fran Français', 'agent', 'fr');
